@@ -1,0 +1,2 @@
+/** The installed Electron executable, or null where none is installed. */
+export function findElectronBinary(): string | null;

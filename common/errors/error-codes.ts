@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/**
+ * The closed vocabulary of failures the main process reports to the renderer.
+ * The renderer turns each code into a Swedish sentence in one place (an exhaustive switch);
+ * nobody parses message strings.
+ */
+export const APP_ERROR_CODES = [
+  // IPC boundary
+  'ipc-invalid-payload',
+  'ipc-forbidden-sender',
+  'ipc-unknown-channel',
+  // Anything unexpected in main; details stay in the log, never in the window.
+  'internal',
+] as const;
+
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+
+export const appErrorSchema = z.object({
+  code: z.enum(APP_ERROR_CODES),
+  /** Field-level or diagnostic detail safe to show (never a PIN, token or stack trace). */
+  details: z.record(z.string(), z.string()).optional(),
+});
+
+export type AppError = z.infer<typeof appErrorSchema>;
+
+/** Result of every IPC call: errors travel as values, because Electron keeps only `message` of a thrown error. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail<T = never>(code: AppErrorCode, details?: Record<string, string>): Result<T> {
+  return details ? { ok: false, error: { code, details } } : { ok: false, error: { code } };
+}
+
+/** Compile-time exhaustiveness check for switches over closed unions. */
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}

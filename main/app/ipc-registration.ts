@@ -1,0 +1,26 @@
+import { ipcMain, type WebContents } from 'electron';
+import { EVENT_CHANNEL } from '../../common/ipc/contract';
+import type { MainServices } from '../composition-root';
+
+/**
+ * The only file that touches ipcMain: every channel goes through the router, which checks the
+ * sender frame and parses the payload. Messages from any other WebContents are refused too.
+ */
+export function registerIpc(services: MainServices, window: () => WebContents | null): () => void {
+  for (const channel of services.router.channels) {
+    ipcMain.handle(channel, (event, payload: unknown) => {
+      const ours = window();
+      const frame = event.senderFrame;
+      const isOurTopFrame = ours !== null && event.sender === ours && frame !== null && frame === ours.mainFrame;
+      return services.router.dispatch(channel, payload, { frameUrl: frame?.url ?? null, isMainFrame: isOurTopFrame });
+    });
+  }
+  const unsubscribe = services.events.subscribe((message) => {
+    const target = window();
+    if (target && !target.isDestroyed()) target.send(EVENT_CHANNEL, message);
+  });
+  return () => {
+    unsubscribe();
+    for (const channel of services.router.channels) ipcMain.removeHandler(channel);
+  };
+}

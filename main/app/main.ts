@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { app, shell, type BrowserWindow } from 'electron';
+import { composeMainServices } from '../composition-root';
+import { createLogger } from '../logging/logger';
+import { APP_ORIGIN } from '../security/window-security';
+import { registerAppScheme, serveRenderer } from './app-protocol';
+import { registerIpc } from './ipc-registration';
+import { createMainWindow, lockDownSession } from './main-window';
+
+// Entry of the Electron main process: the thin shell around the plain-Node services.
+const distRoot = path.resolve(__dirname, '..');
+const logger = createLogger({ level: process.env.BEHORIGHETSADMIN_LOG_LEVEL ?? 'info' });
+
+app.enableSandbox();
+registerAppScheme();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let mainWindow: BrowserWindow | null = null;
+
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+
+  void app.whenReady().then(() => {
+    lockDownSession();
+    serveRenderer(path.join(distRoot, 'renderer'));
+    const services = composeMainServices({
+      logger,
+      trustedOrigins: [APP_ORIGIN],
+      appInfo: {
+        productName: 'Behörighetsadmin',
+        version: app.getVersion(),
+        transport: 'electron-ipc',
+        electronVersion: process.versions.electron ?? null,
+      },
+      openExternal: (url) => shell.openExternal(url),
+    });
+    mainWindow = createMainWindow(distRoot);
+    registerIpc(services, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));
+    logger.info({ component: 'app', event: 'started', version: app.getVersion() }, 'Behörighetsadmin started');
+  });
+
+  app.on('window-all-closed', () => app.quit());
+}

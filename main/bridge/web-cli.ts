@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { composeMainServices } from '../composition-root';
+import { createLogger } from '../logging/logger';
+import { startBridgeServer } from './bridge-server';
+
+// `npm run web`: the renderer in a browser over the test bridge. Development and test plumbing,
+// bound to 127.0.0.1; the packaged app never contains it.
+declare const __APP_VERSION__: string;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { port: { type: 'string', default: '4173' } } });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`Ogiltigt portnummer: ${values.port}`);
+    process.exit(2);
+  }
+  const logger = createLogger({ level: process.env.BEHORIGHETSADMIN_LOG_LEVEL ?? 'info' });
+  const bridge = await startBridgeServer({
+    port,
+    rendererRoot: path.resolve(__dirname, '..', 'renderer'),
+    logger,
+    composeServices: (origin) =>
+      composeMainServices({
+        logger,
+        trustedOrigins: [origin],
+        appInfo: { productName: 'Behörighetsadmin', version: __APP_VERSION__, transport: 'test-bridge', electronVersion: null },
+        // No browser to hand links to from a test bridge: refuse quietly (the wrapper still checks).
+        openExternal: async () => undefined,
+      }),
+  });
+  // Playwright's launchApp() waits for this exact line.
+  console.log(`listening on ${bridge.url}`);
+  console.log('Testbrygga för utveckling och test: inte produkten. Stäng med Ctrl+C.');
+  const stop = () => void bridge.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`Kunde inte starta testbryggan: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

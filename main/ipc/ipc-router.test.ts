@@ -1,0 +1,105 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../logging/logger';
+import { createIpcRouter, type IpcHandlers } from './ipc-router';
+
+const ORIGIN = 'app://renderer';
+const OUR_FRAME = { frameUrl: `${ORIGIN}/index.html`, isMainFrame: true };
+
+function setup(overrides: Partial<IpcHandlers> = {}) {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  const handlers: IpcHandlers = {
+    'app:get-info': () => ({
+      productName: 'Behörighetsadmin',
+      version: '1.2.3',
+      platform: 'linux',
+      arch: 'x64',
+      transport: 'electron-ipc',
+      electronVersion: null,
+      nodeVersion: '20',
+    }),
+    'app:open-external': ({ url }) => ({ opened: url.startsWith('https://') }),
+    ...overrides,
+  };
+  const router = createIpcRouter({ handlers, trustedOrigins: [ORIGIN], logger: createLogger({ destination }) });
+  return { router, lines };
+}
+
+describe('IPC router', () => {
+  it('answers a well-formed call from our window', async () => {
+    const { router } = setup();
+    const result = await router.dispatch('app:get-info', undefined, OUR_FRAME);
+    expect(result).toMatchObject({ ok: true, value: { version: '1.2.3' } });
+  });
+
+  it('refuses a malformed payload with a typed error, logs it, and never runs the handler', async () => {
+    let ran = false;
+    const { router, lines } = setup({ 'app:open-external': () => ((ran = true), { opened: true }) });
+    const result = await router.dispatch('app:open-external', { url: 42 }, OUR_FRAME);
+    expect(result).toEqual({ ok: false, error: { code: 'ipc-invalid-payload' } });
+    expect(ran).toBe(false);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ event: 'ipc-refused', channel: 'app:open-external', errorCode: 'ipc-invalid-payload' }),
+    );
+  });
+
+  it('refuses unknown keys and prototype-pollution keys', async () => {
+    const { router } = setup();
+    const polluted = JSON.parse('{"url":"https://inera.se","__proto__":{"admin":true}}') as unknown;
+    expect(await router.dispatch('app:open-external', polluted, OUR_FRAME)).toMatchObject({ ok: false });
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+
+  it('refuses a message from a frame that is not ours, and logs it', async () => {
+    const { router, lines } = setup();
+    const fromElsewhere = await router.dispatch('app:get-info', undefined, { frameUrl: 'https://evil.example/', isMainFrame: true });
+    expect(fromElsewhere).toEqual({ ok: false, error: { code: 'ipc-forbidden-sender' } });
+    expect(lines).toContainEqual(
+      expect.objectContaining({ event: 'ipc-refused', errorCode: 'ipc-forbidden-sender', senderOrigin: 'https://evil.example' }),
+    );
+  });
+
+  it('refuses our own origin when it is a subframe, and a sender with no URL', async () => {
+    const { router } = setup();
+    expect(await router.dispatch('app:get-info', undefined, { frameUrl: `${ORIGIN}/x.html`, isMainFrame: false })).toMatchObject({
+      error: { code: 'ipc-forbidden-sender' },
+    });
+    expect(await router.dispatch('app:get-info', undefined, { frameUrl: null, isMainFrame: true })).toMatchObject({
+      error: { code: 'ipc-forbidden-sender' },
+    });
+  });
+
+  it('refuses a channel that is not in the contract', async () => {
+    const { router } = setup();
+    expect(await router.dispatch('fs:read', { path: '/etc/passwd' }, OUR_FRAME)).toEqual({
+      ok: false,
+      error: { code: 'ipc-unknown-channel' },
+    });
+  });
+
+  it('turns a failing handler into "internal" without leaking its message', async () => {
+    const { router, lines } = setup({
+      'app:get-info': () => {
+        throw new Error('secret detail');
+      },
+    });
+    const result = await router.dispatch('app:get-info', undefined, OUR_FRAME);
+    expect(result).toEqual({ ok: false, error: { code: 'internal' } });
+    expect(JSON.stringify(result)).not.toContain('secret detail');
+    expect(lines).toContainEqual(expect.objectContaining({ event: 'ipc-handler-failed' }));
+  });
+
+  it('refuses a handler response that breaks the contract', async () => {
+    const { router } = setup({ 'app:open-external': () => ({ opened: 'yes' }) as unknown as { opened: boolean } });
+    expect(await router.dispatch('app:open-external', { url: 'https://inera.se' }, OUR_FRAME)).toEqual({
+      ok: false,
+      error: { code: 'internal' },
+    });
+  });
+});

@@ -1,0 +1,20 @@
+import i18next, { type i18n } from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import en from './en.json';
+import sv from './sv.json';
+
+export const LANGUAGES = ['sv', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** One message catalogue: Swedish first, English second. */
+export async function createI18n(language: Language = 'sv'): Promise<i18n> {
+  const instance = i18next.createInstance();
+  await instance.use(initReactI18next).init({
+    lng: language,
+    fallbackLng: 'sv',
+    resources: { sv: { translation: sv }, en: { translation: en } },
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  return instance;
+}

@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { _electron, chromium, type Browser, type ElectronApplication, type Page } from '@playwright/test';
+import { findElectronBinary } from '../../../build/electron-binary.mjs';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Flags that keep Debian's Chromium quiet on a machine with no network. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export type LaunchMode = 'electron' | 'chromium-bridge';
+
+export interface LaunchedApp {
+  mode: LaunchMode;
+  page: Page;
+  /** Extra environment for the main-process side (card lab module path, backend URL, ...). */
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  env?: Record<string, string>;
+}
+
+/** Which driver this run uses: the real Electron app where its binary exists, else Chromium over the bridge. */
+export function launchMode(): LaunchMode {
+  if (process.env.BEHORIGHETSADMIN_E2E_MODE === 'chromium-bridge') return 'chromium-bridge';
+  return findElectronBinary() ? 'electron' : 'chromium-bridge';
+}
+
+async function launchElectron(options: LaunchOptions): Promise<LaunchedApp> {
+  const app: ElectronApplication = await _electron.launch({
+    executablePath: findElectronBinary()!,
+    args: [REPO_ROOT],
+    env: { ...process.env, ...options.env } as Record<string, string>,
+  });
+  const page = await app.firstWindow();
+  return { mode: 'electron', page, close: () => app.close() };
+}
+
+function waitForListening(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`test bridge did not start:\n${output}`)), 20_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`test bridge exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+async function launchChromiumBridge(options: LaunchOptions): Promise<LaunchedApp> {
+  const bridge = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/bridge/web.cjs'), '--port', '0'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let browser: Browser | null = null;
+  try {
+    const url = await waitForListening(bridge);
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+    const page = await browser.newPage();
+    await page.goto(url);
+    const opened = browser;
+    return {
+      mode: 'chromium-bridge',
+      page,
+      close: async () => {
+        await opened.close();
+        bridge.kill('SIGTERM');
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    bridge.kill('SIGKILL');
+    throw error;
+  }
+}
+
+/** The one driver every spec uses; specs never know which mode they run in. */
+export async function launchApp(options: LaunchOptions = {}): Promise<LaunchedApp> {
+  return launchMode() === 'electron' ? launchElectron(options) : launchChromiumBridge(options);
+}
