@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * The closed set of error codes the backend answers with, in `{ error: { code, message, fields? } }`.
+ * The client maps each code to its own Swedish text; `message` is for logs and integrators.
+ */
+export const API_ERROR_CODES = [
+  // 400: input that does not match the schema; `fields` names each offending field.
+  'validation-failed',
+  'body-too-large',
+  'certificate-malformed',
+  'permission-unknown',
+  // 401 from POST /auth/login: which check failed.
+  'challenge-unknown',
+  'challenge-expired',
+  'challenge-used',
+  'origin-mismatch',
+  'algorithm-unsupported',
+  'algorithm-mismatch',
+  'signature-invalid',
+  'certificate-expired',
+  'certificate-not-yet-valid',
+  'certificate-untrusted',
+  'certificate-key-usage',
+  'certificate-no-hsa-id',
+  'not-authorised',
+  // 401 on every other route.
+  'unauthenticated',
+  'session-expired',
+  // 403, 404, 409, 428.
+  'no-agreement',
+  'not-found',
+  'hsa-id-in-use',
+  'hsa-id-is-administrator',
+  'version-conflict',
+  'precondition-required',
+  // 503 / 500: never for bad input; details stay in the server log.
+  'unavailable',
+  'internal',
+] as const;
+
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+/** Login failure codes, all answered with 401. */
+export const LOGIN_FAILURE_CODES = [
+  'challenge-unknown',
+  'challenge-expired',
+  'challenge-used',
+  'origin-mismatch',
+  'algorithm-unsupported',
+  'algorithm-mismatch',
+  'signature-invalid',
+  'certificate-expired',
+  'certificate-not-yet-valid',
+  'certificate-untrusted',
+  'certificate-key-usage',
+  'certificate-no-hsa-id',
+  'not-authorised',
+] as const satisfies readonly ApiErrorCode[];
+
+export type LoginFailureCode = (typeof LOGIN_FAILURE_CODES)[number];
+
+export const apiErrorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(API_ERROR_CODES),
+    message: z.string(),
+    /** Field path (dot-separated) → Swedish message, for 400 responses. */
+    fields: z.record(z.string(), z.string()).optional(),
+  }),
+});
+
+export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;

@@ -1,0 +1,4 @@
+export * from './catalogue';
+export * from './error-codes';
+export * from './schemas';
+export * from './validation';

@@ -1,0 +1,246 @@
+import { z } from 'zod';
+import { ESERVICE_IDS, ORGANISATION_KINDS } from './catalogue';
+
+/**
+ * Schemas of the reference backend's API (/api/v1), shared with the client: the "Lägg till
+ * användare" form validates with the very same schemas the server enforces, so their messages are
+ * Swedish. Messages not given here come from `parseWithSwedishMessages` (zod's Swedish locale).
+ */
+
+// ---------------------------------------------------------------- primitives
+
+/** SITHS HSA-id: SE + 10-digit organisation number + '-' + 1..31 alphanumerics; stored upper-case. */
+export const HSA_ID_PATTERN = /^[Ss][Ee][0-9]{10}-[A-Za-z0-9]{1,31}$/;
+
+export const hsaIdSchema = z
+  .string({ error: 'HSA-id måste anges' })
+  .trim()
+  .min(1, 'HSA-id måste anges')
+  .regex(HSA_ID_PATTERN, 'HSA-id har fel format (till exempel SE2321000016-A1B2)')
+  .toUpperCase()
+  .describe('HSA-id, e.g. SE2321000016-A1B2 (case-insensitive on input, upper-case on output)');
+
+function nameSchema(missing: string, tooLong: string) {
+  return z
+    .string({ error: missing })
+    .trim()
+    .min(1, missing)
+    .max(100, tooLong)
+    .regex(/^[^\p{Cc}]*$/u, 'Namnet innehåller otillåtna tecken');
+}
+
+export const givenNameSchema = nameSchema('Förnamn måste anges', 'Förnamnet får vara högst 100 tecken');
+export const surnameSchema = nameSchema('Efternamn måste anges', 'Efternamnet får vara högst 100 tecken');
+
+export const emailSchema = z
+  .string({ error: 'E-postadress måste anges' })
+  .trim()
+  .min(1, 'E-postadress måste anges')
+  .max(254, 'E-postadressen är för lång')
+  .pipe(z.email({ error: 'Ogiltig e-postadress' }));
+
+export const organisationIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'Organisations-id: gemener, siffror och bindestreck');
+
+export const organisationKindSchema = z.enum(ORGANISATION_KINDS);
+export const eserviceIdSchema = z.enum(ESERVICE_IDS);
+const isoDateTime = z.iso.datetime();
+
+// ---------------------------------------------------------------- auth
+
+/** Algorithms a login signature may use (the JWS names Web eID uses). */
+export const SIGNATURE_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'ES384'] as const;
+export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number];
+
+export const challengeResponseSchema = z.object({
+  /** 32 random bytes, base64. Single use; sign SHA-256(origin) ‖ SHA-256(nonce as UTF-8). */
+  nonce: z.string(),
+  expiresAt: isoDateTime,
+});
+export type ChallengeResponse = z.infer<typeof challengeResponseSchema>;
+
+const base64Field = (missing: string, max: number, tooLong: string) =>
+  z
+    .string({ error: missing })
+    .min(1, missing)
+    .max(max, tooLong)
+    .pipe(z.base64({ error: 'Ogiltig base64-kodning' }));
+
+export const loginRequestSchema = z
+  .object({
+    /** Base64 DER of the card's authentication certificate. */
+    certificate: base64Field('Certifikat måste anges', 16_384, 'Certifikatet är för stort'),
+    /**
+     * Base64 signature over SHA-256(origin) ‖ SHA-256(nonce). RS256/PS256: the RSA signature;
+     * ES256/ES384: raw r ‖ s (IEEE P1363, 64 or 96 bytes), as Web eID and PKCS#11 CKM_ECDSA give it.
+     */
+    signature: base64Field('Signatur måste anges', 1_024, 'Signaturen är för stor'),
+    /** One of SIGNATURE_ALGORITHMS; any other name is answered 401 algorithm-unsupported. */
+    algorithm: z.string({ error: 'Algoritm måste anges' }).min(1, 'Algoritm måste anges').max(16, 'Okänd algoritm'),
+    nonce: z.string({ error: 'Nonce måste anges' }).min(1, 'Nonce måste anges').max(128, 'Nonce är för lång'),
+    origin: z.string({ error: 'Origin måste anges' }).min(1, 'Origin måste anges').max(2048, 'Origin är för lång'),
+  })
+  .strict();
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const organisationRefSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: organisationKindSchema,
+});
+
+export const administratorSchema = z.object({
+  hsaId: z.string(),
+  givenName: z.string(),
+  surname: z.string(),
+  organisation: organisationRefSchema,
+});
+export type Administrator = z.infer<typeof administratorSchema>;
+
+export const loginResponseSchema = z.object({
+  /** Opaque session token; send as `Authorization: Bearer <token>`. */
+  token: z.string(),
+  /** When the session ends at the latest (absolute timeout); it also ends after idleTimeoutSeconds idle. */
+  expiresAt: isoDateTime,
+  idleTimeoutSeconds: z.number().int(),
+  administrator: administratorSchema,
+});
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+// ---------------------------------------------------------------- organisation
+
+export const permissionSchema = z.object({ id: z.string(), name: z.string() });
+
+export const eserviceSchema = z.object({
+  id: eserviceIdSchema,
+  name: z.string(),
+  permissions: z.array(permissionSchema),
+});
+
+export const organisationSchema = organisationRefSchema.extend({
+  /** Only the e-services the organisation has agreements for, each with its permissions. */
+  eservices: z.array(eserviceSchema),
+});
+export type Organisation = z.infer<typeof organisationSchema>;
+
+// ---------------------------------------------------------------- users
+
+/** Body of POST /users, and the "Lägg till användare" form: all four fields mandatory. */
+export const newUserSchema = z
+  .object({
+    givenName: givenNameSchema,
+    surname: surnameSchema,
+    hsaId: hsaIdSchema,
+    email: emailSchema,
+  })
+  .strict();
+export type NewUser = z.infer<typeof newUserSchema>;
+
+/** Body of PATCH /users/{id} ("Ändra användare"): any of the four fields, at least one. */
+export const userPatchSchema = newUserSchema
+  .partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, { message: 'Ange minst ett fält att ändra' });
+export type UserPatch = z.infer<typeof userPatchSchema>;
+
+/** Body of PUT /users/{id}/permissions/{eserviceId}: the full set of permissions for that e-service. */
+export const permissionsPutSchema = z
+  .object({
+    permissions: z
+      .array(z.string().min(1).max(64), { error: 'Behörigheter måste anges som en lista' })
+      .max(50, 'För många behörigheter'),
+  })
+  .strict();
+export type PermissionsPut = z.infer<typeof permissionsPutSchema>;
+
+export const userSchema = z.object({
+  id: z.string(),
+  givenName: z.string(),
+  surname: z.string(),
+  hsaId: z.string(),
+  email: z.string(),
+  /** e-service id → permission ids; only e-services the organisation has agreements for. */
+  permissions: z.record(z.string(), z.array(z.string())),
+  /** Last login to the e-services, or null if never. */
+  lastLoginAt: isoDateTime.nullable(),
+  /** No login for INACTIVE_AFTER_MONTHS months (or never, and created longer ago than that). */
+  inactive: z.boolean(),
+  /** Optimistic-concurrency version; also sent as the ETag. Send it back in If-Match. */
+  version: z.number().int(),
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+});
+export type User = z.infer<typeof userSchema>;
+
+export const userListQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100_000).optional(),
+    offset: z.coerce.number().int().min(0).optional(),
+  })
+  .strict();
+
+export const userListSchema = z.object({
+  users: z.array(userSchema),
+  /** All users of the organisation, whatever limit/offset. */
+  total: z.number().int(),
+});
+export type UserList = z.infer<typeof userListSchema>;
+
+export const userIdParamsSchema = z.object({ id: z.string().min(1).max(100) }).strict();
+export const userPermissionParamsSchema = z
+  .object({ id: z.string().min(1).max(100), eserviceId: z.string().min(1).max(64) })
+  .strict();
+
+// ---------------------------------------------------------------- audit
+
+export const AUDIT_ACTIONS = [
+  'user.created',
+  'user.updated',
+  'user.deleted',
+  'user.permissions-changed',
+  'administrator.added',
+  'administrator.removed',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const auditEntrySchema = z.object({
+  id: z.number().int(),
+  at: isoDateTime,
+  /** HSA-id of the administrator, or "agency" for changes made with the agency command. */
+  actor: z.string(),
+  action: z.enum(AUDIT_ACTIONS),
+  targetType: z.enum(['user', 'administrator']),
+  targetId: z.string(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const auditQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    /** Entries with an id below this (paging backwards from the newest). */
+    before: z.coerce.number().int().min(1).optional(),
+    userId: z.string().min(1).max(100).optional(),
+  })
+  .strict();
+
+export const auditListSchema = z.object({ entries: z.array(auditEntrySchema) });
+
+// ---------------------------------------------------------------- status
+
+export const OPERATOR_MESSAGE_SEVERITIES = ['info', 'warning', 'disturbance'] as const;
+export type OperatorMessageSeverity = (typeof OPERATOR_MESSAGE_SEVERITIES)[number];
+
+export const statusSchema = z.object({
+  status: z.enum(['ok', 'degraded', 'unavailable']),
+  /** Server time, so the client can spot a skewed clock. */
+  time: isoDateTime,
+  version: z.string(),
+  /** Operator message about a disturbance, or null. */
+  message: z
+    .object({ severity: z.enum(OPERATOR_MESSAGE_SEVERITIES), text: z.string(), since: isoDateTime })
+    .nullable(),
+});
+export type Status = z.infer<typeof statusSchema>;

@@ -1,0 +1,149 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { parseWithSwedishMessages } from '../common/api/index';
+import type { TrustStore } from './auth/trust-store';
+import type { Clock } from './clock';
+import { ApiError, validationError } from './http/api-error';
+import { buildOpenApiDocument } from './http/openapi';
+import type { RouteSpec } from './http/route-spec';
+import { apiRoutes } from './routes/api-routes';
+import { AdministrationService } from './services/administration-service';
+import { AuthService, DEFAULT_AUTH_SETTINGS, type AuthSettings, type SessionContext } from './services/auth-service';
+import { StatusService } from './services/status-service';
+import type { Storage } from './storage/storage';
+
+export const SERVER_VERSION = '0.1.0';
+export const API_PREFIX = '/api/v1';
+/** Largest request body accepted: a login (certificate + signature) fits many times over. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface AppOptions {
+  storage: Storage;
+  clock: Clock;
+  trust: TrustStore;
+  logger: Logger;
+  auth: Pick<AuthSettings, 'origin'> & Partial<AuthSettings>;
+  /** Check every response against its schema (tests): a mismatch is a 500 and a log line. */
+  checkResponses?: boolean;
+}
+
+export interface App {
+  fastify: FastifyInstance;
+  auth: AuthService;
+  administration: AdministrationService;
+}
+
+function parseOrThrow(schema: RouteSpec['body'], value: unknown, where: string): unknown {
+  if (!schema) return value;
+  const result = parseWithSwedishMessages(schema, value ?? (where === 'body' ? undefined : {}));
+  if (result.success) return result.data;
+  const fields = Object.fromEntries(
+    Object.entries(result.fields).map(([k, v]) => [where === 'body' ? k : `${where}.${k}`, v]),
+  );
+  throw validationError(fields);
+}
+
+/** The version from If-Match (`"3"`, `W/"3"` or `3`); 428 without it, 400 when it is not one. */
+function versionFromIfMatch(request: FastifyRequest): number {
+  const header = request.headers['if-match'];
+  if (header === undefined || header === '') {
+    throw new ApiError(428, 'precondition-required', 'If-Match krävs: skicka versionen (ETag) du läste');
+  }
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(String(header));
+  if (!match?.[1]) throw validationError({ 'If-Match': 'If-Match ska vara en version (ETag)' });
+  return Number(match[1]);
+}
+
+/** Builds the Fastify app with all routes; the caller listens (or injects, in tests). */
+export function buildApp(options: AppOptions): App {
+  const log = options.logger;
+  const fastify = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+  });
+
+  const auth = new AuthService(options.storage, options.clock, options.trust, { ...DEFAULT_AUTH_SETTINGS, ...options.auth }, log);
+  const administration = new AdministrationService(options.storage, options.clock);
+  const status = new StatusService(options.storage, options.clock, SERVER_VERSION);
+  const routes = apiRoutes({ auth, administration, status });
+  const openApi = buildOpenApiDocument(routes, { version: SERVER_VERSION, origin: auth.origin });
+
+  // An empty JSON body counts as "no body" (POST /auth/challenge, /auth/logout); anything else
+  // goes through Fastify's parser with prototype-poisoning protection.
+  const jsonParser = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') done(null, undefined);
+    else jsonParser(request, body as string, done);
+  });
+
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    // Lists must never be served stale from a cache (the FAQ's complaint).
+    reply.header('cache-control', 'no-store');
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
+
+  fastify.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send(new ApiError(404, 'not-found', `Ingen resurs ${request.method} ${request.url.split('?')[0]}`).toBody());
+  });
+
+  fastify.setErrorHandler((error: FastifyError | ApiError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof ApiError) {
+      return reply.code(error.status).send(error.toBody());
+    }
+    const fe = error as FastifyError;
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply
+        .code(400)
+        .send(new ApiError(400, 'body-too-large', 'För stor begäran', { body: `Högst ${BODY_LIMIT_BYTES} byte` }).toBody());
+    }
+    // Fastify's own 4xx: malformed JSON, wrong content type, bad URL encoding and the like.
+    if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+      const field = fe.code?.startsWith('FST_ERR_CTP') ? 'body' : 'request';
+      return reply.code(400).send(validationError({ [field]: 'Begäran kunde inte tolkas' }, 'Ogiltig begäran').toBody());
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send(new ApiError(500, 'internal', 'Internt fel').toBody());
+  });
+
+  fastify.get(`${API_PREFIX}/openapi.json`, async () => openApi);
+
+  for (const route of routes) {
+    fastify.route({
+      method: route.method,
+      url: `${API_PREFIX}${route.path}`,
+      handler: async (request, reply) => {
+        const session: SessionContext | undefined = route.auth
+          ? await auth.authenticate(request.headers.authorization)
+          : undefined;
+        const params = parseOrThrow(route.params, request.params, 'path');
+        const query = parseOrThrow(route.query, request.query, 'query');
+        const body = route.body ? parseOrThrow(route.body, request.body, 'body') : undefined;
+        const version = route.ifMatch ? versionFromIfMatch(request) : 0;
+        const result = await route.handler({
+          body,
+          params,
+          query,
+          session: session as SessionContext,
+          version,
+          request,
+          reply,
+        });
+        if (reply.statusCode === 200 && route.status !== 200) reply.code(route.status);
+        if (route.status === 204) return reply.send();
+        if (options.checkResponses) {
+          const schema = route.responses[reply.statusCode]?.schema;
+          if (schema) {
+            const checked = schema.safeParse(result);
+            if (!checked.success) throw new Error(`Response of ${route.method} ${route.path} breaks its schema: ${checked.error.message}`);
+          }
+        }
+        return result;
+      },
+    });
+  }
+
+  return { fastify, auth, administration };
+}

@@ -1,0 +1,179 @@
+// @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first.
+import 'reflect-metadata';
+import { constants, createHash, verify, X509Certificate as NodeCertificate, type KeyObject } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import { SIGNATURE_ALGORITHMS, type LoginFailureCode, type SignatureAlgorithm } from '../../common/api/index';
+import type { CaCertificate, TrustStore } from './trust-store';
+
+const OID_SERIAL_NUMBER = '2.5.4.5';
+const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+const MAX_CHAIN_LENGTH = 6;
+
+/** A certificate that failed to parse: a 400, not a login failure. */
+export class MalformedCertificateError extends Error {}
+
+/** One failed login check, named by its API error code. */
+export class LoginCheckError extends Error {
+  constructor(
+    readonly code: LoginFailureCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The card's authentication certificate, parsed once. */
+export interface LeafCertificate {
+  readonly node: NodeCertificate;
+  readonly parsed: x509.X509Certificate;
+}
+
+/** Parses base64 DER; throws MalformedCertificateError for anything that is not an X.509 certificate. */
+export function parseLeafCertificate(base64Der: string): LeafCertificate {
+  const der = Buffer.from(base64Der, 'base64');
+  try {
+    const node = new NodeCertificate(der);
+    const parsed = new x509.X509Certificate(der);
+    return { node, parsed };
+  } catch {
+    throw new MalformedCertificateError('Not an X.509 certificate');
+  }
+}
+
+/** The bytes the card signs: SHA-256(origin) ‖ SHA-256(nonce), both as UTF-8 (Web eID's scheme). */
+export function signedData(origin: string, nonce: string): Buffer {
+  return Buffer.concat([
+    createHash('sha256').update(origin, 'utf8').digest(),
+    createHash('sha256').update(nonce, 'utf8').digest(),
+  ]);
+}
+
+function isSupportedAlgorithm(name: string): name is SignatureAlgorithm {
+  return (SIGNATURE_ALGORITHMS as readonly string[]).includes(name);
+}
+
+/**
+ * Checks that the signature over signedData(origin, nonce) was made with the certificate's key.
+ * ES256/ES384 signatures are raw r ‖ s (IEEE P1363), as Web eID sends them.
+ */
+export function verifyLoginSignature(
+  key: KeyObject,
+  algorithm: string,
+  data: Buffer,
+  signature: Buffer,
+): void {
+  if (!isSupportedAlgorithm(algorithm)) {
+    throw new LoginCheckError('algorithm-unsupported', `Algorithm ${algorithm.slice(0, 16)} is not supported`);
+  }
+  const keyType = key.asymmetricKeyType;
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  let ok: boolean;
+  switch (algorithm) {
+    case 'RS256':
+    case 'PS256':
+      if (keyType !== 'rsa') throw new LoginCheckError('algorithm-mismatch', `${algorithm} needs an RSA key`);
+      ok =
+        algorithm === 'RS256'
+          ? verify('sha256', data, { key, padding: constants.RSA_PKCS1_PADDING }, signature)
+          : verify(
+              'sha256',
+              data,
+              { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
+              signature,
+            );
+      break;
+    case 'ES256':
+    case 'ES384': {
+      const [wantCurve, hash, size] = algorithm === 'ES256' ? ['prime256v1', 'sha256', 64] : ['secp384r1', 'sha384', 96];
+      if (keyType !== 'ec' || curve !== wantCurve) {
+        throw new LoginCheckError('algorithm-mismatch', `${algorithm} needs an EC key on ${wantCurve}`);
+      }
+      ok = signature.length === size && verify(hash, data, { key, dsaEncoding: 'ieee-p1363' }, signature);
+      break;
+    }
+  }
+  if (!ok) throw new LoginCheckError('signature-invalid', 'The signature does not verify');
+}
+
+function checkValidity(cert: x509.X509Certificate, now: Date, what: string): void {
+  if (now < cert.notBefore) throw new LoginCheckError('certificate-not-yet-valid', `${what} is not valid yet`);
+  if (now > cert.notAfter) throw new LoginCheckError('certificate-expired', `${what} has expired`);
+}
+
+function canIssue(ca: CaCertificate): boolean {
+  const bc = ca.parsed.getExtension(x509.BasicConstraintsExtension);
+  if (!bc?.ca) return false;
+  const ku = ca.parsed.getExtension(x509.KeyUsagesExtension);
+  return !ku || (ku.usages & x509.KeyUsageFlags.keyCertSign) !== 0;
+}
+
+function issuedBy(child: NodeCertificate, ca: CaCertificate): boolean {
+  return child.checkIssued(ca.node) && child.verify(ca.node.publicKey) && canIssue(ca);
+}
+
+/**
+ * Builds the chain from the leaf through the configured intermediates to a trust anchor, checking
+ * every signature and every CA's validity at `now`.
+ */
+export function verifyChain(leaf: LeafCertificate, trust: TrustStore, now: Date): void {
+  let current = leaf.node;
+  for (let depth = 0; depth < MAX_CHAIN_LENGTH; depth++) {
+    const anchor = trust.anchors.find((a) => issuedBy(current, a));
+    if (anchor) {
+      checkCaValidity(anchor, now);
+      return;
+    }
+    const next = trust.intermediates.find((i) => issuedBy(current, i));
+    if (!next) break;
+    checkCaValidity(next, now);
+    current = next.node;
+  }
+  throw new LoginCheckError('certificate-untrusted', 'The certificate does not chain to a trusted root');
+}
+
+function checkCaValidity(ca: CaCertificate, now: Date): void {
+  // An expired CA makes the chain untrusted rather than the card "expired": the user cannot fix it.
+  if (now < ca.parsed.notBefore || now > ca.parsed.notAfter) {
+    throw new LoginCheckError('certificate-untrusted', `CA ${ca.subject} is outside its validity period`);
+  }
+}
+
+/** keyUsage must include digitalSignature; an extendedKeyUsage, where present, must include clientAuth. */
+export function checkAuthenticationUsage(leaf: LeafCertificate): void {
+  const ku = leaf.parsed.getExtension(x509.KeyUsagesExtension);
+  if (!ku || (ku.usages & x509.KeyUsageFlags.digitalSignature) === 0) {
+    throw new LoginCheckError('certificate-key-usage', 'The certificate is not for authentication (keyUsage)');
+  }
+  const eku = leaf.parsed.getExtension(x509.ExtendedKeyUsageExtension);
+  if (eku && !eku.usages.map(String).includes(OID_CLIENT_AUTH)) {
+    throw new LoginCheckError('certificate-key-usage', 'The certificate is not for client authentication (EKU)');
+  }
+}
+
+/** The HSA-id SITHS puts in the subject's serialNumber attribute, upper-cased. */
+export function hsaIdOf(leaf: LeafCertificate): string {
+  const values = leaf.parsed.subjectName.getField(OID_SERIAL_NUMBER);
+  const hsaId = values[0]?.trim().toUpperCase();
+  if (!hsaId) throw new LoginCheckError('certificate-no-hsa-id', 'The certificate carries no HSA-id');
+  return hsaId;
+}
+
+/**
+ * All certificate checks of a login, in order: signature, validity now, chain to an anchor, key
+ * usage, HSA-id. Returns the HSA-id; throws LoginCheckError naming the first check that failed.
+ */
+export function verifyLogin(input: {
+  leaf: LeafCertificate;
+  trust: TrustStore;
+  algorithm: string;
+  signature: Buffer;
+  origin: string;
+  nonce: string;
+  now: Date;
+}): string {
+  verifyLoginSignature(input.leaf.node.publicKey, input.algorithm, signedData(input.origin, input.nonce), input.signature);
+  checkValidity(input.leaf.parsed, input.now, 'The certificate');
+  verifyChain(input.leaf, input.trust, input.now);
+  checkAuthenticationUsage(input.leaf);
+  return hsaIdOf(input.leaf);
+}

@@ -1,0 +1,53 @@
+// @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first.
+import 'reflect-metadata';
+import { X509Certificate as NodeCertificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as x509 from '@peculiar/x509';
+
+/** A CA certificate in both parsed forms: Node's (fast signature checks) and @peculiar's (extensions). */
+export interface CaCertificate {
+  readonly node: NodeCertificate;
+  readonly parsed: x509.X509Certificate;
+  readonly subject: string;
+}
+
+/**
+ * Trust anchors (roots) and intermediate CAs. The login request carries only the card's leaf
+ * certificate, as Web eID does; the server holds the intermediates itself and builds the chain
+ * leaf → intermediates → anchor. Only anchors are trusted; an intermediate that does not chain to
+ * an anchor is worthless.
+ */
+export class TrustStore {
+  readonly anchors: CaCertificate[];
+  readonly intermediates: CaCertificate[];
+
+  constructor(anchorsPem: readonly string[], intermediatesPem: readonly string[] = []) {
+    this.anchors = anchorsPem.flatMap(splitPem).map(toCa);
+    this.intermediates = intermediatesPem.flatMap(splitPem).map(toCa);
+  }
+
+  /** Reads PEM files (each may hold several certificates). */
+  static fromFiles(anchorFiles: readonly string[], intermediateFiles: readonly string[] = []): TrustStore {
+    const read = (f: string) => readFileSync(f, 'utf8');
+    return new TrustStore(anchorFiles.map(read), intermediateFiles.map(read));
+  }
+
+  /** Subjects of the anchors, for the startup log. */
+  describe(): { anchors: string[]; intermediates: string[] } {
+    return { anchors: this.anchors.map((a) => a.subject), intermediates: this.intermediates.map((a) => a.subject) };
+  }
+}
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+function splitPem(pem: string): string[] {
+  const blocks = pem.match(PEM_BLOCK);
+  if (!blocks) throw new Error('No PEM certificate found in trust configuration');
+  return blocks;
+}
+
+function toCa(pem: string): CaCertificate {
+  const node = new NodeCertificate(pem);
+  const parsed = new x509.X509Certificate(pem);
+  return { node, parsed, subject: parsed.subject };
+}

@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+/** Default origin login signatures are bound to; the client must be configured with the same. */
+export const DEFAULT_ORIGIN = 'https://behorighetsadmin.test';
+export const DEFAULT_PORT = 4780;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_DB = path.join('.data', 'behorighetsadmin.sqlite');
+/** Where the card lab writes its test PKI (root-ca.pem, person-ca.pem). */
+export const CARDLAB_PKI_DIR = path.join('.cardlab', 'pki');
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  db: string;
+  origin: string;
+  trustAnchors: string[];
+  intermediates: string[];
+  seed: 'demo' | null;
+  logLevel: string;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+}
+
+export const USAGE = `Usage: npm run server -- [options]
+
+  --port N               TCP port (default ${DEFAULT_PORT}; 0 picks a free one)      env BA_PORT
+  --host ADDR            bind address (default ${DEFAULT_HOST})                       env BA_HOST
+  --db FILE              SQLite file, created on first start (default ${DEFAULT_DB})  env BA_DB
+  --origin URL           origin login signatures must be bound to                     env BA_ORIGIN
+                         (default ${DEFAULT_ORIGIN})
+  --trust-anchor FILE    PEM root CA(s) to trust; repeatable                         env BA_TRUST_ANCHORS
+  --intermediate FILE    PEM intermediate CA(s) used to build chains; repeatable      env BA_INTERMEDIATES
+                         (env lists are separated by '${path.delimiter}')
+  --seed demo            load the demo kommun and region (and, when ${CARDLAB_PKI_DIR} exists,
+                         trust the card lab's test root and intermediate CA)
+  --session-idle-minutes N     (default 15)                                           env BA_SESSION_IDLE_MINUTES
+  --session-absolute-hours N   (default 8)                                            env BA_SESSION_ABSOLUTE_HOURS
+  --log-level LEVEL      pino level (default info)                                    env BA_LOG_LEVEL
+  --help`;
+
+export class ConfigError extends Error {}
+
+function positiveNumber(value: string, name: string, allowZero = false): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new ConfigError(`${name} must be a whole number, got "${value}"`);
+  return n;
+}
+
+function envList(value: string | undefined): string[] {
+  return (value ?? '').split(path.delimiter).filter((s) => s.trim() !== '');
+}
+
+/**
+ * Reads flags, then environment variables, then defaults. With `--seed demo` and no trust
+ * configuration, the card lab's test PKI is trusted when it exists (and only then).
+ */
+export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerConfig | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      origin: { type: 'string' },
+      'trust-anchor': { type: 'string', multiple: true },
+      intermediate: { type: 'string', multiple: true },
+      seed: { type: 'string' },
+      'session-idle-minutes': { type: 'string' },
+      'session-absolute-hours': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return 'help';
+
+  const seed = values.seed ?? env.BA_SEED;
+  if (seed !== undefined && seed !== 'demo') throw new ConfigError(`--seed knows only "demo", got "${seed}"`);
+  const origin = values.origin ?? env.BA_ORIGIN ?? DEFAULT_ORIGIN;
+  let parsedOrigin: URL;
+  try {
+    parsedOrigin = new URL(origin);
+  } catch {
+    throw new ConfigError(`--origin must be a URL, got "${origin}"`);
+  }
+  if (parsedOrigin.origin !== origin) {
+    throw new ConfigError(`--origin must be a bare origin such as ${DEFAULT_ORIGIN} (no path or trailing slash), got "${origin}"`);
+  }
+
+  let trustAnchors = values['trust-anchor'] ?? envList(env.BA_TRUST_ANCHORS);
+  let intermediates = values.intermediate ?? envList(env.BA_INTERMEDIATES);
+  if (seed === 'demo' && trustAnchors.length === 0 && existsSync(path.join(CARDLAB_PKI_DIR, 'root-ca.pem'))) {
+    trustAnchors = [path.join(CARDLAB_PKI_DIR, 'root-ca.pem')];
+    if (intermediates.length === 0 && existsSync(path.join(CARDLAB_PKI_DIR, 'person-ca.pem'))) {
+      intermediates = [path.join(CARDLAB_PKI_DIR, 'person-ca.pem')];
+    }
+  }
+  for (const file of [...trustAnchors, ...intermediates]) {
+    if (!existsSync(file)) throw new ConfigError(`Certificate file not found: ${file}`);
+  }
+
+  return {
+    host: values.host ?? env.BA_HOST ?? DEFAULT_HOST,
+    port: positiveNumber(values.port ?? env.BA_PORT ?? String(DEFAULT_PORT), '--port', true),
+    db: values.db ?? env.BA_DB ?? DEFAULT_DB,
+    origin,
+    trustAnchors,
+    intermediates,
+    seed: seed === 'demo' ? 'demo' : null,
+    logLevel: values['log-level'] ?? env.BA_LOG_LEVEL ?? 'info',
+    sessionIdleMinutes: positiveNumber(values['session-idle-minutes'] ?? env.BA_SESSION_IDLE_MINUTES ?? '15', '--session-idle-minutes'),
+    sessionAbsoluteHours: positiveNumber(values['session-absolute-hours'] ?? env.BA_SESSION_ABSOLUTE_HOURS ?? '8', '--session-absolute-hours'),
+  };
+}

@@ -1,0 +1,249 @@
+import {
+  auditListSchema,
+  auditQuerySchema,
+  challengeResponseSchema,
+  loginRequestSchema,
+  loginResponseSchema,
+  newUserSchema,
+  organisationSchema,
+  permissionsPutSchema,
+  statusSchema,
+  userIdParamsSchema,
+  userListQuerySchema,
+  userListSchema,
+  userPatchSchema,
+  userPermissionParamsSchema,
+  userSchema,
+  type Status,
+  type User,
+} from '../../common/api/index';
+import { defineRoute, type RouteResponse, type RouteSpec } from '../http/route-spec';
+import type { AdministrationService } from '../services/administration-service';
+import type { AuthService } from '../services/auth-service';
+import type { StatusService } from '../services/status-service';
+
+export interface RouteServices {
+  auth: AuthService;
+  administration: AdministrationService;
+  status: StatusService;
+}
+
+const R400: RouteResponse = { description: 'Bad input; `fields` names each offending field.', codes: ['validation-failed', 'body-too-large'] };
+const R401: RouteResponse = { description: 'No valid session.', codes: ['unauthenticated', 'session-expired'] };
+const R404: RouteResponse = { description: 'No such user in the administrator\'s organisation.', codes: ['not-found'] };
+const R409v: RouteResponse = { description: 'The If-Match version is stale.', codes: ['version-conflict'] };
+const R428: RouteResponse = { description: 'If-Match header missing.', codes: ['precondition-required'] };
+
+/** ETag of a user: its version, quoted. */
+function etag(user: User): string {
+  return `"${user.version}"`;
+}
+
+/** Every route of /api/v1, in the order the OpenAPI document lists them. */
+export function apiRoutes(s: RouteServices): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/status',
+      summary: 'Health and any operator message about disturbances (no login needed).',
+      tag: 'status',
+      auth: false,
+      status: 200,
+      responses: {
+        200: { description: 'Running.', schema: statusSchema },
+        503: { description: 'The database is unreachable.', schema: statusSchema },
+      },
+      handler: async ({ reply }): Promise<Status> => {
+        const status = await s.status.status();
+        if (status.status === 'unavailable') reply.code(503);
+        return status;
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/auth/challenge',
+      summary: 'A single-use nonce (32 random bytes, base64) valid for 5 minutes.',
+      tag: 'auth',
+      auth: false,
+      status: 200,
+      responses: { 200: { description: 'The challenge.', schema: challengeResponseSchema } },
+      handler: () => s.auth.createChallenge(),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/auth/login',
+      summary:
+        'Login with a signature over SHA-256(origin) ‖ SHA-256(nonce) made by the card\'s authentication key. ' +
+        'The request carries only the leaf certificate; the server holds the intermediate CAs.',
+      tag: 'auth',
+      auth: false,
+      body: loginRequestSchema,
+      status: 200,
+      responses: {
+        200: { description: 'Logged in.', schema: loginResponseSchema },
+        400: { description: 'Bad input, including a certificate that is not X.509 (the nonce is then not burned).', codes: ['validation-failed', 'certificate-malformed', 'body-too-large'] },
+        401: {
+          description: 'A check failed; the nonce is burned.',
+          codes: [
+            'challenge-unknown',
+            'challenge-expired',
+            'challenge-used',
+            'origin-mismatch',
+            'algorithm-unsupported',
+            'algorithm-mismatch',
+            'signature-invalid',
+            'certificate-expired',
+            'certificate-not-yet-valid',
+            'certificate-untrusted',
+            'certificate-key-usage',
+            'certificate-no-hsa-id',
+            'not-authorised',
+          ],
+        },
+      },
+      handler: ({ body }) => s.auth.login(body),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/auth/logout',
+      summary: 'Ends the session at once.',
+      tag: 'auth',
+      auth: true,
+      status: 204,
+      responses: { 204: { description: 'Logged out.' }, 401: R401 },
+      handler: async ({ session }) => {
+        await s.auth.logout(session);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/organisation',
+      summary: 'The administrator\'s organisation with the e-services it has agreements for and their permissions.',
+      tag: 'organisation',
+      auth: true,
+      status: 200,
+      responses: { 200: { description: 'The organisation.', schema: organisationSchema }, 401: R401 },
+      handler: ({ session }) => s.administration.getOrganisation(session),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/users',
+      summary: 'The organisation\'s users (all, or a page with limit/offset), sorted by surname and given name.',
+      tag: 'users',
+      auth: true,
+      query: userListQuerySchema,
+      status: 200,
+      responses: { 200: { description: 'The users.', schema: userListSchema }, 400: R400, 401: R401 },
+      handler: ({ session, query }) => s.administration.listUsers(session, query),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/users',
+      summary: '"Lägg till användare": givenName, surname, hsaId, email, all mandatory.',
+      tag: 'users',
+      auth: true,
+      body: newUserSchema,
+      status: 201,
+      responses: {
+        201: { description: 'Created; ETag carries the version.', schema: userSchema },
+        400: R400,
+        401: R401,
+        409: { description: 'The HSA-id is taken.', codes: ['hsa-id-in-use', 'hsa-id-is-administrator'] },
+      },
+      handler: async ({ session, body, reply }) => {
+        const user = await s.administration.createUser(session, body);
+        reply.header('etag', etag(user)).header('location', `/api/v1/users/${user.id}`);
+        return user;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/users/:id',
+      summary: 'One user.',
+      tag: 'users',
+      auth: true,
+      params: userIdParamsSchema,
+      status: 200,
+      responses: { 200: { description: 'The user; ETag carries the version.', schema: userSchema }, 401: R401, 404: R404 },
+      handler: async ({ session, params, reply }) => {
+        const user = await s.administration.getUser(session, params.id);
+        reply.header('etag', etag(user));
+        return user;
+      },
+    }),
+    defineRoute({
+      method: 'PATCH',
+      path: '/users/:id',
+      summary: '"Ändra användare": any of givenName, surname, hsaId, email.',
+      tag: 'users',
+      auth: true,
+      ifMatch: true,
+      params: userIdParamsSchema,
+      body: userPatchSchema,
+      status: 200,
+      responses: {
+        200: { description: 'Changed.', schema: userSchema },
+        400: R400,
+        401: R401,
+        404: R404,
+        409: { description: 'Stale version, or the new HSA-id is taken.', codes: ['version-conflict', 'hsa-id-in-use', 'hsa-id-is-administrator'] },
+        428: R428,
+      },
+      handler: async ({ session, params, body, version, reply }) => {
+        const user = await s.administration.updateUser(session, params.id, version, body);
+        reply.header('etag', etag(user));
+        return user;
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/users/:id',
+      summary: '"Ta bort användare".',
+      tag: 'users',
+      auth: true,
+      ifMatch: true,
+      params: userIdParamsSchema,
+      status: 204,
+      responses: { 204: { description: 'Deleted.' }, 401: R401, 404: R404, 409: R409v, 428: R428 },
+      handler: async ({ session, params, version }) => {
+        await s.administration.deleteUser(session, params.id, version);
+      },
+    }),
+    defineRoute({
+      method: 'PUT',
+      path: '/users/:id/permissions/:eserviceId',
+      summary: 'The full set of the user\'s permissions for one e-service ("Klar"). Queues an e-mail to the user.',
+      tag: 'users',
+      auth: true,
+      ifMatch: true,
+      params: userPermissionParamsSchema,
+      body: permissionsPutSchema,
+      status: 200,
+      responses: {
+        200: { description: 'The user with the new permissions.', schema: userSchema },
+        400: { description: 'Bad input or a permission the e-service does not have.', codes: ['validation-failed', 'permission-unknown'] },
+        401: R401,
+        403: { description: 'No agreement for this e-service.', codes: ['no-agreement'] },
+        404: R404,
+        409: R409v,
+        428: R428,
+      },
+      handler: async ({ session, params, body, version, reply }) => {
+        const user = await s.administration.setPermissions(session, params.id, params.eserviceId, version, body.permissions);
+        reply.header('etag', etag(user));
+        return user;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/audit',
+      summary: 'The organisation\'s audit log (who, what, before, after, when), newest first.',
+      tag: 'audit',
+      auth: true,
+      query: auditQuerySchema,
+      status: 200,
+      responses: { 200: { description: 'Audit entries.', schema: auditListSchema }, 400: R400, 401: R401 },
+      handler: async ({ session, query }) => ({ entries: await s.administration.listAudit(session, query) }),
+    }),
+  ];
+}

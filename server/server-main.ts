@@ -1,0 +1,64 @@
+import pino, { type Logger } from 'pino';
+import { buildApp } from './app';
+import { TrustStore } from './auth/trust-store';
+import { systemClock } from './clock';
+import type { ServerConfig } from './config';
+import { LogMailSender, OutboxDispatcher } from './outbox/outbox-dispatcher';
+import { seedDemo } from './seed/demo-seed';
+import { createSqliteStorage } from './storage/sqlite-storage';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Stops accepting, finishes requests in flight, drains timers, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens storage, seeds if asked, and listens; what `npm run server` runs. */
+export async function startServer(config: ServerConfig, logger?: Logger): Promise<RunningServer> {
+  const log = logger ?? pino({ level: config.logLevel, base: { service: 'behorighetsadmin-server' } });
+  const storage = await createSqliteStorage(config.db);
+  if (config.seed === 'demo') {
+    const result = await seedDemo(storage, systemClock);
+    log.info(result, result.created ? 'demo data loaded' : 'demo data already present');
+  }
+  const trust = TrustStore.fromFiles(config.trustAnchors, config.intermediates);
+  if (trust.anchors.length === 0) log.warn('no trust anchors configured: every login will fail with certificate-untrusted');
+  else log.info(trust.describe(), 'trust configured');
+
+  const app = buildApp({
+    storage,
+    clock: systemClock,
+    trust,
+    logger: log,
+    auth: {
+      origin: config.origin,
+      sessionIdleMs: config.sessionIdleMinutes * 60_000,
+      sessionAbsoluteMs: config.sessionAbsoluteHours * 60 * 60_000,
+    },
+  });
+  const outbox = new OutboxDispatcher(storage, new LogMailSender(log), systemClock, log);
+  outbox.start(5_000);
+  const purge = setInterval(() => void app.auth.purge().catch((e: unknown) => log.warn({ err: e }, 'purge failed')), 60_000);
+  purge.unref();
+
+  await app.fastify.listen({ host: config.host, port: config.port });
+  const address = app.fastify.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  log.info({ url, origin: config.origin, db: config.db }, 'server started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(purge);
+        await app.fastify.close();
+        await outbox.stop();
+        await storage.close();
+      })()),
+  };
+}

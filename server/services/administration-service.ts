@@ -1,0 +1,316 @@
+import { randomUUID } from 'node:crypto';
+import {
+  findEService,
+  INACTIVE_AFTER_MONTHS,
+  type AuditEntry,
+  type NewUser,
+  type Organisation,
+  type User,
+  type UserList,
+  type UserPatch,
+} from '../../common/api/index';
+import type { Clock } from '../clock';
+import { ApiError } from '../http/api-error';
+import type { OrganisationRecord, StorageTx, Storage, UserFields, UserRecord } from '../storage/storage';
+import type { SessionContext } from './auth-service';
+import { permissionChangeMessage } from '../outbox/notification-messages';
+
+const notFound = () => new ApiError(404, 'not-found', 'Användaren finns inte');
+const versionConflict = () =>
+  new ApiError(409, 'version-conflict', 'Användaren har ändrats av någon annan; läs in den på nytt');
+
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  // better-sqlite3 and node-postgres name it differently.
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}
+
+/** Months back from `now`, for the inactivity flag. */
+function monthsBefore(now: Date, months: number): string {
+  const d = new Date(now);
+  d.setUTCMonth(d.getUTCMonth() - months);
+  return d.toISOString();
+}
+
+/** The audit/notification snapshot of a user: no version or timestamps. */
+function snapshot(u: Pick<UserRecord, 'id' | 'hsaId' | 'givenName' | 'surname' | 'email'>) {
+  return { id: u.id, hsaId: u.hsaId, givenName: u.givenName, surname: u.surname, email: u.email };
+}
+
+/**
+ * Everything an administrator can do, always scoped to their own organisation, with every rule
+ * of the manual enforced here rather than trusted to the client. Each change is one transaction
+ * that also writes its audit record (and, for permissions, the e-mail to the outbox).
+ */
+export class AdministrationService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly clock: Clock,
+  ) {}
+
+  private async organisation(tx: StorageTx, session: SessionContext): Promise<OrganisationRecord> {
+    const org = await tx.getOrganisation(session.organisationId);
+    if (!org) throw new ApiError(401, 'unauthenticated', 'Organisationen finns inte längre');
+    return org;
+  }
+
+  /** Converts a stored user to the API shape: only agreed e-services, with the inactivity flag. */
+  toApiUser(u: UserRecord, org: OrganisationRecord, inactiveBefore: string): User {
+    const permissions: Record<string, string[]> = {};
+    for (const e of org.agreements) {
+      const granted = u.permissions[e];
+      if (granted && granted.length > 0) permissions[e] = granted;
+    }
+    return {
+      id: u.id,
+      givenName: u.givenName,
+      surname: u.surname,
+      hsaId: u.hsaId,
+      email: u.email,
+      permissions,
+      lastLoginAt: u.lastLoginAt,
+      inactive: (u.lastLoginAt ?? u.createdAt) < inactiveBefore,
+      version: u.version,
+      createdAt: u.createdAt,
+      updatedAt: u.updatedAt,
+    };
+  }
+
+  private inactiveBefore(): string {
+    return monthsBefore(this.clock.now(), INACTIVE_AFTER_MONTHS);
+  }
+
+  /** The administrator's organisation with the e-services it has agreements for. */
+  async getOrganisation(session: SessionContext): Promise<Organisation> {
+    const org = await this.organisation(this.storage, session);
+    return {
+      id: org.id,
+      name: org.name,
+      kind: org.kind,
+      eservices: org.agreements.flatMap((id) => {
+        const e = findEService(id);
+        return e ? [{ id: id, name: e.name, permissions: e.permissions.map((p) => ({ id: p.id, name: p.name })) }] : [];
+      }),
+    };
+  }
+
+  /** The organisation's users, sorted by surname and given name. */
+  async listUsers(session: SessionContext, page: { limit?: number; offset?: number }): Promise<UserList> {
+    const org = await this.organisation(this.storage, session);
+    const { users, total } = await this.storage.listUsers(org.id, page);
+    const before = this.inactiveBefore();
+    return { users: users.map((u) => this.toApiUser(u, org, before)), total };
+  }
+
+  /** One user of the organisation; another organisation's user is 404. */
+  async getUser(session: SessionContext, id: string): Promise<User> {
+    const org = await this.organisation(this.storage, session);
+    const user = await this.storage.findUser(org.id, id);
+    if (!user) throw notFound();
+    return this.toApiUser(user, org, this.inactiveBefore());
+  }
+
+  /** The HSA-id rules: never an administrator's, never twice in one organisation. */
+  private async checkHsaIdFree(tx: StorageTx, organisationId: string, hsaId: string, exceptUserId?: string) {
+    if (await tx.findAdministrator(hsaId)) {
+      throw new ApiError(409, 'hsa-id-is-administrator', 'HSA-id tillhör en administratör; en person kan inte vara både administratör och användare', {
+        hsaId: 'HSA-id tillhör en administratör',
+      });
+    }
+    const existing = await tx.findUsersByHsaId(hsaId);
+    if (existing.some((u) => u.organisationId === organisationId && u.id !== exceptUserId)) {
+      throw new ApiError(409, 'hsa-id-in-use', 'Det finns redan en användare med detta HSA-id', {
+        hsaId: 'Det finns redan en användare med detta HSA-id',
+      });
+    }
+  }
+
+  /** "Lägg till användare": a new user without permissions. */
+  async createUser(session: SessionContext, input: NewUser): Promise<User> {
+    const now = this.clock.now().toISOString();
+    try {
+      return await this.storage.transaction(async (tx) => {
+        const org = await this.organisation(tx, session);
+        await this.checkHsaIdFree(tx, org.id, input.hsaId);
+        const user: UserRecord = {
+          id: randomUUID(),
+          organisationId: org.id,
+          ...input,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+          lastLoginAt: null,
+          permissions: {},
+        };
+        await tx.insertUser(user);
+        await tx.insertAudit({
+          organisationId: org.id,
+          actor: session.hsaId,
+          action: 'user.created',
+          targetType: 'user',
+          targetId: user.id,
+          before: null,
+          after: snapshot(user),
+          at: now,
+        });
+        return this.toApiUser(user, org, this.inactiveBefore());
+      });
+    } catch (e) {
+      // Two administrators adding the same HSA-id at once: the unique constraint decides.
+      if (isUniqueViolation(e)) {
+        throw new ApiError(409, 'hsa-id-in-use', 'Det finns redan en användare med detta HSA-id', {
+          hsaId: 'Det finns redan en användare med detta HSA-id',
+        });
+      }
+      throw e;
+    }
+  }
+
+  /** "Ändra användare": changes any of the four fields if `version` is still current. */
+  async updateUser(session: SessionContext, id: string, version: number, patch: UserPatch): Promise<User> {
+    const now = this.clock.now().toISOString();
+    try {
+      return await this.storage.transaction(async (tx) => {
+        const org = await this.organisation(tx, session);
+        const user = await tx.findUser(org.id, id);
+        if (!user) throw notFound();
+        if (user.version !== version) throw versionConflict();
+        const fields: UserFields = {
+          hsaId: patch.hsaId ?? user.hsaId,
+          givenName: patch.givenName ?? user.givenName,
+          surname: patch.surname ?? user.surname,
+          email: patch.email ?? user.email,
+        };
+        if (fields.hsaId !== user.hsaId) await this.checkHsaIdFree(tx, org.id, fields.hsaId, user.id);
+        if (!(await tx.updateUser(org.id, id, version, fields, now))) throw versionConflict();
+        const updated: UserRecord = { ...user, ...fields, version: version + 1, updatedAt: now };
+        await tx.insertAudit({
+          organisationId: org.id,
+          actor: session.hsaId,
+          action: 'user.updated',
+          targetType: 'user',
+          targetId: id,
+          before: snapshot(user),
+          after: snapshot(updated),
+          at: now,
+        });
+        return this.toApiUser(updated, org, this.inactiveBefore());
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new ApiError(409, 'hsa-id-in-use', 'Det finns redan en användare med detta HSA-id');
+      throw e;
+    }
+  }
+
+  /** "Ta bort användare", if `version` is still current; tells the user if they lose permissions. */
+  async deleteUser(session: SessionContext, id: string, version: number): Promise<void> {
+    const now = this.clock.now().toISOString();
+    await this.storage.transaction(async (tx) => {
+      const org = await this.organisation(tx, session);
+      const user = await tx.findUser(org.id, id);
+      if (!user) throw notFound();
+      if (user.version !== version) throw versionConflict();
+      if (!(await tx.deleteUser(org.id, id, version))) throw versionConflict();
+      await tx.insertAudit({
+        organisationId: org.id,
+        actor: session.hsaId,
+        action: 'user.deleted',
+        targetType: 'user',
+        targetId: id,
+        before: { ...snapshot(user), permissions: user.permissions },
+        after: null,
+        at: now,
+      });
+      for (const [eserviceId, before] of Object.entries(user.permissions)) {
+        if (before.length === 0) continue;
+        await tx.insertOutbox({
+          organisationId: org.id,
+          recipient: user.email,
+          ...permissionChangeMessage({ user, organisationName: org.name, eserviceId, before, after: [] }),
+          createdAt: now,
+        });
+      }
+    });
+  }
+
+  /**
+   * Sets the full set of a user's permissions for one e-service ("Klar" in the permission
+   * dialog). Only e-services with an agreement (403), only that e-service's permissions (400).
+   */
+  async setPermissions(
+    session: SessionContext,
+    id: string,
+    eserviceId: string,
+    version: number,
+    permissionIds: readonly string[],
+  ): Promise<User> {
+    const now = this.clock.now().toISOString();
+    return this.storage.transaction(async (tx) => {
+      const org = await this.organisation(tx, session);
+      const user = await tx.findUser(org.id, id);
+      if (!user) throw notFound();
+      const eservice = findEService(eserviceId);
+      if (!eservice || !(org.agreements as string[]).includes(eserviceId)) {
+        throw new ApiError(403, 'no-agreement', 'Organisationen har inget avtal för e-tjänsten');
+      }
+      const known = new Set(eservice.permissions.map((p) => p.id));
+      const unknown: Record<string, string> = {};
+      permissionIds.forEach((p, i) => {
+        if (!known.has(p)) unknown[`permissions.${i}`] = `Behörigheten finns inte i e-tjänsten ”${eservice.name}”`;
+      });
+      if (Object.keys(unknown).length > 0) {
+        throw new ApiError(400, 'permission-unknown', 'Okänd behörighet för e-tjänsten', unknown);
+      }
+      if (user.version !== version) throw versionConflict();
+      // Catalogue order, no duplicates.
+      const after = eservice.permissions.map((p) => p.id).filter((p) => permissionIds.includes(p));
+      const before = user.permissions[eserviceId] ?? [];
+      if (before.length === after.length && before.every((p) => after.includes(p))) {
+        return this.toApiUser(user, org, this.inactiveBefore());
+      }
+      if (!(await tx.replacePermissions(user.id, eserviceId, after, version, now))) throw versionConflict();
+      await tx.insertAudit({
+        organisationId: org.id,
+        actor: session.hsaId,
+        action: 'user.permissions-changed',
+        targetType: 'user',
+        targetId: user.id,
+        before: { eserviceId, permissions: before },
+        after: { eserviceId, permissions: after },
+        at: now,
+      });
+      await tx.insertOutbox({
+        organisationId: org.id,
+        recipient: user.email,
+        ...permissionChangeMessage({ user, organisationName: org.name, eserviceId, before, after }),
+        createdAt: now,
+      });
+      const updated: UserRecord = {
+        ...user,
+        version: version + 1,
+        updatedAt: now,
+        permissions: { ...user.permissions, [eserviceId]: after },
+      };
+      return this.toApiUser(updated, org, this.inactiveBefore());
+    });
+  }
+
+  /** The organisation's audit log, newest first. */
+  async listAudit(session: SessionContext, query: { limit?: number; before?: number; userId?: string }): Promise<AuditEntry[]> {
+    const records = await this.storage.listAudit(session.organisationId, {
+      limit: query.limit ?? 100,
+      ...(query.before !== undefined ? { before: query.before } : {}),
+      ...(query.userId !== undefined ? { targetId: query.userId } : {}),
+    });
+    return records.map((r) => ({
+      id: r.id,
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      targetType: r.targetType,
+      targetId: r.targetId,
+      before: r.before ?? null,
+      after: r.after ?? null,
+    }));
+  }
+}

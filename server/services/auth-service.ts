@@ -1,0 +1,187 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ChallengeResponse, LoginRequest, LoginResponse } from '../../common/api/index';
+import {
+  LoginCheckError,
+  MalformedCertificateError,
+  parseLeafCertificate,
+  verifyLogin,
+} from '../auth/certificate-verifier';
+import type { TrustStore } from '../auth/trust-store';
+import type { Clock } from '../clock';
+import { ApiError } from '../http/api-error';
+import type { Storage } from '../storage/storage';
+
+export interface AuthSettings {
+  /** The origin every login signature must be bound to, e.g. https://behorighetsadmin.test. */
+  origin: string;
+  challengeTtlMs: number;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+}
+
+export const DEFAULT_AUTH_SETTINGS: Omit<AuthSettings, 'origin'> = {
+  challengeTtlMs: 5 * 60_000,
+  sessionIdleMs: 15 * 60_000,
+  sessionAbsoluteMs: 8 * 60 * 60_000,
+};
+
+/** Who is calling: the administrator behind a valid session. */
+export interface SessionContext {
+  tokenHash: string;
+  hsaId: string;
+  organisationId: string;
+}
+
+// Avoid one write per request: the idle deadline is pushed forward at most this often.
+const TOUCH_INTERVAL_MS = 30_000;
+const LOGIN_MESSAGE: Record<LoginCheckError['code'], string> = {
+  'challenge-unknown': 'Okänd engångskod (nonce)',
+  'challenge-expired': 'Engångskoden har gått ut',
+  'challenge-used': 'Engångskoden är redan använd',
+  'origin-mismatch': 'Fel origin',
+  'algorithm-unsupported': 'Algoritmen stöds inte',
+  'algorithm-mismatch': 'Algoritmen passar inte certifikatets nyckel',
+  'signature-invalid': 'Signaturen är ogiltig',
+  'certificate-expired': 'Certifikatet har gått ut',
+  'certificate-not-yet-valid': 'Certifikatet är inte giltigt ännu',
+  'certificate-untrusted': 'Certifikatet är inte utfärdat av en betrodd utfärdare',
+  'certificate-key-usage': 'Certifikatet är inte ett legitimeringscertifikat',
+  'certificate-no-hsa-id': 'Certifikatet saknar HSA-id',
+  'not-authorised': 'Ingen administratörsbehörighet',
+};
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Challenges, the Web eID-style login, and sessions. */
+export class AuthService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly clock: Clock,
+    private readonly trust: TrustStore,
+    private readonly settings: AuthSettings,
+    private readonly log: Logger,
+  ) {}
+
+  /** The origin login signatures must be bound to. */
+  get origin(): string {
+    return this.settings.origin;
+  }
+
+  /** Issues a single-use nonce: 32 random bytes, base64, valid for challengeTtlMs. */
+  async createChallenge(): Promise<ChallengeResponse> {
+    const now = this.clock.now();
+    const nonce = randomBytes(32).toString('base64');
+    const expiresAt = new Date(now.getTime() + this.settings.challengeTtlMs).toISOString();
+    await this.storage.insertChallenge(nonce, now.toISOString(), expiresAt);
+    return { nonce, expiresAt };
+  }
+
+  /**
+   * Verifies a login and opens a session. A certificate that cannot be parsed is a 400 before
+   * anything changes; after that the nonce is burned whatever the outcome, and each failed
+   * check is a 401 naming it.
+   */
+  async login(request: LoginRequest): Promise<LoginResponse> {
+    let leaf;
+    try {
+      leaf = parseLeafCertificate(request.certificate);
+    } catch (e) {
+      if (e instanceof MalformedCertificateError) {
+        throw new ApiError(400, 'certificate-malformed', 'Certifikatet kunde inte läsas', {
+          certificate: 'Certifikatet kunde inte läsas som ett X.509-certifikat',
+        });
+      }
+      throw e;
+    }
+    const now = this.clock.now();
+    try {
+      const outcome = await this.storage.consumeChallenge(request.nonce, now.toISOString());
+      if (outcome !== 'ok') throw new LoginCheckError(`challenge-${outcome}`, 'challenge');
+      if (request.origin !== this.settings.origin) throw new LoginCheckError('origin-mismatch', 'origin');
+      const hsaId = verifyLogin({
+        leaf,
+        trust: this.trust,
+        algorithm: request.algorithm,
+        signature: Buffer.from(request.signature, 'base64'),
+        origin: request.origin,
+        nonce: request.nonce,
+        now,
+      });
+      const admin = await this.storage.findAdministrator(hsaId);
+      // The same answer for an unknown HSA-id as for a user who is not an administrator.
+      if (!admin) throw new LoginCheckError('not-authorised', 'not an administrator');
+      const org = await this.storage.getOrganisation(admin.organisationId);
+      if (!org) throw new LoginCheckError('not-authorised', 'organisation missing');
+
+      const token = randomBytes(32).toString('base64url');
+      const absoluteExpiresAt = new Date(now.getTime() + this.settings.sessionAbsoluteMs).toISOString();
+      await this.storage.insertSession({
+        tokenHash: hashToken(token),
+        administratorHsaId: admin.hsaId,
+        organisationId: org.id,
+        createdAt: now.toISOString(),
+        lastSeenAt: now.toISOString(),
+        idleExpiresAt: new Date(now.getTime() + this.settings.sessionIdleMs).toISOString(),
+        absoluteExpiresAt,
+      });
+      await this.storage.recordAdministratorLogin(admin.hsaId, now.toISOString());
+      this.log.info({ hsaId: admin.hsaId, organisation: org.id }, 'administrator logged in');
+      return {
+        token,
+        expiresAt: absoluteExpiresAt,
+        idleTimeoutSeconds: Math.floor(this.settings.sessionIdleMs / 1000),
+        administrator: {
+          hsaId: admin.hsaId,
+          givenName: admin.givenName,
+          surname: admin.surname,
+          organisation: { id: org.id, name: org.name, kind: org.kind },
+        },
+      };
+    } catch (e) {
+      if (e instanceof LoginCheckError) {
+        this.log.info({ code: e.code, detail: e.message }, 'login refused');
+        throw new ApiError(401, e.code, LOGIN_MESSAGE[e.code]);
+      }
+      throw e;
+    }
+  }
+
+  /** Resolves `Authorization: Bearer <token>` to a live session, or throws 401. */
+  async authenticate(authorization: string | undefined): Promise<SessionContext> {
+    const match = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization ?? '');
+    if (!match?.[1]) throw new ApiError(401, 'unauthenticated', 'Inloggning krävs');
+    const tokenHash = hashToken(match[1]);
+    const session = await this.storage.findSession(tokenHash);
+    if (!session) throw new ApiError(401, 'unauthenticated', 'Inloggning krävs');
+    const now = this.clock.now();
+    const nowIso = now.toISOString();
+    if (session.idleExpiresAt <= nowIso || session.absoluteExpiresAt <= nowIso) {
+      await this.storage.deleteSession(tokenHash);
+      throw new ApiError(401, 'session-expired', 'Sessionen har gått ut');
+    }
+    // An administrator the agency has removed loses access at once.
+    const admin = await this.storage.findAdministrator(session.administratorHsaId);
+    if (!admin || admin.organisationId !== session.organisationId) {
+      await this.storage.deleteSession(tokenHash);
+      throw new ApiError(401, 'unauthenticated', 'Inloggning krävs');
+    }
+    if (now.getTime() - Date.parse(session.lastSeenAt) >= TOUCH_INTERVAL_MS) {
+      await this.storage.touchSession(tokenHash, nowIso, new Date(now.getTime() + this.settings.sessionIdleMs).toISOString());
+    }
+    return { tokenHash, hsaId: session.administratorHsaId, organisationId: session.organisationId };
+  }
+
+  /** Ends the session at once; the token is worthless afterwards. */
+  async logout(session: SessionContext): Promise<void> {
+    await this.storage.deleteSession(session.tokenHash);
+  }
+
+  /** Deletes expired sessions and old challenges (run periodically). */
+  async purge(): Promise<void> {
+    const now = this.clock.now();
+    await this.storage.purgeExpired(now.toISOString(), new Date(now.getTime() - 24 * 60 * 60_000).toISOString());
+  }
+}

@@ -1,0 +1,62 @@
+import type { Generated } from 'kysely';
+
+/** Table shapes as Kysely sees them; the same for SQLite and (later) PostgreSQL. */
+export interface Database {
+  organisations: { id: string; name: string; kind: string; created_at: string };
+  agreements: { organisation_id: string; eservice_id: string };
+  administrators: {
+    hsa_id: string;
+    organisation_id: string;
+    given_name: string;
+    surname: string;
+    email: string;
+    created_at: string;
+    last_login_at: string | null;
+  };
+  users: {
+    id: string;
+    organisation_id: string;
+    hsa_id: string;
+    given_name: string;
+    surname: string;
+    email: string;
+    version: number;
+    created_at: string;
+    updated_at: string;
+    last_login_at: string | null;
+  };
+  user_permissions: { user_id: string; eservice_id: string; permission_id: string };
+  audit_log: {
+    id: Generated<number>;
+    organisation_id: string;
+    actor: string;
+    action: string;
+    target_type: string;
+    target_id: string;
+    before_json: string | null;
+    after_json: string | null;
+    occurred_at: string;
+  };
+  outbox: {
+    id: Generated<number>;
+    organisation_id: string;
+    recipient: string;
+    subject: string;
+    body: string;
+    created_at: string;
+    sent_at: string | null;
+    attempts: number;
+    last_error: string | null;
+  };
+  challenges: { nonce: string; created_at: string; expires_at: string; used_at: string | null };
+  sessions: {
+    token_hash: string;
+    administrator_hsa_id: string;
+    organisation_id: string;
+    created_at: string;
+    last_seen_at: string;
+    idle_expires_at: string;
+    absolute_expires_at: string;
+  };
+  operator_messages: { id: number; severity: string; text: string; since: string };
+}

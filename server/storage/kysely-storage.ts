@@ -1,0 +1,514 @@
+import { Migrator, type Kysely, type Transaction } from 'kysely';
+import type { EServiceId, OrganisationKind } from '../../common/api/index';
+import type { Database } from './database-schema';
+import { migrationProvider, type SqlDialectName } from './migrations';
+import type {
+  AdministratorRecord,
+  AuditRecord,
+  AuditRecordInput,
+  ChallengeOutcome,
+  OperatorMessage,
+  OrganisationRecord,
+  OutboxMessage,
+  OutboxMessageInput,
+  PermissionMap,
+  SessionRecord,
+  Storage,
+  StorageTx,
+  UserFields,
+  UserRecord,
+} from './storage';
+
+type Db = Kysely<Database> | Transaction<Database>;
+type UserRow = Database['users'];
+
+function toUser(row: UserRow, permissions: PermissionMap): UserRecord {
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    hsaId: row.hsa_id,
+    givenName: row.given_name,
+    surname: row.surname,
+    email: row.email,
+    version: Number(row.version),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastLoginAt: row.last_login_at,
+    permissions,
+  };
+}
+
+function toAdministrator(row: Database['administrators']): AdministratorRecord {
+  return {
+    hsaId: row.hsa_id,
+    organisationId: row.organisation_id,
+    givenName: row.given_name,
+    surname: row.surname,
+    email: row.email,
+    createdAt: row.created_at,
+    lastLoginAt: row.last_login_at,
+  };
+}
+
+function addPermission(map: PermissionMap, eserviceId: string, permissionId: string): void {
+  (map[eserviceId] ??= []).push(permissionId);
+}
+
+/** Storage operations over any Kysely connection or transaction; portable SQL only. */
+class KyselyRepository implements StorageTx {
+  constructor(protected readonly db: Db) {}
+
+  async getOrganisation(id: string): Promise<OrganisationRecord | undefined> {
+    const row = await this.db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const agreements = await this.db
+      .selectFrom('agreements')
+      .select('eservice_id')
+      .where('organisation_id', '=', id)
+      .orderBy('eservice_id')
+      .execute();
+    return {
+      id: row.id,
+      name: row.name,
+      kind: row.kind as OrganisationKind,
+      agreements: agreements.map((a) => a.eservice_id as EServiceId),
+      createdAt: row.created_at,
+    };
+  }
+
+  async listOrganisations(): Promise<OrganisationRecord[]> {
+    const rows = await this.db.selectFrom('organisations').select('id').orderBy('id').execute();
+    const orgs = await Promise.all(rows.map((r) => this.getOrganisation(r.id)));
+    return orgs.filter((o): o is OrganisationRecord => o !== undefined);
+  }
+
+  async insertOrganisation(org: OrganisationRecord): Promise<void> {
+    await this.db
+      .insertInto('organisations')
+      .values({ id: org.id, name: org.name, kind: org.kind, created_at: org.createdAt })
+      .execute();
+    await this.setAgreements(org.id, org.agreements);
+  }
+
+  async setAgreements(organisationId: string, eserviceIds: readonly EServiceId[]): Promise<void> {
+    await this.db.deleteFrom('agreements').where('organisation_id', '=', organisationId).execute();
+    if (eserviceIds.length > 0) {
+      await this.db
+        .insertInto('agreements')
+        .values(eserviceIds.map((e) => ({ organisation_id: organisationId, eservice_id: e })))
+        .execute();
+    }
+  }
+
+  async findAdministrator(hsaId: string): Promise<AdministratorRecord | undefined> {
+    const row = await this.db.selectFrom('administrators').selectAll().where('hsa_id', '=', hsaId).executeTakeFirst();
+    return row ? toAdministrator(row) : undefined;
+  }
+
+  async listAdministrators(organisationId: string): Promise<AdministratorRecord[]> {
+    const rows = await this.db
+      .selectFrom('administrators')
+      .selectAll()
+      .where('organisation_id', '=', organisationId)
+      .orderBy('surname')
+      .orderBy('given_name')
+      .execute();
+    return rows.map(toAdministrator);
+  }
+
+  async insertAdministrator(a: AdministratorRecord): Promise<void> {
+    await this.db
+      .insertInto('administrators')
+      .values({
+        hsa_id: a.hsaId,
+        organisation_id: a.organisationId,
+        given_name: a.givenName,
+        surname: a.surname,
+        email: a.email,
+        created_at: a.createdAt,
+        last_login_at: a.lastLoginAt,
+      })
+      .execute();
+  }
+
+  async deleteAdministrator(hsaId: string): Promise<void> {
+    await this.db.deleteFrom('administrators').where('hsa_id', '=', hsaId).execute();
+  }
+
+  async recordAdministratorLogin(hsaId: string, at: string): Promise<void> {
+    await this.db.updateTable('administrators').set({ last_login_at: at }).where('hsa_id', '=', hsaId).execute();
+  }
+
+  async findUser(organisationId: string, id: string): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('organisation_id', '=', organisationId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return toUser(row, await this.permissionsOf(row.id));
+  }
+
+  async findUsersByHsaId(hsaId: string): Promise<UserRecord[]> {
+    const rows = await this.db.selectFrom('users').selectAll().where('hsa_id', '=', hsaId).execute();
+    return Promise.all(rows.map(async (r) => toUser(r, await this.permissionsOf(r.id))));
+  }
+
+  private async permissionsOf(userId: string): Promise<PermissionMap> {
+    const rows = await this.db
+      .selectFrom('user_permissions')
+      .select(['eservice_id', 'permission_id'])
+      .where('user_id', '=', userId)
+      .orderBy('eservice_id')
+      .orderBy('permission_id')
+      .execute();
+    const map: PermissionMap = {};
+    for (const r of rows) addPermission(map, r.eservice_id, r.permission_id);
+    return map;
+  }
+
+  async listUsers(
+    organisationId: string,
+    page: { limit?: number; offset?: number } = {},
+  ): Promise<{ users: UserRecord[]; total: number }> {
+    const totalRow = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('organisation_id', '=', organisationId)
+      .executeTakeFirstOrThrow();
+    const paged = page.limit !== undefined || page.offset !== undefined;
+    let query = this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('organisation_id', '=', organisationId)
+      .orderBy('surname')
+      .orderBy('given_name')
+      .orderBy('id');
+    if (paged) query = query.limit(page.limit ?? 1_000_000).offset(page.offset ?? 0);
+    const rows = await query.execute();
+
+    // One query for all permissions of the page (a join, not an IN list: 100,000 ids exceed
+    // what a statement may bind).
+    let permQuery = this.db
+      .selectFrom('user_permissions as p')
+      .innerJoin('users as u', 'u.id', 'p.user_id')
+      .select(['p.user_id', 'p.eservice_id', 'p.permission_id'])
+      .where('u.organisation_id', '=', organisationId)
+      .orderBy('p.eservice_id')
+      .orderBy('p.permission_id');
+    if (paged && rows.length < Number(totalRow.n)) {
+      permQuery = permQuery.where(
+        'p.user_id',
+        'in',
+        rows.map((r) => r.id),
+      );
+    }
+    const byUser = new Map<string, PermissionMap>();
+    for (const p of await permQuery.execute()) {
+      let map = byUser.get(p.user_id);
+      if (!map) byUser.set(p.user_id, (map = {}));
+      addPermission(map, p.eservice_id, p.permission_id);
+    }
+    return { users: rows.map((r) => toUser(r, byUser.get(r.id) ?? {})), total: Number(totalRow.n) };
+  }
+
+  async insertUser(u: UserRecord): Promise<void> {
+    await this.db
+      .insertInto('users')
+      .values({
+        id: u.id,
+        organisation_id: u.organisationId,
+        hsa_id: u.hsaId,
+        given_name: u.givenName,
+        surname: u.surname,
+        email: u.email,
+        version: u.version,
+        created_at: u.createdAt,
+        updated_at: u.updatedAt,
+        last_login_at: u.lastLoginAt,
+      })
+      .execute();
+    const perms = Object.entries(u.permissions).flatMap(([eserviceId, ids]) =>
+      ids.map((permission_id) => ({ user_id: u.id, eservice_id: eserviceId, permission_id })),
+    );
+    if (perms.length > 0) await this.db.insertInto('user_permissions').values(perms).execute();
+  }
+
+  async updateUser(
+    organisationId: string,
+    id: string,
+    expectedVersion: number,
+    fields: UserFields,
+    updatedAt: string,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('users')
+      .set((eb) => ({
+        hsa_id: fields.hsaId,
+        given_name: fields.givenName,
+        surname: fields.surname,
+        email: fields.email,
+        updated_at: updatedAt,
+        version: eb('version', '+', 1),
+      }))
+      .where('organisation_id', '=', organisationId)
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async deleteUser(organisationId: string, id: string, expectedVersion: number): Promise<boolean> {
+    // user_permissions go with it (ON DELETE CASCADE).
+    const result = await this.db
+      .deleteFrom('users')
+      .where('organisation_id', '=', organisationId)
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+
+  async replacePermissions(
+    userId: string,
+    eserviceId: string,
+    permissionIds: readonly string[],
+    expectedVersion: number,
+    updatedAt: string,
+  ): Promise<boolean> {
+    const bumped = await this.db
+      .updateTable('users')
+      .set((eb) => ({ updated_at: updatedAt, version: eb('version', '+', 1) }))
+      .where('id', '=', userId)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    if (Number(bumped.numUpdatedRows) !== 1) return false;
+    await this.db
+      .deleteFrom('user_permissions')
+      .where('user_id', '=', userId)
+      .where('eservice_id', '=', eserviceId)
+      .execute();
+    if (permissionIds.length > 0) {
+      await this.db
+        .insertInto('user_permissions')
+        .values(permissionIds.map((permission_id) => ({ user_id: userId, eservice_id: eserviceId, permission_id })))
+        .execute();
+    }
+    return true;
+  }
+
+  async recordUserLogin(hsaId: string, at: string): Promise<number> {
+    const result = await this.db.updateTable('users').set({ last_login_at: at }).where('hsa_id', '=', hsaId).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async insertAudit(r: AuditRecordInput): Promise<void> {
+    await this.db
+      .insertInto('audit_log')
+      .values({
+        organisation_id: r.organisationId,
+        actor: r.actor,
+        action: r.action,
+        target_type: r.targetType,
+        target_id: r.targetId,
+        before_json: r.before === null || r.before === undefined ? null : JSON.stringify(r.before),
+        after_json: r.after === null || r.after === undefined ? null : JSON.stringify(r.after),
+        occurred_at: r.at,
+      })
+      .execute();
+  }
+
+  async listAudit(
+    organisationId: string,
+    query: { limit: number; before?: number; targetId?: string },
+  ): Promise<AuditRecord[]> {
+    let q = this.db.selectFrom('audit_log').selectAll().where('organisation_id', '=', organisationId);
+    if (query.before !== undefined) q = q.where('id', '<', query.before);
+    if (query.targetId !== undefined) q = q.where('target_id', '=', query.targetId);
+    const rows = await q.orderBy('id', 'desc').limit(query.limit).execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      organisationId: r.organisation_id,
+      actor: r.actor,
+      action: r.action as AuditRecord['action'],
+      targetType: r.target_type as AuditRecord['targetType'],
+      targetId: r.target_id,
+      before: r.before_json === null ? null : (JSON.parse(r.before_json) as unknown),
+      after: r.after_json === null ? null : (JSON.parse(r.after_json) as unknown),
+      at: r.occurred_at,
+    }));
+  }
+
+  async insertOutbox(m: OutboxMessageInput): Promise<void> {
+    await this.db
+      .insertInto('outbox')
+      .values({
+        organisation_id: m.organisationId,
+        recipient: m.recipient,
+        subject: m.subject,
+        body: m.body,
+        created_at: m.createdAt,
+        sent_at: null,
+        attempts: 0,
+        last_error: null,
+      })
+      .execute();
+  }
+}
+
+/** The Storage implementation over Kysely; `createSqliteStorage` picks the SQLite dialect. */
+export class KyselyStorage extends KyselyRepository implements Storage {
+  constructor(
+    private readonly kysely: Kysely<Database>,
+    private readonly dialect: SqlDialectName,
+  ) {
+    super(kysely);
+  }
+
+  /** Brings the schema up to date; safe to run on every start. */
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.kysely, provider: migrationProvider(this.dialect) });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error');
+      throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+    }
+  }
+
+  transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> {
+    return this.kysely.transaction().execute((trx) => fn(new KyselyRepository(trx)));
+  }
+
+  async insertChallenge(nonce: string, createdAt: string, expiresAt: string): Promise<void> {
+    await this.kysely
+      .insertInto('challenges')
+      .values({ nonce, created_at: createdAt, expires_at: expiresAt, used_at: null })
+      .execute();
+  }
+
+  async consumeChallenge(nonce: string, now: string): Promise<ChallengeOutcome> {
+    return this.kysely.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('challenges').selectAll().where('nonce', '=', nonce).executeTakeFirst();
+      if (!row) return 'unknown';
+      // The conditional update makes "first one wins" hold across instances sharing one database.
+      const burned = await trx
+        .updateTable('challenges')
+        .set({ used_at: now })
+        .where('nonce', '=', nonce)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(burned.numUpdatedRows) !== 1) return 'used';
+      return row.expires_at <= now ? 'expired' : 'ok';
+    });
+  }
+
+  async insertSession(s: SessionRecord): Promise<void> {
+    await this.kysely
+      .insertInto('sessions')
+      .values({
+        token_hash: s.tokenHash,
+        administrator_hsa_id: s.administratorHsaId,
+        organisation_id: s.organisationId,
+        created_at: s.createdAt,
+        last_seen_at: s.lastSeenAt,
+        idle_expires_at: s.idleExpiresAt,
+        absolute_expires_at: s.absoluteExpiresAt,
+      })
+      .execute();
+  }
+
+  async findSession(tokenHash: string): Promise<SessionRecord | undefined> {
+    const r = await this.kysely.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    if (!r) return undefined;
+    return {
+      tokenHash: r.token_hash,
+      administratorHsaId: r.administrator_hsa_id,
+      organisationId: r.organisation_id,
+      createdAt: r.created_at,
+      lastSeenAt: r.last_seen_at,
+      idleExpiresAt: r.idle_expires_at,
+      absoluteExpiresAt: r.absolute_expires_at,
+    };
+  }
+
+  async touchSession(tokenHash: string, lastSeenAt: string, idleExpiresAt: string): Promise<void> {
+    await this.kysely
+      .updateTable('sessions')
+      .set({ last_seen_at: lastSeenAt, idle_expires_at: idleExpiresAt })
+      .where('token_hash', '=', tokenHash)
+      .execute();
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.kysely.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+  }
+
+  async deleteSessionsOf(administratorHsaId: string): Promise<void> {
+    await this.kysely.deleteFrom('sessions').where('administrator_hsa_id', '=', administratorHsaId).execute();
+  }
+
+  async purgeExpired(now: string, challengesBefore: string): Promise<void> {
+    await this.kysely
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('idle_expires_at', '<=', now), eb('absolute_expires_at', '<=', now)]))
+      .execute();
+    await this.kysely.deleteFrom('challenges').where('expires_at', '<', challengesBefore).execute();
+  }
+
+  async pendingOutbox(limit: number, maxAttempts: number): Promise<OutboxMessage[]> {
+    const rows = await this.kysely
+      .selectFrom('outbox')
+      .selectAll()
+      .where('sent_at', 'is', null)
+      .where('attempts', '<', maxAttempts)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      organisationId: r.organisation_id,
+      recipient: r.recipient,
+      subject: r.subject,
+      body: r.body,
+      createdAt: r.created_at,
+      attempts: Number(r.attempts),
+    }));
+  }
+
+  async markOutboxSent(id: number, at: string): Promise<void> {
+    await this.kysely
+      .updateTable('outbox')
+      .set((eb) => ({ sent_at: at, attempts: eb('attempts', '+', 1), last_error: null }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async markOutboxFailed(id: number, error: string): Promise<void> {
+    await this.kysely
+      .updateTable('outbox')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500) }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async getOperatorMessage(): Promise<OperatorMessage | null> {
+    const r = await this.kysely.selectFrom('operator_messages').selectAll().where('id', '=', 1).executeTakeFirst();
+    return r ? { severity: r.severity as OperatorMessage['severity'], text: r.text, since: r.since } : null;
+  }
+
+  async setOperatorMessage(message: OperatorMessage | null): Promise<void> {
+    await this.kysely.transaction().execute(async (trx) => {
+      await trx.deleteFrom('operator_messages').execute();
+      if (message) await trx.insertInto('operator_messages').values({ id: 1, ...message }).execute();
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.kysely.selectFrom('organisations').select('id').limit(1).execute();
+  }
+
+  async close(): Promise<void> {
+    await this.kysely.destroy();
+  }
+}

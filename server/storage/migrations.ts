@@ -1,0 +1,122 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+export type SqlDialectName = 'sqlite' | 'postgres';
+
+/**
+ * Schema migrations, in code so they ship with the server. Only the auto-increment key differs
+ * between SQLite and PostgreSQL; everything else is portable SQL.
+ */
+export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
+  const serialKey = (db: Kysely<unknown>, table: string) =>
+    dialect === 'postgres'
+      ? db.schema.createTable(table).addColumn('id', 'serial', (c) => c.primaryKey())
+      : db.schema.createTable(table).addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+
+  const migrations: Record<string, Migration> = {
+    '0001-initial': {
+      async up(db) {
+        await db.schema
+          .createTable('organisations')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('kommun', 'region')`))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('agreements')
+          .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id').onDelete('cascade'))
+          .addColumn('eservice_id', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('agreements_pk', ['organisation_id', 'eservice_id'])
+          .execute();
+        await db.schema
+          .createTable('administrators')
+          // One organisation per administrator; the HSA-id is unique among administrators.
+          .addColumn('hsa_id', 'text', (c) => c.primaryKey())
+          .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id'))
+          .addColumn('given_name', 'text', (c) => c.notNull())
+          .addColumn('surname', 'text', (c) => c.notNull())
+          .addColumn('email', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_login_at', 'text')
+          .execute();
+        await db.schema.createIndex('administrators_org').on('administrators').column('organisation_id').execute();
+        await db.schema
+          .createTable('users')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id'))
+          .addColumn('hsa_id', 'text', (c) => c.notNull())
+          .addColumn('given_name', 'text', (c) => c.notNull())
+          .addColumn('surname', 'text', (c) => c.notNull())
+          .addColumn('email', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('last_login_at', 'text')
+          // One user per HSA-id per organisation, also under concurrent inserts.
+          .addUniqueConstraint('users_org_hsa_unique', ['organisation_id', 'hsa_id'])
+          .execute();
+        await db.schema.createIndex('users_hsa').on('users').column('hsa_id').execute();
+        await db.schema
+          .createIndex('users_org_sort')
+          .on('users')
+          .columns(['organisation_id', 'surname', 'given_name', 'id'])
+          .execute();
+        await db.schema
+          .createTable('user_permissions')
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('eservice_id', 'text', (c) => c.notNull())
+          .addColumn('permission_id', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('user_permissions_pk', ['user_id', 'eservice_id', 'permission_id'])
+          .execute();
+        await serialKey(db, 'audit_log')
+          .addColumn('organisation_id', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('target_type', 'text', (c) => c.notNull())
+          .addColumn('target_id', 'text', (c) => c.notNull())
+          .addColumn('before_json', 'text')
+          .addColumn('after_json', 'text')
+          .addColumn('occurred_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('audit_org_id').on('audit_log').columns(['organisation_id', 'id']).execute();
+        await serialKey(db, 'outbox')
+          .addColumn('organisation_id', 'text', (c) => c.notNull())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('sent_at', 'text')
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_error', 'text')
+          .execute();
+        await db.schema.createIndex('outbox_pending').on('outbox').columns(['sent_at', 'id']).execute();
+        await db.schema
+          .createTable('challenges')
+          .addColumn('nonce', 'text', (c) => c.primaryKey())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .execute();
+        await db.schema
+          .createTable('sessions')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('administrator_hsa_id', 'text', (c) => c.notNull())
+          .addColumn('organisation_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_seen_at', 'text', (c) => c.notNull())
+          .addColumn('idle_expires_at', 'text', (c) => c.notNull())
+          .addColumn('absolute_expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('sessions_admin').on('sessions').column('administrator_hsa_id').execute();
+        await db.schema
+          .createTable('operator_messages')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('severity', 'text', (c) => c.notNull())
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('since', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+  return { getMigrations: async () => migrations };
+}

@@ -1,0 +1,23 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from './database-schema';
+import { KyselyStorage } from './kysely-storage';
+
+/**
+ * Opens (creating if needed) the SQLite file and migrates it. ":memory:" gives a private
+ * in-memory database, which tests use.
+ */
+export async function createSqliteStorage(file: string): Promise<KyselyStorage> {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  // WAL + NORMAL is durable across application crashes, which is what a reference server needs.
+  sqlite.pragma('synchronous = NORMAL');
+  const storage = new KyselyStorage(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), 'sqlite');
+  await storage.migrate();
+  return storage;
+}

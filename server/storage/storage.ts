@@ -1,0 +1,155 @@
+import type { AuditAction, EServiceId, OrganisationKind } from '../../common/api/index';
+
+/**
+ * The one storage interface of the reference backend. Business rules live in the services above
+ * it; this layer only stores and fetches, so a PostgreSQL implementation can follow the SQLite one.
+ * All timestamps are ISO 8601 strings in UTC (they sort as text in both databases).
+ */
+
+export interface OrganisationRecord {
+  id: string;
+  name: string;
+  kind: OrganisationKind;
+  /** E-services the organisation has agreements (avtal) for. */
+  agreements: EServiceId[];
+  createdAt: string;
+}
+
+export interface AdministratorRecord {
+  hsaId: string;
+  organisationId: string;
+  givenName: string;
+  surname: string;
+  email: string;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+/** e-service id → permission ids. */
+export type PermissionMap = Record<string, string[]>;
+
+export interface UserRecord {
+  id: string;
+  organisationId: string;
+  hsaId: string;
+  givenName: string;
+  surname: string;
+  email: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  lastLoginAt: string | null;
+  permissions: PermissionMap;
+}
+
+export type UserFields = Pick<UserRecord, 'hsaId' | 'givenName' | 'surname' | 'email'>;
+
+export interface AuditRecordInput {
+  organisationId: string;
+  actor: string;
+  action: AuditAction;
+  targetType: 'user' | 'administrator';
+  targetId: string;
+  before: unknown;
+  after: unknown;
+  at: string;
+}
+
+export interface AuditRecord extends AuditRecordInput {
+  id: number;
+}
+
+export interface OutboxMessageInput {
+  organisationId: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  createdAt: string;
+}
+
+export interface OutboxMessage extends OutboxMessageInput {
+  id: number;
+  attempts: number;
+}
+
+export interface SessionRecord {
+  /** SHA-256 of the token, hex: the token itself is never stored. */
+  tokenHash: string;
+  administratorHsaId: string;
+  organisationId: string;
+  createdAt: string;
+  lastSeenAt: string;
+  idleExpiresAt: string;
+  absoluteExpiresAt: string;
+}
+
+export type ChallengeOutcome = 'ok' | 'unknown' | 'expired' | 'used';
+
+export interface OperatorMessage {
+  severity: 'info' | 'warning' | 'disturbance';
+  text: string;
+  since: string;
+}
+
+/** Everything that may run inside one transaction. */
+export interface StorageTx {
+  getOrganisation(id: string): Promise<OrganisationRecord | undefined>;
+  listOrganisations(): Promise<OrganisationRecord[]>;
+  insertOrganisation(org: OrganisationRecord): Promise<void>;
+  /** Replaces the organisation's agreements with exactly these e-services. */
+  setAgreements(organisationId: string, eserviceIds: readonly EServiceId[]): Promise<void>;
+
+  findAdministrator(hsaId: string): Promise<AdministratorRecord | undefined>;
+  listAdministrators(organisationId: string): Promise<AdministratorRecord[]>;
+  insertAdministrator(admin: AdministratorRecord): Promise<void>;
+  deleteAdministrator(hsaId: string): Promise<void>;
+  recordAdministratorLogin(hsaId: string, at: string): Promise<void>;
+
+  findUser(organisationId: string, id: string): Promise<UserRecord | undefined>;
+  /** Users with this HSA-id in any organisation. */
+  findUsersByHsaId(hsaId: string): Promise<UserRecord[]>;
+  /** Users of one organisation sorted by surname, given name; total counts them all. */
+  listUsers(organisationId: string, page?: { limit?: number; offset?: number }): Promise<{ users: UserRecord[]; total: number }>;
+  insertUser(user: UserRecord): Promise<void>;
+  /** Writes fields and bumps the version, only if the stored version is still `expectedVersion`. */
+  updateUser(organisationId: string, id: string, expectedVersion: number, fields: UserFields, updatedAt: string): Promise<boolean>;
+  /** Deletes the user and their permissions, only if the stored version is still `expectedVersion`. */
+  deleteUser(organisationId: string, id: string, expectedVersion: number): Promise<boolean>;
+  /** Replaces the user's permissions for one e-service and bumps the version, if still `expectedVersion`. */
+  replacePermissions(userId: string, eserviceId: string, permissionIds: readonly string[], expectedVersion: number, updatedAt: string): Promise<boolean>;
+  /** Records a login to the e-services for every user with this HSA-id; returns how many. */
+  recordUserLogin(hsaId: string, at: string): Promise<number>;
+
+  insertAudit(record: AuditRecordInput): Promise<void>;
+  listAudit(organisationId: string, query: { limit: number; before?: number; targetId?: string }): Promise<AuditRecord[]>;
+  insertOutbox(message: OutboxMessageInput): Promise<void>;
+}
+
+export interface Storage extends StorageTx {
+  /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
+  transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>;
+
+  insertChallenge(nonce: string, createdAt: string, expiresAt: string): Promise<void>;
+  /** Burns the nonce whatever the outcome and says whether it was good. */
+  consumeChallenge(nonce: string, now: string): Promise<ChallengeOutcome>;
+
+  insertSession(session: SessionRecord): Promise<void>;
+  findSession(tokenHash: string): Promise<SessionRecord | undefined>;
+  touchSession(tokenHash: string, lastSeenAt: string, idleExpiresAt: string): Promise<void>;
+  deleteSession(tokenHash: string): Promise<void>;
+  deleteSessionsOf(administratorHsaId: string): Promise<void>;
+  /** Deletes expired sessions and challenges expired before `challengesBefore`. */
+  purgeExpired(now: string, challengesBefore: string): Promise<void>;
+
+  /** Up to `limit` unsent outbox messages tried fewer than `maxAttempts` times, oldest first. */
+  pendingOutbox(limit: number, maxAttempts: number): Promise<OutboxMessage[]>;
+  markOutboxSent(id: number, at: string): Promise<void>;
+  markOutboxFailed(id: number, error: string): Promise<void>;
+
+  getOperatorMessage(): Promise<OperatorMessage | null>;
+  setOperatorMessage(message: OperatorMessage | null): Promise<void>;
+
+  /** Cheap round trip for GET /status. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
