@@ -32,6 +32,7 @@ async function main() {
   await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
   const entries = [
     { entryPoints: [path.join(root, 'main/app/main.ts')], outfile: path.join(root, 'dist/main/main.cjs') },
+    { entryPoints: [path.join(root, 'main/card/card-worker-entry.ts')], outfile: path.join(root, 'dist/main/card-worker.cjs') },
     { entryPoints: [path.join(root, 'preload/preload.ts')], outfile: path.join(root, 'dist/preload/preload.cjs') },
   ];
   if (!release) {

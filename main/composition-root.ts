@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { CardService } from './card/card-service';
+import { unwrap } from './errors/app-failure';
 import { createEventBus, type EventBus } from './events/event-bus';
 import { createIpcRouter, type IpcRouter } from './ipc/ipc-router';
 import { openExternalSafely } from './security/external-links';
@@ -11,12 +13,15 @@ export interface MainServicesOptions {
   trustedOrigins: readonly string[];
   /** The platform's "open in browser" (Electron's shell.openExternal); only reached through the allow-list. */
   openExternal: (url: string) => Promise<void>;
+  /** The card layer (its own process, supervised). */
+  card: CardService;
 }
 
 export interface MainServices {
   router: IpcRouter;
   events: EventBus;
   logger: Logger;
+  card: CardService;
 }
 
 /**
@@ -27,6 +32,8 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
   const { logger } = options;
   const events = createEventBus();
   const appInfo = new AppInfoService(options.appInfo);
+  const { card } = options;
+  card.onSnapshot((snapshot) => events.publish('card:snapshot', snapshot));
 
   const router = createIpcRouter({
     logger,
@@ -34,8 +41,11 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
     handlers: {
       'app:get-info': () => appInfo.getInfo(),
       'app:open-external': async ({ url }) => ({ opened: await openExternalSafely(url, options.openExternal) }),
+      'card:get-snapshot': () => card.snapshot(),
+      'card:reread': async () => unwrap(await card.reread()),
+      'card:restart-process': async () => unwrap(await card.restartProcess()),
     },
   });
 
-  return { router, events, logger };
+  return { router, events, logger, card };
 }

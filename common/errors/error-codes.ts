@@ -10,6 +10,30 @@ export const APP_ERROR_CODES = [
   'ipc-invalid-payload',
   'ipc-forbidden-sender',
   'ipc-unknown-channel',
+  // Card service and readers (PC/SC)
+  'pcsc-no-service',
+  'pcsc-no-reader',
+  'card-absent',
+  'card-removed',
+  'card-changed',
+  'card-unknown',
+  // PKCS#11 module and token
+  'pkcs11-module-missing',
+  'pkcs11-module-failed',
+  'pkcs11-failed',
+  'token-absent',
+  'certificate-missing',
+  // PIN
+  'pin-incorrect',
+  'pin-locked',
+  'pin-length',
+  // Certificate checks made before any PIN
+  'certificate-expired',
+  'certificate-not-yet-valid',
+  'certificate-untrusted',
+  // The card process
+  'card-process-hung',
+  'card-process-crashed',
   // Anything unexpected in main; details stay in the log, never in the window.
   'internal',
 ] as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cardSnapshotSchema } from '../card/card-state';
 
 /**
  * The one IPC contract shared by main, preload, the test bridge and the renderer.
@@ -36,11 +37,28 @@ export const IPC_CHANNELS = {
     request: z.object({ url: z.string().max(2048) }).strict(),
     response: z.object({ opened: z.boolean() }),
   },
+  'card:get-snapshot': {
+    method: 'getCardSnapshot',
+    request: noRequest,
+    response: cardSnapshotSchema,
+  },
+  'card:reread': {
+    method: 'rereadCard',
+    request: noRequest,
+    response: cardSnapshotSchema,
+  },
+  'card:restart-process': {
+    method: 'restartCardProcess',
+    request: noRequest,
+    response: cardSnapshotSchema,
+  },
 } as const;
 
 /** Events pushed from main to the renderer (card events join here). */
 export const IPC_EVENTS = {
   'app:notice': noticeEventSchema,
+  /** The card layer's state, pushed on every change (reader, card, token, process). */
+  'card:snapshot': cardSnapshotSchema,
 } as const;
 
 /** The single Electron channel that carries every event, tagged with its name. */

@@ -1,9 +1,12 @@
 import path from 'node:path';
 import { app, shell, type BrowserWindow } from 'electron';
+import { CardProcessSupervisor } from '../card/card-process-supervisor';
 import { composeMainServices } from '../composition-root';
+import { resolveCardSettings } from '../config/card-settings';
 import { createLogger } from '../logging/logger';
 import { APP_ORIGIN } from '../security/window-security';
 import { registerAppScheme, serveRenderer } from './app-protocol';
+import { utilityWorkerLauncher } from './card-worker-launcher';
 import { registerIpc } from './ipc-registration';
 import { createMainWindow, lockDownSession } from './main-window';
 
@@ -34,6 +37,14 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     lockDownSession();
     serveRenderer(path.join(distRoot, 'renderer'));
+    const resourcesDir = app.isPackaged ? process.resourcesPath : path.resolve(distRoot, '..', 'resources');
+    const card = new CardProcessSupervisor({
+      launch: utilityWorkerLauncher(path.join(distRoot, 'main', 'card-worker.cjs')),
+      config: resolveCardSettings({ env: process.env, platform: process.platform, resourcesDir }),
+      logger,
+    });
+    card.start();
+    app.on('will-quit', () => card.stop());
     const services = composeMainServices({
       logger,
       trustedOrigins: [APP_ORIGIN],
@@ -44,6 +55,7 @@ if (!app.requestSingleInstanceLock()) {
         electronVersion: process.versions.electron ?? null,
       },
       openExternal: (url) => shell.openExternal(url),
+      card,
     });
     mainWindow = createMainWindow(distRoot);
     registerIpc(services, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { createIdleCardServiceFake } from '../../tests/fixtures/idle-card-service';
 import { composeMainServices } from '../composition-root';
 import { createLogger } from '../logging/logger';
 import { startBridgeServer, type BridgeServer } from './bridge-server';
@@ -46,6 +47,7 @@ beforeAll(async () => {
         trustedOrigins: [origin],
         appInfo: { productName: 'Behörighetsadmin', version: '9.9.9', transport: 'test-bridge', electronVersion: null },
         openExternal: async () => undefined,
+        card: createIdleCardServiceFake(),
       }),
   });
   const html = await (await fetch(bridge.url)).text();

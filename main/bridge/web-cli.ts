@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CardProcessSupervisor } from '../card/card-process-supervisor';
+import { nodeWorkerLauncher } from '../card/node-worker-launcher';
 import { composeMainServices } from '../composition-root';
+import { resolveCardSettings } from '../config/card-settings';
 import { createLogger } from '../logging/logger';
 import { startBridgeServer } from './bridge-server';
 
@@ -16,6 +19,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger({ level: process.env.BEHORIGHETSADMIN_LOG_LEVEL ?? 'info' });
+  const card = new CardProcessSupervisor({
+    launch: nodeWorkerLauncher(path.resolve(__dirname, '..', 'main', 'card-worker.cjs')),
+    config: resolveCardSettings({ env: process.env, platform: process.platform, resourcesDir: path.resolve(__dirname, '..', '..', 'resources') }),
+    logger,
+  });
+  card.start();
   const bridge = await startBridgeServer({
     port,
     rendererRoot: path.resolve(__dirname, '..', 'renderer'),
@@ -27,12 +36,16 @@ async function main(): Promise<void> {
         appInfo: { productName: 'Behörighetsadmin', version: __APP_VERSION__, transport: 'test-bridge', electronVersion: null },
         // No browser to hand links to from a test bridge: refuse quietly (the wrapper still checks).
         openExternal: async () => undefined,
+        card,
       }),
   });
   // Playwright's launchApp() waits for this exact line.
   console.log(`listening on ${bridge.url}`);
   console.log('Testbrygga för utveckling och test: inte produkten. Stäng med Ctrl+C.');
-  const stop = () => void bridge.close().then(() => process.exit(0));
+  const stop = () => {
+    card.stop();
+    void bridge.close().then(() => process.exit(0));
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { createIdleCardServiceFake } from '../../tests/fixtures/idle-card-service';
 import { createLogger } from '../logging/logger';
 import { createIpcRouter, type IpcHandlers } from './ipc-router';
 
@@ -14,6 +15,7 @@ function setup(overrides: Partial<IpcHandlers> = {}) {
       done();
     },
   });
+  const card = createIdleCardServiceFake();
   const handlers: IpcHandlers = {
     'app:get-info': () => ({
       productName: 'Behörighetsadmin',
@@ -25,6 +27,9 @@ function setup(overrides: Partial<IpcHandlers> = {}) {
       nodeVersion: '20',
     }),
     'app:open-external': ({ url }) => ({ opened: url.startsWith('https://') }),
+    'card:get-snapshot': () => card.snapshot(),
+    'card:reread': () => card.snapshot(),
+    'card:restart-process': () => card.snapshot(),
     ...overrides,
   };
   const router = createIpcRouter({ handlers, trustedOrigins: [ORIGIN], logger: createLogger({ destination }) });

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { AppFailure } from '../errors/app-failure';
 import { fail, ok, type AppErrorCode, type Result } from '../../common/errors/error-codes';
 import {
   IPC_CHANNELS,
@@ -78,6 +79,10 @@ export function createIpcRouter({ handlers, trustedOrigins, logger }: IpcRouterO
         const response = contract.response.parse(await handler(parsed.data));
         return ok(response);
       } catch (error) {
+        if (error instanceof AppFailure) {
+          log.info({ event: 'ipc-failed', channel, errorCode: error.code }, 'IPC call failed');
+          return fail(error.code, Object.keys(error.details).length > 0 ? error.details : undefined);
+        }
         log.error({ event: 'ipc-handler-failed', channel, err: error }, 'IPC handler failed');
         return fail('internal');
       }

@@ -6,6 +6,25 @@ export function errorMessageKey(code: AppErrorCode): `errors.${AppErrorCode}` {
     case 'ipc-invalid-payload':
     case 'ipc-forbidden-sender':
     case 'ipc-unknown-channel':
+    case 'pcsc-no-service':
+    case 'pcsc-no-reader':
+    case 'card-absent':
+    case 'card-removed':
+    case 'card-changed':
+    case 'card-unknown':
+    case 'pkcs11-module-missing':
+    case 'pkcs11-module-failed':
+    case 'pkcs11-failed':
+    case 'token-absent':
+    case 'certificate-missing':
+    case 'pin-incorrect':
+    case 'pin-locked':
+    case 'pin-length':
+    case 'certificate-expired':
+    case 'certificate-not-yet-valid':
+    case 'certificate-untrusted':
+    case 'card-process-hung':
+    case 'card-process-crashed':
     case 'internal':
       return `errors.${code}`;
     default:

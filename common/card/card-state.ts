@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/**
+ * What main knows about readers, cards, tokens and certificates, as the renderer and `doctor` see it.
+ * Nothing here is secret: no PIN, no key material, only public certificate metadata.
+ */
+
+export const cardKindSchema = z.enum(['siths', 'lab', 'unknown']);
+export type CardKind = z.infer<typeof cardKindSchema>;
+
+export const readerStateSchema = z.object({
+  name: z.string(),
+  cardPresent: z.boolean(),
+  /** ATR in upper-case hex with spaces, or null with no card. */
+  atr: z.string().nullable(),
+  cardKind: cardKindSchema.nullable(),
+  /** Human name of the recognised card type, from resources/known-atrs.json. */
+  cardLabel: z.string().nullable(),
+  /** PC/SC's per-reader event counter: a changed value means the card was swapped in between. */
+  eventCount: z.number().int(),
+});
+export type ReaderState = z.infer<typeof readerStateSchema>;
+
+export const pcscStateSchema = z.object({
+  service: z.enum(['running', 'unavailable']),
+  readers: z.array(readerStateSchema),
+});
+export type PcscState = z.infer<typeof pcscStateSchema>;
+
+export const certificateValiditySchema = z.enum(['valid', 'expiring-soon', 'expired', 'not-yet-valid']);
+export type CertificateValidity = z.infer<typeof certificateValiditySchema>;
+
+export const certificateSummarySchema = z.object({
+  subject: z.string(),
+  commonName: z.string().nullable(),
+  givenName: z.string().nullable(),
+  surname: z.string().nullable(),
+  /** SITHS carries the HSA-id in the subject's serialNumber attribute. */
+  hsaId: z.string().nullable(),
+  organisation: z.string().nullable(),
+  issuer: z.string(),
+  serialNumber: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  keyUsage: z.array(z.string()),
+  extendedKeyUsage: z.array(z.string()),
+  keyAlgorithm: z.enum(['rsa', 'ec', 'other']),
+  sha256: z.string(),
+  validity: certificateValiditySchema,
+  /** Whole days until notAfter (negative once expired). */
+  daysLeft: z.number().int(),
+  /** Chains up to a configured trust anchor. */
+  trusted: z.boolean(),
+  isAuthentication: z.boolean(),
+});
+export type CertificateSummary = z.infer<typeof certificateSummarySchema>;
+
+export const pinStateSchema = z.object({
+  minLength: z.number().int(),
+  maxLength: z.number().int(),
+  countLow: z.boolean(),
+  finalTry: z.boolean(),
+  locked: z.boolean(),
+  /** Tries left where the token says so (final try = 1, locked = 0), else null. */
+  triesLeft: z.number().int().nullable(),
+  /** The reader has its own PIN pad: no PIN dialog. */
+  pinPad: z.boolean(),
+});
+export type PinState = z.infer<typeof pinStateSchema>;
+
+export const tokenStateSchema = z.object({
+  slotId: z.string(),
+  slotDescription: z.string(),
+  label: z.string(),
+  manufacturer: z.string(),
+  model: z.string(),
+  serialNumber: z.string(),
+  pin: pinStateSchema,
+  certificates: z.array(certificateSummarySchema),
+  /** The certificate used to log in (digitalSignature, client authentication), or null. */
+  authCertificate: certificateSummarySchema.nullable(),
+});
+export type TokenState = z.infer<typeof tokenStateSchema>;
+
+export const moduleStateSchema = z.object({
+  path: z.string(),
+  status: z.enum(['loaded', 'missing', 'failed']),
+  manufacturer: z.string().nullable(),
+  description: z.string().nullable(),
+  version: z.string().nullable(),
+});
+export type ModuleState = z.infer<typeof moduleStateSchema>;
+
+export const cardSnapshotSchema = z.object({
+  pcsc: pcscStateSchema,
+  module: moduleStateSchema,
+  tokens: z.array(tokenStateSchema),
+  /** The card process's state: restarting after a crash or hang shows here. */
+  process: z.enum(['running', 'restarting', 'stopped']),
+  updatedAt: z.string(),
+});
+export type CardSnapshot = z.infer<typeof cardSnapshotSchema>;
+
+export const signatureAlgorithmSchema = z.enum(['RS256', 'ES256']);
+export type SignatureAlgorithm = z.infer<typeof signatureAlgorithmSchema>;

@@ -1,0 +1,17 @@
+import { utilityProcess } from 'electron';
+import type { WorkerHandle, WorkerLauncher } from '../card/card-process-supervisor';
+
+/** Starts the card process as an Electron utilityProcess, so a hung or crashing PKCS#11 module never takes the window with it. */
+export function utilityWorkerLauncher(entry: string): WorkerLauncher {
+  return (): WorkerHandle => {
+    const child = utilityProcess.fork(entry, [], { serviceName: 'Behörighetsadmin kortprocess', stdio: 'inherit' });
+    return {
+      send: (message) => child.postMessage(message),
+      onMessage: (listener) => child.on('message', listener),
+      onExit: (listener) => child.on('exit', (code) => listener(code)),
+      kill: () => {
+        child.kill();
+      },
+    };
+  };
+}

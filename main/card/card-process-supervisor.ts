@@ -1,0 +1,232 @@
+import type { Logger } from 'pino';
+import type { CardSnapshot } from '../../common/card/card-state';
+import { fail, ok, type AppErrorCode, type Result } from '../../common/errors/error-codes';
+import { fromWorkerSchema, type CardWorkerConfig, type SignOutcome, type ToWorker } from './card-worker-protocol';
+
+/** A running card process, however it was started (utilityProcess in Electron, fork under Node). */
+export interface WorkerHandle {
+  send(message: ToWorker): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (code: number | null) => void): void;
+  kill(): void;
+}
+
+export type WorkerLauncher = () => WorkerHandle;
+
+export interface SupervisorOptions {
+  launch: WorkerLauncher;
+  config: CardWorkerConfig;
+  logger: Logger;
+  /** Limit for reading the card; a PKCS#11 call past it counts as hung. */
+  readTimeoutMs?: number;
+  /** Limit for PIN entry and signature on the card. */
+  signTimeoutMs?: number;
+  restartDelayMs?: number;
+}
+
+export interface SignInput {
+  slotId: string;
+  certificateSha256: string;
+  data: Uint8Array;
+  pin: string;
+}
+
+type Pending = { resolve: (result: Result<unknown>) => void; timer: NodeJS.Timeout };
+
+const EMPTY_SNAPSHOT = (path: string): CardSnapshot => ({
+  pcsc: { service: 'unavailable', readers: [] },
+  module: { path, status: 'failed', manufacturer: null, description: null, version: null },
+  tokens: [],
+  process: 'restarting',
+  updatedAt: new Date(0).toISOString(),
+});
+
+/**
+ * Main's side of the card process: starts it, forwards requests with a time limit, and restarts it
+ * when it crashes or hangs (the window never waits on a stuck module). Implements the CardService.
+ */
+export class CardProcessSupervisor {
+  private worker: WorkerHandle | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Set<(snapshot: CardSnapshot) => void>();
+  private latest: CardSnapshot;
+  private nextId = 1;
+  private stopped = true;
+  private restartTimer: NodeJS.Timeout | null = null;
+  /** Consecutive exits without a snapshot in between: restarts back off so a crash loop stays cheap. */
+  private crashStreak = 0;
+  private readonly log: Logger;
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.latest = EMPTY_SNAPSHOT(options.config.modulePath);
+    this.log = options.logger.child({ component: 'card-supervisor' });
+  }
+
+  /** Starts the card process. */
+  start(): void {
+    this.stopped = false;
+    this.spawn();
+  }
+
+  /** Stops the card process for good (program exit). */
+  stop(): void {
+    this.stopped = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.terminate('card-process-crashed');
+    this.setProcessState('stopped');
+  }
+
+  /** The latest state the card process reported. */
+  snapshot(): CardSnapshot {
+    return this.latest;
+  }
+
+  /** Subscribes to every new snapshot; returns the unsubscribe function. */
+  onSnapshot(listener: (snapshot: CardSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves with the first snapshot that satisfies the predicate (or null after the timeout). */
+  waitFor(predicate: (snapshot: CardSnapshot) => boolean, timeoutMs: number): Promise<CardSnapshot | null> {
+    if (predicate(this.latest)) return Promise.resolve(this.latest);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        off();
+        resolve(null);
+      }, timeoutMs);
+      const off = this.onSnapshot((snapshot) => {
+        if (!predicate(snapshot)) return;
+        clearTimeout(timer);
+        off();
+        resolve(snapshot);
+      });
+    });
+  }
+
+  /** Reads readers, tokens and certificates again without restarting anything. */
+  refresh(): Promise<Result<CardSnapshot>> {
+    return this.request({ op: 'refresh' }, this.options.readTimeoutMs ?? 15_000) as Promise<Result<CardSnapshot>>;
+  }
+
+  /** "Läs in kortet på nytt": finalise and reload the PKCS#11 module, new PC/SC context, read all. */
+  reread(): Promise<Result<CardSnapshot>> {
+    return this.request({ op: 'reread' }, this.options.readTimeoutMs ?? 15_000) as Promise<Result<CardSnapshot>>;
+  }
+
+  /** Restarts the card process itself (the support action for a stuck middleware). */
+  async restartProcess(): Promise<Result<CardSnapshot>> {
+    this.terminate('card-process-crashed');
+    this.spawn();
+    const fresh = await this.waitFor((snapshot) => snapshot.process === 'running', this.options.readTimeoutMs ?? 15_000);
+    return fresh ? ok(fresh) : fail('card-process-hung');
+  }
+
+  /** Signs with the card's authentication key. The PIN goes to the card process once and nowhere else. */
+  sign(input: SignInput): Promise<Result<SignOutcome>> {
+    return this.request(
+      {
+        op: 'sign',
+        params: {
+          slotId: input.slotId,
+          certificateSha256: input.certificateSha256,
+          dataBase64: Buffer.from(input.data).toString('base64'),
+          pin: input.pin,
+        },
+      },
+      this.options.signTimeoutMs ?? 30_000,
+    ) as Promise<Result<SignOutcome>>;
+  }
+
+  /** Test hook for the watchdog: asks the card process to block for `ms`. */
+  blockForTest(ms: number, timeoutMs: number): Promise<Result<unknown>> {
+    return this.request({ op: 'test-block', ms }, timeoutMs);
+  }
+
+  private request(body: DistributiveOmit<Extract<ToWorker, { type: 'request' }>, 'type' | 'id'>, timeoutMs: number): Promise<Result<unknown>> {
+    const worker = this.worker;
+    if (!worker) return Promise.resolve(fail('card-process-crashed'));
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        this.log.error({ event: 'card-process-hung', op: body.op, timeoutMs }, 'Card process did not answer in time; restarting it');
+        resolve(fail('card-process-hung'));
+        this.terminate('card-process-hung');
+        this.scheduleRestart(0);
+      }, timeoutMs);
+      this.pending.set(id, { resolve, timer });
+      worker.send({ type: 'request', id, ...body } as ToWorker);
+    });
+  }
+
+  private spawn(): void {
+    if (this.stopped || this.worker) return;
+    const worker = this.options.launch();
+    this.worker = worker;
+    worker.onMessage((raw) => {
+      if (this.worker !== worker) return;
+      const parsed = fromWorkerSchema.safeParse(raw);
+      if (!parsed.success) {
+        this.log.warn({ event: 'card-process-bad-message' }, 'Ignored a malformed message from the card process');
+        return;
+      }
+      const message = parsed.data;
+      if (message.type === 'snapshot') {
+        this.crashStreak = 0;
+        this.latest = message.snapshot;
+        for (const listener of this.listeners) listener(this.latest);
+        return;
+      }
+      const entry = this.pending.get(message.id);
+      if (!entry) return;
+      clearTimeout(entry.timer);
+      this.pending.delete(message.id);
+      entry.resolve(message.ok ? ok(message.value) : { ok: false, error: message.error });
+    });
+    worker.onExit((code) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      this.log.error({ event: 'card-process-exited', exitCode: code }, 'Card process exited; restarting it');
+      this.failPending('card-process-crashed');
+      this.setProcessState('restarting');
+      this.crashStreak += 1;
+      const base = this.options.restartDelayMs ?? 500;
+      this.scheduleRestart(Math.min(base * 2 ** (this.crashStreak - 1), 30_000));
+    });
+    worker.send({ type: 'init', config: this.options.config });
+  }
+
+  private scheduleRestart(delayMs: number): void {
+    if (this.stopped || this.restartTimer) return;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.spawn();
+    }, delayMs);
+  }
+
+  private terminate(code: AppErrorCode): void {
+    const worker = this.worker;
+    this.worker = null;
+    this.failPending(code);
+    if (worker) {
+      worker.kill();
+      this.setProcessState('restarting');
+    }
+  }
+
+  private failPending(code: AppErrorCode): void {
+    for (const [id, entry] of this.pending) {
+      clearTimeout(entry.timer);
+      entry.resolve(fail(code));
+      this.pending.delete(id);
+    }
+  }
+
+  private setProcessState(state: CardSnapshot['process']): void {
+    this.latest = { ...this.latest, process: state, updatedAt: new Date().toISOString() };
+    for (const listener of this.listeners) listener(this.latest);
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

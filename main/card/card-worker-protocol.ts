@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { cardSnapshotSchema } from '../../common/card/card-state';
+import { appErrorSchema } from '../../common/errors/error-codes';
+
+/** Settings the card process starts with. */
+export const cardWorkerConfigSchema = z.object({
+  modulePath: z.string().min(1),
+  trustAnchorPaths: z.array(z.string()),
+  atrTablePath: z.string(),
+  /** Re-read tokens this long after a PC/SC change, so the middleware has seen the card too. */
+  settleMs: z.number().int().nonnegative().default(150),
+  pcscRetryMs: z.number().int().positive().default(1000),
+});
+export type CardWorkerConfig = z.input<typeof cardWorkerConfigSchema>;
+
+export const signParamsSchema = z.object({
+  slotId: z.string().max(128),
+  certificateSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  dataBase64: z.string().max(4096),
+  pin: z.string().max(64),
+});
+
+/** Messages from main to the card process. */
+const request = { type: z.literal('request'), id: z.number().int() };
+export const toWorkerSchema = z.union([
+  z.object({ type: z.literal('init'), config: cardWorkerConfigSchema }),
+  z.discriminatedUnion('op', [
+    z.object({ ...request, op: z.literal('reread') }),
+    z.object({ ...request, op: z.literal('refresh') }),
+    z.object({ ...request, op: z.literal('sign'), params: signParamsSchema }),
+    /** Test hook for the watchdog: makes the process block its event loop for this long. */
+    z.object({ ...request, op: z.literal('test-block'), ms: z.number().int().max(600_000) }),
+  ]),
+]);
+export type ToWorker = z.input<typeof toWorkerSchema>;
+
+export const signOutcomeSchema = z.object({
+  algorithm: z.enum(['RS256', 'ES256']),
+  signatureBase64: z.string(),
+  certificateBase64: z.string(),
+});
+export type SignOutcome = z.infer<typeof signOutcomeSchema>;
+
+/** Messages from the card process to main. */
+export const fromWorkerSchema = z.union([
+  z.object({ type: z.literal('snapshot'), snapshot: cardSnapshotSchema }),
+  z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
+  z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(false), error: appErrorSchema }),
+]);
+export type FromWorker = z.infer<typeof fromWorkerSchema>;

@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import type { CardSnapshot, PcscState, TokenState } from '../../common/card/card-state';
+import type { KnownAtr } from './atr-table';
+import { CardError } from './card-errors';
+import { type FromWorker, toWorkerSchema, cardWorkerConfigSchema, type SignOutcome } from './card-worker-protocol';
+import { PcscMonitor } from './pcsc-monitor';
+import { Pkcs11TokenAccess } from './pkcs11-token-access';
+import { TrustStore } from './trust-store';
+
+/**
+ * The card process: owns PC/SC and the PKCS#11 module, so a hanging or crashing module takes down
+ * only this process, never the window. Talks to main over a typed message channel.
+ */
+export interface WorkerChannel {
+  send(message: FromWorker): void;
+  onMessage(listener: (message: unknown) => void): void;
+}
+
+export function runCardWorker(channel: WorkerChannel): void {
+  let monitor: PcscMonitor | null = null;
+  let tokens: Pkcs11TokenAccess | null = null;
+  let pcsc: PcscState = { service: 'unavailable', readers: [] };
+  let tokenStates: TokenState[] = [];
+  let settleTimer: NodeJS.Timeout | null = null;
+  let settleMs = 150;
+  // PKCS#11 work runs one operation at a time.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T> | T): Promise<T> => {
+    const next = queue.then(work, work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  const snapshot = (): CardSnapshot => ({
+    pcsc,
+    module: tokens?.state ?? { path: '', status: 'failed', manufacturer: null, description: null, version: null },
+    tokens: tokenStates,
+    process: 'running',
+    updatedAt: new Date().toISOString(),
+  });
+  const publish = () => channel.send({ type: 'snapshot', snapshot: snapshot() });
+
+  const readTokens = () => {
+    if (!tokens) return;
+    if (tokens.state.status !== 'loaded') tokens.open();
+    try {
+      tokenStates = tokens.state.status === 'loaded' ? tokens.readTokens() : [];
+    } catch {
+      tokenStates = [];
+    }
+  };
+
+  const refreshSoon = () => {
+    if (settleTimer) clearTimeout(settleTimer);
+    settleTimer = setTimeout(() => {
+      settleTimer = null;
+      void serial(() => {
+        readTokens();
+        publish();
+      });
+    }, settleMs);
+  };
+
+  const reply = (id: number, work: () => Promise<unknown>) => {
+    work().then(
+      (value) => channel.send({ type: 'response', id, ok: true, value }),
+      (error: unknown) => {
+        const mapped = error instanceof CardError ? error : new CardError('internal');
+        channel.send({ type: 'response', id, ok: false, error: { code: mapped.code, details: mapped.details } });
+      },
+    );
+  };
+
+  channel.onMessage((raw) => {
+    const parsed = toWorkerSchema.safeParse(raw);
+    if (!parsed.success) return;
+    const message = parsed.data;
+    if (message.type === 'init') {
+      const config = cardWorkerConfigSchema.parse(message.config);
+      settleMs = config.settleMs;
+      const atrTable = (JSON.parse(readFileSync(config.atrTablePath, 'utf8')) as { cards: KnownAtr[] }).cards;
+      const trustStore = TrustStore.fromPemFiles(config.trustAnchorPaths);
+      tokens = new Pkcs11TokenAccess({ modulePath: config.modulePath, trustStore, now: () => new Date() });
+      tokens.open();
+      monitor = new PcscMonitor({
+        atrTable,
+        retryMs: config.pcscRetryMs,
+        onChange: (state) => {
+          pcsc = state;
+          publish();
+          refreshSoon();
+        },
+      });
+      monitor.start();
+      void serial(() => {
+        readTokens();
+        publish();
+      });
+      return;
+    }
+    switch (message.op) {
+      case 'refresh':
+        reply(message.id, () =>
+          serial(() => {
+            readTokens();
+            publish();
+            return snapshot();
+          }),
+        );
+        return;
+      case 'reread':
+        // "Läs in kortet på nytt": close sessions, finalise, reload the module, new PC/SC context.
+        reply(message.id, () =>
+          serial(() => {
+            tokens?.close();
+            monitor?.restart();
+            readTokens();
+            if (monitor) pcsc = monitor.state;
+            publish();
+            return snapshot();
+          }),
+        );
+        return;
+      case 'sign':
+        reply(message.id, () =>
+          serial(async (): Promise<SignOutcome> => {
+            if (!tokens) throw new CardError('pkcs11-module-failed');
+            const { params } = message;
+            const result = await tokens.sign({
+              slotId: params.slotId,
+              certificateSha256: params.certificateSha256,
+              data: Buffer.from(params.dataBase64, 'base64'),
+              pin: params.pin,
+            });
+            // The PIN state changes with every try: refresh it for the window.
+            readTokens();
+            publish();
+            return {
+              algorithm: result.algorithm,
+              signatureBase64: Buffer.from(result.signature).toString('base64'),
+              certificateBase64: Buffer.from(result.certificateDer).toString('base64'),
+            };
+          }).catch((error: unknown) => {
+            readTokens();
+            publish();
+            throw error;
+          }),
+        );
+        return;
+      case 'test-block':
+        reply(message.id, async () => {
+          const until = Date.now() + message.ms;
+          while (Date.now() < until) {
+            // Busy-wait on purpose: simulates a PKCS#11 call that never returns.
+          }
+          return null;
+        });
+        return;
+    }
+  });
+}

@@ -1,0 +1,269 @@
+import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import * as pkcs11js from 'pkcs11js';
+import type { ModuleState, PinState, SignatureAlgorithm, TokenState } from '../../common/card/card-state';
+import { CardError, fromPkcs11Error } from './card-errors';
+import { summariseCertificate } from './certificate-summary';
+import type { TrustStore } from './trust-store';
+
+const CKF_TOKEN_PRESENT = 0x1;
+const CKF_PROTECTED_AUTHENTICATION_PATH = 0x100;
+const CKF_USER_PIN_COUNT_LOW = 0x10000;
+const CKF_USER_PIN_FINAL_TRY = 0x20000;
+const CKF_USER_PIN_LOCKED = 0x40000;
+
+// DER prefix of DigestInfo for SHA-256 (RFC 8017, section 9.2): RSA PKCS#1 v1.5 signs this plus the hash.
+const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+
+export interface TokenAccessOptions {
+  modulePath: string;
+  trustStore: TrustStore;
+  now: () => Date;
+}
+
+export interface SignRequest {
+  slotId: string;
+  /** SHA-256 of the certificate the user saw: a different card in the slot is refused. */
+  certificateSha256: string;
+  /** The bytes to sign (for login: SHA-256(origin) ‖ SHA-256(nonce)); hashed with SHA-256 here. */
+  data: Uint8Array;
+  pin: string;
+}
+
+export interface SignResult {
+  algorithm: SignatureAlgorithm;
+  /** RS256: PKCS#1 v1.5; ES256: raw r ‖ s (as PKCS#11 returns it, and as JWS uses it). */
+  signature: Uint8Array;
+  certificateDer: Uint8Array;
+}
+
+function trimmed(value: string): string {
+  return value.replace(/\0/g, '').trim();
+}
+
+function slotKey(slot: pkcs11js.Handle): string {
+  return slot.toString('hex');
+}
+
+/**
+ * The PKCS#11 side of the card layer: loads the configured module, reads slots, tokens, PIN state
+ * and certificates, and signs with the authentication key. Runs only inside the card process.
+ */
+export class Pkcs11TokenAccess {
+  private module: pkcs11js.PKCS11 | null = null;
+  private moduleState: ModuleState;
+
+  constructor(private readonly options: TokenAccessOptions) {
+    this.moduleState = { path: options.modulePath, status: 'failed', manufacturer: null, description: null, version: null };
+  }
+
+  /** Loads the module and calls C_Initialize; reports 'missing' or 'failed' instead of throwing. */
+  open(): ModuleState {
+    if (this.module) return this.moduleState;
+    const base = { path: this.options.modulePath, manufacturer: null, description: null, version: null };
+    if (!existsSync(this.options.modulePath)) {
+      this.moduleState = { ...base, status: 'missing' };
+      return this.moduleState;
+    }
+    const module = new pkcs11js.PKCS11();
+    try {
+      module.load(this.options.modulePath);
+      module.C_Initialize();
+      const info = module.C_GetInfo();
+      this.module = module;
+      this.moduleState = {
+        ...base,
+        status: 'loaded',
+        manufacturer: trimmed(info.manufacturerID),
+        description: trimmed(info.libraryDescription),
+        version: `${info.libraryVersion.major}.${info.libraryVersion.minor}`,
+      };
+    } catch {
+      try {
+        module.close();
+      } catch {
+        // The module never loaded: nothing to close.
+      }
+      this.moduleState = { ...base, status: 'failed' };
+    }
+    return this.moduleState;
+  }
+
+  /** C_Finalize and unload; the next open() starts from scratch (as "Läs in kortet på nytt" needs). */
+  close(): void {
+    const module = this.module;
+    this.module = null;
+    if (!module) return;
+    try {
+      module.C_Finalize();
+    } catch {
+      // A module that fails to finalise is unloaded all the same.
+    }
+    try {
+      module.close();
+    } catch {
+      // Already unloaded.
+    }
+  }
+
+  get state(): ModuleState {
+    return this.moduleState;
+  }
+
+  private require(): pkcs11js.PKCS11 {
+    if (!this.module) {
+      throw new CardError(this.moduleState.status === 'missing' ? 'pkcs11-module-missing' : 'pkcs11-module-failed');
+    }
+    return this.module;
+  }
+
+  /** Every token present, with PIN state and parsed certificates. */
+  readTokens(): TokenState[] {
+    const module = this.require();
+    try {
+      return module.C_GetSlotList(true).flatMap((slot) => {
+        const slotInfo = module.C_GetSlotInfo(slot);
+        if ((slotInfo.flags & CKF_TOKEN_PRESENT) === 0) return [];
+        return [this.readToken(module, slot, trimmed(slotInfo.slotDescription))];
+      });
+    } catch (error) {
+      throw fromPkcs11Error(error);
+    }
+  }
+
+  private pinState(module: pkcs11js.PKCS11, slot: pkcs11js.Handle): PinState {
+    const info = module.C_GetTokenInfo(slot);
+    const locked = (info.flags & CKF_USER_PIN_LOCKED) !== 0;
+    const finalTry = (info.flags & CKF_USER_PIN_FINAL_TRY) !== 0;
+    return {
+      minLength: info.minPinLen,
+      maxLength: info.maxPinLen,
+      countLow: (info.flags & CKF_USER_PIN_COUNT_LOW) !== 0,
+      finalTry,
+      locked,
+      triesLeft: locked ? 0 : finalTry ? 1 : null,
+      pinPad: (info.flags & CKF_PROTECTED_AUTHENTICATION_PATH) !== 0,
+    };
+  }
+
+  private readToken(module: pkcs11js.PKCS11, slot: pkcs11js.Handle, slotDescription: string): TokenState {
+    const info = module.C_GetTokenInfo(slot);
+    const session = module.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION);
+    try {
+      const certificates = this.findCertificates(module, session).map(({ der }) =>
+        summariseCertificate(der, { now: this.options.now(), isTrusted: (certificate) => this.options.trustStore.isTrusted(certificate) }),
+      );
+      return {
+        slotId: slotKey(slot),
+        slotDescription,
+        label: trimmed(info.label),
+        manufacturer: trimmed(info.manufacturerID),
+        model: trimmed(info.model),
+        serialNumber: trimmed(info.serialNumber),
+        pin: this.pinState(module, slot),
+        certificates,
+        authCertificate: certificates.find((certificate) => certificate.isAuthentication) ?? null,
+      };
+    } finally {
+      module.C_CloseSession(session);
+    }
+  }
+
+  private findCertificates(module: pkcs11js.PKCS11, session: pkcs11js.Handle): { der: Buffer; id: Buffer }[] {
+    module.C_FindObjectsInit(session, [
+      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE },
+      { type: pkcs11js.CKA_CERTIFICATE_TYPE, value: pkcs11js.CKC_X_509 },
+    ]);
+    const handles: pkcs11js.Handle[] = [];
+    try {
+      for (;;) {
+        const batch = module.C_FindObjects(session, 16);
+        handles.push(...batch);
+        if (batch.length < 16) break;
+      }
+    } finally {
+      module.C_FindObjectsFinal(session);
+    }
+    return handles.map((handle) => {
+      const [value, id] = module.C_GetAttributeValue(session, handle, [{ type: pkcs11js.CKA_VALUE }, { type: pkcs11js.CKA_ID }]);
+      return { der: value!.value as Buffer, id: (id!.value as Buffer) ?? Buffer.alloc(0) };
+    });
+  }
+
+  private slotById(module: pkcs11js.PKCS11, slotId: string): pkcs11js.Handle {
+    const slot = module.C_GetSlotList(true).find((candidate) => slotKey(candidate) === slotId);
+    if (!slot) throw new CardError('card-removed');
+    return slot;
+  }
+
+  /**
+   * Logs in with the PIN, signs with the authentication key, logs out and closes the session
+   * whatever happens. The PIN length is checked before the card sees it; the PIN is never kept.
+   */
+  async sign(request: SignRequest): Promise<SignResult> {
+    const module = this.require();
+    let session: pkcs11js.Handle | null = null;
+    let loggedIn = false;
+    try {
+      const slot = this.slotById(module, request.slotId);
+      const pin = this.pinState(module, slot);
+      if (pin.locked) throw new CardError('pin-locked', { triesLeft: '0' });
+      if (!pin.pinPad && (request.pin.length < pin.minLength || request.pin.length > pin.maxLength)) {
+        throw new CardError('pin-length', { minLength: String(pin.minLength), maxLength: String(pin.maxLength) });
+      }
+      session = module.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION);
+      const certificate = this.findCertificates(module, session).find(
+        ({ der }) => createHash('sha256').update(der).digest('hex') === request.certificateSha256,
+      );
+      if (!certificate) throw new CardError('card-changed');
+      const summary = summariseCertificate(certificate.der, { now: this.options.now(), isTrusted: () => false });
+      if (!summary.isAuthentication) throw new CardError('certificate-missing');
+
+      try {
+        module.C_Login(session, pkcs11js.CKU_USER, pin.pinPad ? undefined : request.pin);
+        loggedIn = true;
+      } catch (error) {
+        const mapped = fromPkcs11Error(error);
+        if (mapped.code === 'pin-incorrect') {
+          const after = this.pinState(module, slot);
+          if (after.locked) throw new CardError('pin-locked', { ...mapped.details, triesLeft: '0' });
+          throw new CardError('pin-incorrect', after.triesLeft === null ? mapped.details : { ...mapped.details, triesLeft: String(after.triesLeft) });
+        }
+        throw mapped;
+      }
+
+      module.C_FindObjectsInit(session, [
+        { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
+        { type: pkcs11js.CKA_ID, value: certificate.id },
+      ]);
+      const [key] = module.C_FindObjects(session, 1);
+      module.C_FindObjectsFinal(session);
+      if (!key) throw new CardError('certificate-missing', { reason: 'no-private-key' });
+
+      const hash = createHash('sha256').update(request.data).digest();
+      const isEc = summary.keyAlgorithm === 'ec';
+      const input = isEc ? hash : Buffer.concat([SHA256_DIGEST_INFO, hash]);
+      module.C_SignInit(session, { mechanism: isEc ? pkcs11js.CKM_ECDSA : pkcs11js.CKM_RSA_PKCS }, key);
+      const signature = await module.C_SignAsync(session, input, Buffer.alloc(1024));
+      return { algorithm: isEc ? 'ES256' : 'RS256', signature: new Uint8Array(signature), certificateDer: new Uint8Array(certificate.der) };
+    } catch (error) {
+      throw fromPkcs11Error(error);
+    } finally {
+      if (session) {
+        if (loggedIn) {
+          try {
+            module.C_Logout(session);
+          } catch {
+            // The card may be gone; closing the session below is what matters.
+          }
+        }
+        try {
+          module.C_CloseSession(session);
+        } catch {
+          // Already closed by a removed card.
+        }
+      }
+    }
+  }
+}

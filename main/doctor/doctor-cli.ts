@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { CardSnapshot } from '../../common/card/card-state';
+import type { DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
+import { CardProcessSupervisor } from '../card/card-process-supervisor';
+import { nodeWorkerLauncher } from '../card/node-worker-launcher';
+import { resolveCardSettings } from '../config/card-settings';
+import { createLogger } from '../logging/logger';
+import { probeBackend } from './backend-probe';
+import { runDoctorChecks } from './doctor-checks';
+
+// `npm run doctor`: walks the chain from card service to backend for support staff and CI.
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = path.resolve(HERE, '..', '..');
+
+const STATUS_LABEL: Record<DiagnosticCheck['status'], string> = { pass: 'OK  ', warn: 'VARN', fail: 'FEL ', skip: '—   ' };
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'boolean', default: false },
+      module: { type: 'string' },
+      'trust-anchor': { type: 'string', multiple: true },
+      backend: { type: 'string' },
+      timeout: { type: 'string', default: '15000' },
+    },
+  });
+  const timeoutMs = Number(values.timeout);
+  const settings = resolveCardSettings({ env: process.env, platform: process.platform, resourcesDir: path.join(REPO_ROOT, 'resources') });
+  if (values.module) settings.modulePath = values.module;
+  if (values['trust-anchor']?.length) settings.trustAnchorPaths = values['trust-anchor'].map((file) => path.resolve(file));
+  const backendUrl = values.backend ?? process.env.BEHORIGHETSADMIN_BACKEND_URL ?? null;
+
+  // Logs go to stderr at warn level so --json stays clean on stdout.
+  const logger = createLogger({ level: process.env.BEHORIGHETSADMIN_LOG_LEVEL ?? 'warn' });
+  const supervisor = new CardProcessSupervisor({
+    launch: nodeWorkerLauncher(path.join(HERE, '..', 'card', 'card-worker-entry.ts'), { execArgv: ['--import', import.meta.resolve('tsx')] }),
+    config: { ...settings, pcscRetryMs: 500 },
+    logger,
+    readTimeoutMs: timeoutMs,
+  });
+  supervisor.start();
+  const backendProbe = backendUrl ? probeBackend(backendUrl, Math.min(timeoutMs, 5000)) : Promise.resolve(null);
+  let card: CardSnapshot;
+  try {
+    // Give PC/SC a moment to report readers and cards, then read the token once more.
+    await supervisor.waitFor((snapshot) => snapshot.process === 'running' && snapshot.updatedAt !== new Date(0).toISOString(), timeoutMs);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const refreshed = await supervisor.refresh();
+    card = refreshed.ok ? refreshed.value : supervisor.snapshot();
+  } finally {
+    supervisor.stop();
+  }
+  const checks = runDoctorChecks({ card, backend: await backendProbe, backendUrl, now: new Date() });
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ checks }, null, 2)}\n`);
+  } else {
+    for (const item of checks) process.stdout.write(`${STATUS_LABEL[item.status]}  ${item.id.padEnd(21)} ${item.message}\n`);
+  }
+  return checks.some((item) => item.status === 'fail') ? 1 : 0;
+}
+
+// A hard stop: doctor must never hang, whatever the middleware does.
+const guard = setTimeout(() => {
+  process.stderr.write('doctor: avbröts efter tidsgränsen.\n');
+  process.exit(3);
+}, 60_000);
+guard.unref();
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`doctor: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  },
+);
