@@ -138,9 +138,14 @@ export class CardProcessSupervisor {
     ) as Promise<Result<SignOutcome>>;
   }
 
-  /** Test hook for the watchdog: asks the card process to block for `ms`. */
+  /** Test hook for the watchdog: asks the card process to block for `ms` (test mode only). */
   blockForTest(ms: number, timeoutMs: number): Promise<Result<unknown>> {
     return this.request({ op: 'test-block', ms }, timeoutMs);
+  }
+
+  /** Test hook for the watchdog: asks the card process to exit as a crashing module would (test mode only). */
+  crashForTest(timeoutMs: number): Promise<Result<unknown>> {
+    return this.request({ op: 'test-crash' }, timeoutMs);
   }
 
   private request(body: DistributiveOmit<Extract<ToWorker, { type: 'request' }>, 'type' | 'id'>, timeoutMs: number): Promise<Result<unknown>> {

@@ -28,8 +28,9 @@ export const toWorkerSchema = z.union([
     z.object({ ...request, op: z.literal('reread') }),
     z.object({ ...request, op: z.literal('refresh') }),
     z.object({ ...request, op: z.literal('sign'), params: signParamsSchema }),
-    /** Test hook for the watchdog: makes the process block its event loop for this long. */
+    /** Test hooks for the watchdog (honoured only with BEHORIGHETSADMIN_TEST_HOOKS=1): block, or exit. */
     z.object({ ...request, op: z.literal('test-block'), ms: z.number().int().max(600_000) }),
+    z.object({ ...request, op: z.literal('test-crash') }),
   ]),
 ]);
 export type ToWorker = z.input<typeof toWorkerSchema>;

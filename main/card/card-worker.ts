@@ -148,6 +148,14 @@ export function runCardWorker(channel: WorkerChannel): void {
         );
         return;
       case 'test-block':
+      case 'test-crash':
+        if (process.env.BEHORIGHETSADMIN_TEST_HOOKS !== '1') {
+          reply(message.id, async () => {
+            throw new CardError('internal', { reason: 'test-hooks-disabled' });
+          });
+          return;
+        }
+        if (message.op === 'test-crash') process.exit(70);
         reply(message.id, async () => {
           const until = Date.now() + message.ms;
           while (Date.now() < until) {
