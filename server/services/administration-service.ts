@@ -32,6 +32,12 @@ function monthsBefore(now: Date, months: number): string {
   return d.toISOString();
 }
 
+/** Permission ids in the catalogue's order (storage returns them in any order). */
+function inCatalogueOrder(eserviceId: string, ids: readonly string[]): string[] {
+  const order = findEService(eserviceId)?.permissions.map((p) => p.id) ?? [];
+  return [...ids].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+}
+
 /** The audit/notification snapshot of a user: no version or timestamps. */
 function snapshot(u: Pick<UserRecord, 'id' | 'hsaId' | 'givenName' | 'surname' | 'email'>) {
   return { id: u.id, hsaId: u.hsaId, givenName: u.givenName, surname: u.surname, email: u.email };
@@ -59,7 +65,7 @@ export class AdministrationService {
     const permissions: Record<string, string[]> = {};
     for (const e of org.agreements) {
       const granted = u.permissions[e];
-      if (granted && granted.length > 0) permissions[e] = granted;
+      if (granted && granted.length > 0) permissions[e] = inCatalogueOrder(e, granted);
     }
     return {
       id: u.id,
@@ -264,7 +270,7 @@ export class AdministrationService {
       if (user.version !== version) throw versionConflict();
       // Catalogue order, no duplicates.
       const after = eservice.permissions.map((p) => p.id).filter((p) => permissionIds.includes(p));
-      const before = user.permissions[eserviceId] ?? [];
+      const before = inCatalogueOrder(eserviceId, user.permissions[eserviceId] ?? []);
       if (before.length === after.length && before.every((p) => after.includes(p))) {
         return this.toApiUser(user, org, this.inactiveBefore());
       }
