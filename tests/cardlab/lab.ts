@@ -1,0 +1,323 @@
+/**
+ * The card lab: pcscd with two vpcd readers, virtual PIV cards from the test PKI, insert/remove on
+ * demand. One lab per machine at a time (the readers are shared); a lock file serialises labs.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { atrToHex, LAB_PIV_ATR, LAB_UNKNOWN_ATR } from './card-atrs.js';
+import { ensurePcscd, LAB_READER_NAMES, LAB_READER_PORTS, type PcscdHandle } from './pcscd.js';
+import { OPENSC_PKCS11_MODULE, RUN_DIR } from './paths.js';
+import { PcscWatcher } from './pcsc-watch.js';
+import { CardEngineClient } from './card-engine-client.js';
+import { LAB_PERSON, LAB_PIN, PROFILES, type CardProfileName, type LabPerson } from './profiles.js';
+import { ensureTestPki, type CardCredentials, type TestPki } from './test-pki.js';
+import type { CardFault } from './virtual-card.js';
+
+export type { CardFault } from './virtual-card.js';
+
+/** Index of one of the lab's two readers. */
+export type ReaderIndex = 0 | 1;
+
+export interface InsertOptions {
+  profile: CardProfileName;
+  person?: LabPerson;
+  /** Default 0, the first reader. */
+  reader?: ReaderIndex;
+}
+
+export interface StartCardLabOptions {
+  /** Insert a card of this profile into the first reader at start. Default: no card. */
+  profile?: CardProfileName;
+  person?: LabPerson;
+  /** How long to wait for another lab on this machine to finish. Default 45 s. */
+  lockTimeoutMs?: number;
+}
+
+/** What is in one reader. */
+export interface CardInfo {
+  profile: CardProfileName;
+  person: LabPerson;
+  atr: string;
+  /** The card's socket to the reader is open (false after a `disconnect` fault). */
+  connected: boolean;
+  pinTriesLeft: number;
+  pinVerified: boolean;
+  /** Command APDUs answered since insertion. */
+  apduCount: number;
+}
+
+export interface ReaderStatus {
+  index: ReaderIndex;
+  name: string;
+  port: number;
+  /** Card present as PC/SC reports it. */
+  pcscCardPresent: boolean;
+  pcscAtr: string | null;
+  card: CardInfo | null;
+}
+
+export interface CardLabStatus {
+  pcscd: { pid: number; startedByLab: boolean };
+  pkcs11Module: string;
+  readers: ReaderStatus[];
+}
+
+/** A running card lab. */
+export interface CardLab {
+  /** OpenSC's PKCS#11 module, which presents the lab's cards as tokens. */
+  readonly pkcs11Module: string;
+  /** Reader names as PC/SC reports them, index 0 and 1. */
+  readonly readers: readonly string[];
+  readonly pki: TestPki;
+  /** PEM file of the trust anchor, "Test SITHS e-id Root CA v2". */
+  readonly trustAnchorPath: string;
+  /** PIN of every lab card. */
+  readonly pin: string;
+  /** HSA-id of the card in the first reader (the default person's when it is empty). */
+  readonly hsaId: string;
+  /** Insert a card (removing any card in that reader first); resolves once PC/SC reports it. */
+  insert(opts: InsertOptions): Promise<void>;
+  /** Pull the card (closing its socket at once, even mid-command); resolves once PC/SC reports the reader empty. */
+  remove(reader?: ReaderIndex): Promise<void>;
+  /** Readers, cards and PIN state. */
+  status(): Promise<CardLabStatus>;
+  /** The PIN retry counter of the card in a reader, or null if it is empty. */
+  pinTriesLeft(reader?: ReaderIndex): Promise<number | null>;
+  /** Keys and certificates of the card in a reader, or null. */
+  credentials(reader?: ReaderIndex): CardCredentials | null;
+  /**
+   * Make the card in a reader misbehave on the next matching command (`null` disarms): with
+   * `{ on: 'sign', action: 'disconnect' }` the card is pulled when GENERAL AUTHENTICATE arrives.
+   */
+  setFault(fault: CardFault | null, reader?: ReaderIndex): Promise<void>;
+  /** Remove all cards, stop pcscd if this lab started it, release the lab lock. */
+  stop(): Promise<void>;
+}
+
+const LOCK_FILE = path.join(RUN_DIR, 'lab.lock');
+const PCSC_CHANGE_TIMEOUT_MS = 5000;
+
+interface InsertedCard {
+  profile: CardProfileName;
+  credentials: CardCredentials;
+  atr: Uint8Array;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tryLock(): boolean {
+  mkdirSync(RUN_DIR, { recursive: true });
+  try {
+    const fd = openSync(LOCK_FILE, 'wx');
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
+    return true;
+  } catch {
+    const holder = Number(readFileSync(LOCK_FILE, 'utf8').trim());
+    if (!Number.isInteger(holder) || holder <= 0 || (holder !== process.pid && !pidAlive(holder))) {
+      rmSync(LOCK_FILE, { force: true }); // stale: its owner died
+      return tryLock();
+    }
+    return false;
+  }
+}
+
+async function acquireLock(timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!tryLock()) {
+    if (Date.now() >= deadline) {
+      const holder = readFileSync(LOCK_FILE, 'utf8').trim();
+      throw new Error(
+        `another card lab (pid ${holder}) is using the lab readers on this machine; waited ${timeoutMs} ms. ` +
+          `Stop it (e.g. the \`npm run cardlab -- serve\` process) or wait for its tests to finish.`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function releaseLock(): void {
+  try {
+    if (readFileSync(LOCK_FILE, 'utf8').trim() === String(process.pid)) rmSync(LOCK_FILE, { force: true });
+  } catch {
+    // already gone
+  }
+}
+
+let activeLab: CardLab | null = null;
+
+/**
+ * Start the card lab: test PKI, pcscd with the lab's readers (started only if none runs), a PC/SC
+ * watcher, and optionally a first card. Call `stop()` when done (in `afterAll`), also on failure.
+ */
+export async function startCardLab(opts: StartCardLabOptions = {}): Promise<CardLab> {
+  if (activeLab) throw new Error('a card lab is already running in this process; stop it first');
+  const pki = await ensureTestPki();
+  await acquireLock(opts.lockTimeoutMs ?? 45_000);
+  let pcscd: PcscdHandle | null = null;
+  let watcher: PcscWatcher | null = null;
+  // If the process dies without stop(), do not leave our pcscd behind.
+  const onExit = (): void => {
+    if (pcscd?.startedByLab) {
+      try {
+        process.kill(pcscd.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+    releaseLock();
+  };
+  process.once('exit', onExit);
+  try {
+    pcscd = await ensurePcscd();
+    watcher = await PcscWatcher.start(LAB_READER_NAMES);
+  } catch (err) {
+    watcher?.close();
+    await pcscd?.stop();
+    process.removeListener('exit', onExit);
+    releaseLock();
+    throw err;
+  }
+  const lab = createLab(pki, pcscd, watcher, () => {
+    process.removeListener('exit', onExit);
+    releaseLock();
+    activeLab = null;
+  });
+  activeLab = lab;
+  if (opts.profile) {
+    try {
+      await lab.insert({ profile: opts.profile, ...(opts.person ? { person: opts.person } : {}) });
+    } catch (err) {
+      await lab.stop();
+      throw err;
+    }
+  }
+  return lab;
+}
+
+function createLab(pki: TestPki, pcscd: PcscdHandle, watcher: PcscWatcher, onStopped: () => void): CardLab {
+  const engine = new CardEngineClient();
+  const slots: [InsertedCard | null, InsertedCard | null] = [null, null];
+  let stopped = false;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  // insert/remove on the same lab run one at a time, in call order.
+  function serialised<T>(fn: () => Promise<T>): Promise<T> {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  function readerIndex(reader: ReaderIndex | undefined): ReaderIndex {
+    const index = reader ?? 0;
+    if (index !== 0 && index !== 1) throw new Error(`no such reader: ${String(reader)}`);
+    return index;
+  }
+
+  async function removeNow(index: ReaderIndex): Promise<void> {
+    slots[index] = null;
+    await engine.request({ op: 'remove', reader: index });
+    await watcher.waitForPresence(LAB_READER_NAMES[index], false, PCSC_CHANGE_TIMEOUT_MS);
+  }
+
+  async function insertNow(opts: InsertOptions): Promise<void> {
+    if (stopped) throw new Error('card lab is stopped');
+    const index = readerIndex(opts.reader);
+    const spec = PROFILES[opts.profile];
+    if (!spec) throw new Error(`unknown profile: ${String(opts.profile)}`);
+    await removeNow(index);
+    const credentials = await pki.issueCard(opts.profile, opts.person ?? LAB_PERSON);
+    const atr = spec.unknownCard ? LAB_UNKNOWN_ATR : LAB_PIV_ATR;
+    await engine.request({
+      op: 'insert',
+      reader: index,
+      port: LAB_READER_PORTS[index],
+      atr,
+      credentials,
+      pinTriesLeft: spec.pinTriesLeft,
+      noPivApplication: spec.unknownCard,
+    });
+    slots[index] = { profile: opts.profile, credentials, atr };
+    await watcher.waitForPresence(LAB_READER_NAMES[index], true, PCSC_CHANGE_TIMEOUT_MS, atrHexCompact(atr));
+  }
+
+  async function status(): Promise<CardLabStatus> {
+    const engineCards = (await engine.request({ op: 'status' })) ?? [null, null];
+    return {
+      pcscd: { pid: pcscd.pid, startedByLab: pcscd.startedByLab },
+      pkcs11Module: OPENSC_PKCS11_MODULE,
+      readers: ([0, 1] as const).map((index) => {
+        const state = watcher.state(LAB_READER_NAMES[index]);
+        const inserted = slots[index];
+        const live = engineCards[index];
+        return {
+          index,
+          name: LAB_READER_NAMES[index],
+          port: LAB_READER_PORTS[index],
+          pcscCardPresent: state?.present ?? false,
+          pcscAtr: state?.atr ?? null,
+          card:
+            inserted && live
+              ? {
+                  profile: inserted.profile,
+                  person: inserted.credentials.person,
+                  atr: atrToHex(inserted.atr),
+                  connected: live.connected,
+                  pinTriesLeft: live.pinTriesLeft,
+                  pinVerified: live.pinVerified,
+                  apduCount: live.apduCount,
+                }
+              : null,
+        };
+      }),
+    };
+  }
+
+  return {
+    pkcs11Module: OPENSC_PKCS11_MODULE,
+    readers: [...LAB_READER_NAMES],
+    pki,
+    trustAnchorPath: pki.rootCa.certificatePath,
+    pin: LAB_PIN,
+    get hsaId(): string {
+      return slots[0]?.credentials.person.hsaId ?? LAB_PERSON.hsaId;
+    },
+    insert: (opts) => serialised(() => insertNow(opts)),
+    remove: (reader) => serialised(() => removeNow(readerIndex(reader))),
+    status: () => serialised(status),
+    pinTriesLeft: async (reader) => {
+      const cards = await engine.request({ op: 'status' });
+      return cards?.[readerIndex(reader)]?.pinTriesLeft ?? null;
+    },
+    credentials: (reader) => slots[readerIndex(reader)]?.credentials ?? null,
+    setFault: async (fault, reader) => {
+      await engine.request({ op: 'fault', reader: readerIndex(reader), fault });
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await queue;
+      try {
+        await engine.request({ op: 'remove', reader: 0 }, 2000).catch(() => undefined);
+        await engine.request({ op: 'remove', reader: 1 }, 2000).catch(() => undefined);
+        await engine.terminate();
+      } finally {
+        slots[0] = slots[1] = null;
+        watcher.close();
+        await pcscd.stop();
+        onStopped();
+      }
+    },
+  };
+}
+
+function atrHexCompact(atr: Uint8Array): string {
+  return Buffer.from(atr).toString('hex').toUpperCase();
+}
