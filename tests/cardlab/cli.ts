@@ -1,0 +1,148 @@
+/**
+ * `npm run -s cardlab -- serve|insert|remove|status|fault`: the card lab for people and other tools.
+ *
+ *   serve [--profile P] [person options]   start the lab in the foreground with a card in reader 0,
+ *                                          print one JSON line, run until SIGINT/SIGTERM
+ *   insert --profile P [--reader 0|1] [person options]
+ *   remove [--reader 0|1]
+ *   status
+ *   fault --on sign|verify|any --action disconnect|stall [--reader 0|1]   (or: fault --clear)
+ *
+ * Person options: --given-name, --surname, --hsa-id, --organisation (defaults: the lab person).
+ * insert/remove/status/fault print the lab status as one JSON line.
+ */
+import { parseArgs } from 'node:util';
+import { callControl, type ControlServer } from './control.js';
+import { isProfileName, LAB_PERSON, type CardProfileName, type LabPerson } from './profiles.js';
+
+const options = {
+  profile: { type: 'string' },
+  reader: { type: 'string' },
+  'given-name': { type: 'string' },
+  surname: { type: 'string' },
+  'hsa-id': { type: 'string' },
+  organisation: { type: 'string' },
+  on: { type: 'string' },
+  action: { type: 'string' },
+  clear: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
+
+function profileOf(values: Values, fallback?: CardProfileName): CardProfileName {
+  const p = values.profile ?? fallback;
+  if (!p) throw new Error('--profile is required');
+  if (!isProfileName(p)) throw new Error(`unknown profile "${p}"`);
+  return p;
+}
+
+function readerOf(values: Values): 0 | 1 | undefined {
+  if (values.reader === undefined) return undefined;
+  if (values.reader !== '0' && values.reader !== '1') throw new Error('--reader must be 0 or 1');
+  return values.reader === '0' ? 0 : 1;
+}
+
+function personOf(values: Values): LabPerson | undefined {
+  if (!values['given-name'] && !values.surname && !values['hsa-id'] && !values.organisation) return undefined;
+  return {
+    givenName: values['given-name'] ?? LAB_PERSON.givenName,
+    surname: values.surname ?? LAB_PERSON.surname,
+    hsaId: values['hsa-id'] ?? LAB_PERSON.hsaId,
+    organisation: values.organisation ?? LAB_PERSON.organisation,
+  };
+}
+
+async function serve(values: Values): Promise<void> {
+  const profile = profileOf(values, 'valid');
+  const person = personOf(values);
+  // Loaded only here: the client commands stay quick to start.
+  const { startCardLab } = await import('./lab.js');
+  const { startControlServer } = await import('./control.js');
+  const lab = await startCardLab({ profile, ...(person ? { person } : {}) });
+  let control: ControlServer | null = null;
+  let stopping: Promise<void> | null = null;
+  const shutdown = (code: number): Promise<void> => {
+    stopping ??= (async () => {
+      await control?.close().catch(() => undefined);
+      await lab.stop().catch((err: unknown) => process.stderr.write(`cardlab: stop failed: ${String(err)}\n`));
+      process.exit(code);
+    })();
+    return stopping;
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  try {
+    control = await startControlServer(lab);
+  } catch (err) {
+    process.stderr.write(`cardlab: ${err instanceof Error ? err.message : String(err)}\n`);
+    await shutdown(1);
+    return;
+  }
+  process.stdout.write(
+    JSON.stringify({
+      pkcs11Module: lab.pkcs11Module,
+      reader: lab.readers[0],
+      readers: lab.readers,
+      pin: lab.pin,
+      hsaId: lab.hsaId,
+      trustAnchor: lab.trustAnchorPath,
+      profile,
+      controlUrl: control.info.url,
+      controlPort: control.info.port,
+      pid: process.pid,
+    }) + '\n',
+  );
+  // Keep running until a signal arrives.
+  setInterval(() => undefined, 1 << 30);
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({ options, allowPositionals: true, strict: true });
+  const command = positionals[0];
+  if (values.help || !command) {
+    process.stdout.write(
+      'usage: cardlab serve [--profile P] | insert --profile P [--reader 0|1] | remove [--reader 0|1] | status | ' +
+        'fault --on sign|verify|any --action disconnect|stall | fault --clear\n',
+    );
+    return;
+  }
+  let result: unknown;
+  switch (command) {
+    case 'serve':
+      await serve(values);
+      return;
+    case 'insert': {
+      const person = personOf(values);
+      const reader = readerOf(values);
+      result = await callControl('POST', '/insert', {
+        profile: profileOf(values),
+        ...(person ? { person } : {}),
+        ...(reader === undefined ? {} : { reader }),
+      });
+      break;
+    }
+    case 'remove': {
+      const reader = readerOf(values);
+      result = await callControl('POST', '/remove', reader === undefined ? {} : { reader });
+      break;
+    }
+    case 'status':
+      result = await callControl('GET', '/status');
+      break;
+    case 'fault': {
+      const reader = readerOf(values);
+      const fault = values.clear ? null : { on: values.on, action: values.action };
+      result = await callControl('POST', '/fault', { fault, ...(reader === undefined ? {} : { reader }) });
+      break;
+    }
+    default:
+      throw new Error(`unknown command "${command}"`);
+  }
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`cardlab: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+import { startCardLab } from './lab.js';
+import { execFileSync } from 'node:child_process';
+const M = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
+let t = Date.now();
+const lab = await startCardLab({ profile: 'valid' });
+console.log('started', Date.now() - t, lab.readers, JSON.stringify(await lab.status()));
+const L = () => execFileSync('pkcs11-tool', ['--module', M, '-L'], { encoding: 'utf8' });
+t = Date.now(); console.log(L().split('\n').slice(0, 4).join('\n'), Date.now() - t);
+t = Date.now(); await lab.remove(); console.log('removed', Date.now() - t);
+t = Date.now(); console.log(L().split('\n').slice(0, 4).join('\n'), Date.now() - t);
+t = Date.now(); await lab.insert({ profile: 'unknown-card', reader: 1 }); console.log('inserted unknown', Date.now() - t);
+console.log(L());
+t = Date.now(); await lab.insert({ profile: 'locked' }); console.log('inserted locked', Date.now() - t);
+console.log(L());
+await lab.stop();
+console.log('stopped', JSON.stringify(process.getActiveResourcesInfo()));
