@@ -1,5 +1,10 @@
 import type { Logger } from 'pino';
+import type { CardRemovalPolicy } from '../common/session/session-state';
+import type { BackendHealth } from '../common/ipc/contract';
+import { BackendClient } from './backend/backend-client';
 import type { CardService } from './card/card-service';
+import { AppFailure } from './errors/app-failure';
+import { SessionService } from './session/session-service';
 import { unwrap } from './errors/app-failure';
 import { createEventBus, type EventBus } from './events/event-bus';
 import { createIpcRouter, type IpcRouter } from './ipc/ipc-router';
@@ -15,6 +20,11 @@ export interface MainServicesOptions {
   openExternal: (url: string) => Promise<void>;
   /** The card layer (its own process, supervised). */
   card: CardService;
+  /** The backend and the origin login signatures are bound to; null when none is configured. */
+  backend: { url: string; origin: string; timeoutMs?: number } | null;
+  cardRemovalPolicy: CardRemovalPolicy;
+  /** Trust anchors are configured: refuse untrusted certificates before the PIN. */
+  enforceLocalTrust: boolean;
 }
 
 export interface MainServices {
@@ -22,6 +32,8 @@ export interface MainServices {
   events: EventBus;
   logger: Logger;
   card: CardService;
+  session: SessionService;
+  backend: BackendClient | null;
 }
 
 /**
@@ -34,6 +46,29 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
   const appInfo = new AppInfoService(options.appInfo);
   const { card } = options;
   card.onSnapshot((snapshot) => events.publish('card:snapshot', snapshot));
+  const backend = options.backend ? new BackendClient({ baseUrl: options.backend.url, timeoutMs: options.backend.timeoutMs }) : null;
+  const session = new SessionService({
+    card,
+    backend,
+    origin: options.backend?.origin ?? '',
+    removalPolicy: options.cardRemovalPolicy,
+    enforceLocalTrust: options.enforceLocalTrust,
+    logger,
+  });
+  session.onState((state) => events.publish('session:state', state));
+  const withToken = session.withToken.bind(session);
+  const requireBackend = () => {
+    if (!backend) throw new AppFailure('backend-not-configured');
+    return backend;
+  };
+  const backendHealth = async (): Promise<BackendHealth> => {
+    if (!backend) return { reachable: false, url: null, reason: 'backend-not-configured' };
+    try {
+      return { reachable: true, status: await backend.status(), url: backend.baseUrl };
+    } catch (error) {
+      return { reachable: false, url: backend.baseUrl, reason: error instanceof AppFailure ? error.code : 'internal' };
+    }
+  };
 
   const router = createIpcRouter({
     logger,
@@ -44,8 +79,24 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
       'card:get-snapshot': () => card.snapshot(),
       'card:reread': async () => unwrap(await card.reread()),
       'card:restart-process': async () => unwrap(await card.restartProcess()),
+      'session:get-state': () => session.state(),
+      'session:login': ({ pin }) => session.login(pin),
+      'session:logout': () => session.logout(),
+      'backend:get-health': backendHealth,
+      'admin:get-organisation': () => withToken((token) => requireBackend().organisation(token)),
+      'admin:list-users': () => withToken((token) => requireBackend().listUsers(token)),
+      'admin:get-user': ({ id }) => withToken((token) => requireBackend().getUser(token, id)),
+      'admin:create-user': ({ user }) => withToken((token) => requireBackend().createUser(token, user)),
+      'admin:update-user': ({ id, version, patch }) => withToken((token) => requireBackend().updateUser(token, id, version, patch)),
+      'admin:delete-user': async ({ id, version }) => {
+        await withToken((token) => requireBackend().deleteUser(token, id, version));
+        return { deleted: true as const };
+      },
+      'admin:set-permissions': ({ id, version, eserviceId, permissions }) =>
+        withToken((token) => requireBackend().setPermissions(token, id, version, eserviceId, permissions)),
+      'admin:list-audit': (query) => withToken((token) => requireBackend().listAudit(token, query)),
     },
   });
 
-  return { router, events, logger, card };
+  return { router, events, logger, card, session, backend };
 }

@@ -34,6 +34,30 @@ export const APP_ERROR_CODES = [
   // The card process
   'card-process-hung',
   'card-process-crashed',
+  // Backend (network and HTTP)
+  'backend-not-configured',
+  'backend-unreachable',
+  'backend-timeout',
+  'backend-failed',
+  'backend-malformed',
+  'backend-tls',
+  // Login refused by the backend (which check failed)
+  'login-challenge-failed',
+  'login-origin-mismatch',
+  'login-signature-invalid',
+  'login-certificate-key-usage',
+  'login-not-authorised',
+  // Session
+  'not-logged-in',
+  'session-expired',
+  // Administration refused by the backend
+  'validation-failed',
+  'not-found',
+  'hsa-id-in-use',
+  'hsa-id-is-administrator',
+  'no-agreement',
+  'permission-unknown',
+  'version-conflict',
   // Anything unexpected in main; details stay in the log, never in the window.
   'internal',
 ] as const;

@@ -1,5 +1,15 @@
 import { z } from 'zod';
+import {
+  auditListSchema,
+  newUserSchema,
+  organisationSchema,
+  statusSchema,
+  userListSchema,
+  userPatchSchema,
+  userSchema,
+} from '../api/schemas';
 import { cardSnapshotSchema } from '../card/card-state';
+import { pinSchema, sessionStateSchema } from '../session/session-state';
 
 /**
  * The one IPC contract shared by main, preload, the test bridge and the renderer.
@@ -25,6 +35,15 @@ export const noticeEventSchema = z.object({
 });
 
 const noRequest = z.undefined();
+const userId = z.string().min(1).max(100);
+const version = z.number().int().nonnegative();
+
+/** What the login view needs to know about the backend for troubleshooting. */
+export const backendHealthSchema = z.discriminatedUnion('reachable', [
+  z.object({ reachable: z.literal(true), status: statusSchema, url: z.string() }),
+  z.object({ reachable: z.literal(false), url: z.string().nullable(), reason: z.string() }),
+]);
+export type BackendHealth = z.infer<typeof backendHealthSchema>;
 
 export const IPC_CHANNELS = {
   'app:get-info': {
@@ -52,6 +71,71 @@ export const IPC_CHANNELS = {
     request: noRequest,
     response: cardSnapshotSchema,
   },
+  'session:get-state': {
+    method: 'getSessionState',
+    request: noRequest,
+    response: sessionStateSchema,
+  },
+  /** The PIN crosses IPC once, here, and goes on to the card process only. */
+  'session:login': {
+    method: 'login',
+    request: z.object({ pin: pinSchema }).strict(),
+    response: sessionStateSchema,
+  },
+  'session:logout': {
+    method: 'logout',
+    request: noRequest,
+    response: sessionStateSchema,
+  },
+  'backend:get-health': {
+    method: 'getBackendHealth',
+    request: noRequest,
+    response: backendHealthSchema,
+  },
+  'admin:get-organisation': {
+    method: 'getOrganisation',
+    request: noRequest,
+    response: organisationSchema,
+  },
+  'admin:list-users': {
+    method: 'listUsers',
+    request: noRequest,
+    response: userListSchema,
+  },
+  'admin:get-user': {
+    method: 'getUser',
+    request: z.object({ id: userId }).strict(),
+    response: userSchema,
+  },
+  'admin:create-user': {
+    method: 'createUser',
+    request: z.object({ user: newUserSchema }).strict(),
+    response: userSchema,
+  },
+  'admin:update-user': {
+    method: 'updateUser',
+    request: z.object({ id: userId, version, patch: userPatchSchema }).strict(),
+    response: userSchema,
+  },
+  'admin:delete-user': {
+    method: 'deleteUser',
+    request: z.object({ id: userId, version }).strict(),
+    response: z.object({ deleted: z.literal(true) }),
+  },
+  'admin:set-permissions': {
+    method: 'setPermissions',
+    request: z
+      .object({ id: userId, version, eserviceId: z.string().min(1).max(64), permissions: z.array(z.string().min(1).max(64)).max(50) })
+      .strict(),
+    response: userSchema,
+  },
+  'admin:list-audit': {
+    method: 'listAudit',
+    request: z
+      .object({ limit: z.number().int().min(1).max(1000).optional(), before: z.number().int().min(1).optional(), userId: userId.optional() })
+      .strict(),
+    response: auditListSchema,
+  },
 } as const;
 
 /** Events pushed from main to the renderer (card events join here). */
@@ -59,6 +143,8 @@ export const IPC_EVENTS = {
   'app:notice': noticeEventSchema,
   /** The card layer's state, pushed on every change (reader, card, token, process). */
   'card:snapshot': cardSnapshotSchema,
+  /** Login, logout, expiry, card removal. */
+  'session:state': sessionStateSchema,
 } as const;
 
 /** The single Electron channel that carries every event, tagged with its name. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { app, shell, type BrowserWindow } from 'electron';
 import { CardProcessSupervisor } from '../card/card-process-supervisor';
 import { composeMainServices } from '../composition-root';
-import { resolveCardSettings } from '../config/card-settings';
+import { resolveAppSettings } from '../config/app-settings';
 import { createLogger } from '../logging/logger';
 import { APP_ORIGIN } from '../security/window-security';
 import { registerAppScheme, serveRenderer } from './app-protocol';
@@ -38,9 +38,10 @@ if (!app.requestSingleInstanceLock()) {
     lockDownSession();
     serveRenderer(path.join(distRoot, 'renderer'));
     const resourcesDir = app.isPackaged ? process.resourcesPath : path.resolve(distRoot, '..', 'resources');
+    const settings = resolveAppSettings({ env: process.env, platform: process.platform, resourcesDir });
     const card = new CardProcessSupervisor({
       launch: utilityWorkerLauncher(path.join(distRoot, 'main', 'card-worker.cjs')),
-      config: resolveCardSettings({ env: process.env, platform: process.platform, resourcesDir }),
+      config: settings.card,
       logger,
     });
     card.start();
@@ -56,6 +57,9 @@ if (!app.requestSingleInstanceLock()) {
       },
       openExternal: (url) => shell.openExternal(url),
       card,
+      backend: settings.backend,
+      cardRemovalPolicy: settings.cardRemovalPolicy,
+      enforceLocalTrust: settings.card.trustAnchorPaths.length > 0,
     });
     mainWindow = createMainWindow(distRoot);
     registerIpc(services, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));

@@ -48,6 +48,9 @@ beforeAll(async () => {
         appInfo: { productName: 'Behörighetsadmin', version: '9.9.9', transport: 'test-bridge', electronVersion: null },
         openExternal: async () => undefined,
         card: createIdleCardServiceFake(),
+        backend: null,
+        cardRemovalPolicy: 'logout',
+        enforceLocalTrust: false,
       }),
   });
   const html = await (await fetch(bridge.url)).text();

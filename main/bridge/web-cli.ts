@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { CardProcessSupervisor } from '../card/card-process-supervisor';
 import { nodeWorkerLauncher } from '../card/node-worker-launcher';
 import { composeMainServices } from '../composition-root';
-import { resolveCardSettings } from '../config/card-settings';
+import { resolveAppSettings } from '../config/app-settings';
 import { createLogger } from '../logging/logger';
 import { startBridgeServer } from './bridge-server';
 
@@ -19,9 +19,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger({ level: process.env.BEHORIGHETSADMIN_LOG_LEVEL ?? 'info' });
+  const settings = resolveAppSettings({ env: process.env, platform: process.platform, resourcesDir: path.resolve(__dirname, '..', '..', 'resources') });
   const card = new CardProcessSupervisor({
     launch: nodeWorkerLauncher(path.resolve(__dirname, '..', 'main', 'card-worker.cjs')),
-    config: resolveCardSettings({ env: process.env, platform: process.platform, resourcesDir: path.resolve(__dirname, '..', '..', 'resources') }),
+    config: settings.card,
     logger,
   });
   card.start();
@@ -37,6 +38,9 @@ async function main(): Promise<void> {
         // No browser to hand links to from a test bridge: refuse quietly (the wrapper still checks).
         openExternal: async () => undefined,
         card,
+        backend: settings.backend,
+        cardRemovalPolicy: settings.cardRemovalPolicy,
+        enforceLocalTrust: settings.card.trustAnchorPaths.length > 0,
       }),
   });
   // Playwright's launchApp() waits for this exact line.

@@ -16,7 +16,8 @@ function setup(overrides: Partial<IpcHandlers> = {}) {
     },
   });
   const card = createIdleCardServiceFake();
-  const handlers: IpcHandlers = {
+  // Only the channels these tests call; the full set is wired in the composition root.
+  const handlers = {
     'app:get-info': () => ({
       productName: 'Behörighetsadmin',
       version: '1.2.3',
@@ -26,12 +27,12 @@ function setup(overrides: Partial<IpcHandlers> = {}) {
       electronVersion: null,
       nodeVersion: '20',
     }),
-    'app:open-external': ({ url }) => ({ opened: url.startsWith('https://') }),
+    'app:open-external': ({ url }: { url: string }) => ({ opened: url.startsWith('https://') }),
     'card:get-snapshot': () => card.snapshot(),
     'card:reread': () => card.snapshot(),
     'card:restart-process': () => card.snapshot(),
     ...overrides,
-  };
+  } as unknown as IpcHandlers;
   const router = createIpcRouter({ handlers, trustedOrigins: [ORIGIN], logger: createLogger({ destination }) });
   return { router, lines };
 }

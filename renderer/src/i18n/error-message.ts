@@ -25,6 +25,26 @@ export function errorMessageKey(code: AppErrorCode): `errors.${AppErrorCode}` {
     case 'certificate-untrusted':
     case 'card-process-hung':
     case 'card-process-crashed':
+    case 'backend-not-configured':
+    case 'backend-unreachable':
+    case 'backend-timeout':
+    case 'backend-failed':
+    case 'backend-malformed':
+    case 'backend-tls':
+    case 'login-challenge-failed':
+    case 'login-origin-mismatch':
+    case 'login-signature-invalid':
+    case 'login-certificate-key-usage':
+    case 'login-not-authorised':
+    case 'not-logged-in':
+    case 'session-expired':
+    case 'validation-failed':
+    case 'not-found':
+    case 'hsa-id-in-use':
+    case 'hsa-id-is-administrator':
+    case 'no-agreement':
+    case 'permission-unknown':
+    case 'version-conflict':
     case 'internal':
       return `errors.${code}`;
     default:

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { administratorSchema } from '../api/schemas';
+
+/** Why the administrator is not (or no longer) logged in. */
+export const logoutReasonSchema = z.enum(['logout', 'card-removed', 'expired']);
+export type LogoutReason = z.infer<typeof logoutReasonSchema>;
+
+/** What to do when the card is pulled while logged in (policy). */
+export const cardRemovalPolicySchema = z.enum(['logout', 'lock']);
+export type CardRemovalPolicy = z.infer<typeof cardRemovalPolicySchema>;
+
+/** The session as the renderer sees it: never the token itself. */
+export const sessionStateSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('logged-out'), reason: logoutReasonSchema.nullable() }),
+  z.object({
+    status: z.literal('logged-in'),
+    administrator: administratorSchema,
+    expiresAt: z.string(),
+  }),
+  z.object({ status: z.literal('locked'), administrator: administratorSchema }),
+]);
+export type SessionState = z.infer<typeof sessionStateSchema>;
+
+/** PIN as typed in the dialog; its length against the token's limits is checked in the card layer. */
+export const pinSchema = z.string().min(1).max(64);

@@ -1,0 +1,233 @@
+import axios, { type AxiosAdapter, type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import type { z } from 'zod';
+import {
+  auditListSchema,
+  challengeResponseSchema,
+  loginResponseSchema,
+  organisationSchema,
+  statusSchema,
+  userListSchema,
+  userSchema,
+  type ChallengeResponse,
+  type LoginRequest,
+  type LoginResponse,
+  type NewUser,
+  type Organisation,
+  type Status,
+  type User,
+  type UserList,
+  type UserPatch,
+} from '../../common/api/schemas';
+
+import { apiErrorBodySchema, type ApiErrorCode } from '../../common/api/error-codes';
+import type { AppErrorCode } from '../../common/errors/error-codes';
+import { AppFailure } from '../errors/app-failure';
+
+type AuditList = z.infer<typeof auditListSchema>;
+
+export interface BackendClientOptions {
+  baseUrl: string;
+  timeoutMs?: number;
+  /** Electron's net.fetch adapter in the app (system proxy, OS certificates); Node's under tests. */
+  adapter?: AxiosAdapter;
+}
+
+/** Maps the backend's error codes to the app's closed vocabulary. */
+export function fromApiErrorCode(code: ApiErrorCode): AppErrorCode {
+  switch (code) {
+    case 'challenge-unknown':
+    case 'challenge-expired':
+    case 'challenge-used':
+      return 'login-challenge-failed';
+    case 'origin-mismatch':
+      return 'login-origin-mismatch';
+    case 'algorithm-unsupported':
+    case 'algorithm-mismatch':
+    case 'signature-invalid':
+      return 'login-signature-invalid';
+    case 'certificate-expired':
+      return 'certificate-expired';
+    case 'certificate-not-yet-valid':
+      return 'certificate-not-yet-valid';
+    case 'certificate-untrusted':
+    case 'certificate-malformed':
+      return 'certificate-untrusted';
+    case 'certificate-key-usage':
+    case 'certificate-no-hsa-id':
+      return 'login-certificate-key-usage';
+    case 'not-authorised':
+      return 'login-not-authorised';
+    case 'unauthenticated':
+      return 'not-logged-in';
+    case 'session-expired':
+      return 'session-expired';
+    case 'validation-failed':
+    case 'body-too-large':
+      return 'validation-failed';
+    case 'permission-unknown':
+      return 'permission-unknown';
+    case 'no-agreement':
+      return 'no-agreement';
+    case 'not-found':
+      return 'not-found';
+    case 'hsa-id-in-use':
+      return 'hsa-id-in-use';
+    case 'hsa-id-is-administrator':
+      return 'hsa-id-is-administrator';
+    case 'version-conflict':
+    case 'precondition-required':
+      return 'version-conflict';
+    case 'unavailable':
+    case 'internal':
+      return 'backend-failed';
+  }
+}
+
+const TLS_ERROR_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * The backend API as main uses it: typed calls, every answer checked against the shared schemas,
+ * every failure turned into one code of the closed vocabulary. Retries only idempotent reads.
+ */
+export class BackendClient {
+  private readonly http: AxiosInstance;
+
+  constructor(private readonly options: BackendClientOptions) {
+    this.http = axios.create({
+      baseURL: options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`,
+      timeout: options.timeoutMs ?? 10_000,
+      validateStatus: () => true,
+      maxRedirects: 0,
+      ...(options.adapter ? { adapter: options.adapter } : {}),
+    });
+  }
+
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+
+  private async call<S extends z.ZodType>(
+    schema: S | null,
+    config: AxiosRequestConfig & { url: string },
+    { retry = false }: { retry?: boolean } = {},
+  ): Promise<{ data: z.infer<S>; etag: string | null }> {
+    const attempts = retry ? 2 : 1;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const response = await this.http.request({ ...config, url: config.url.replace(/^\//, '') });
+        if (response.status >= 200 && response.status < 300) {
+          if (schema === null) return { data: undefined as z.infer<S>, etag: null };
+          const parsed = schema.safeParse(response.data);
+          if (!parsed.success) throw new AppFailure('backend-malformed', { status: String(response.status) });
+          const etag = response.headers.etag;
+          return { data: parsed.data, etag: typeof etag === 'string' ? etag : null };
+        }
+        const body = apiErrorBodySchema.safeParse(response.data);
+        if (!body.success) {
+          if (retry && attempt < attempts && response.status >= 502) continue;
+          throw new AppFailure(response.status >= 500 ? 'backend-failed' : 'backend-malformed', { status: String(response.status) });
+        }
+        const details: Record<string, string> = { status: String(response.status), apiCode: body.data.error.code };
+        for (const [field, message] of Object.entries(body.data.error.fields ?? {})) details[`field.${field}`] = message;
+        throw new AppFailure(fromApiErrorCode(body.data.error.code), details);
+      } catch (error) {
+        if (error instanceof AppFailure) throw error;
+        const code = axios.isAxiosError(error) ? (error.code ?? '') : '';
+        const causeCode = axios.isAxiosError(error) ? String((error.cause as { code?: string } | undefined)?.code ?? '') : '';
+        if (TLS_ERROR_CODES.has(code) || TLS_ERROR_CODES.has(causeCode)) throw new AppFailure('backend-tls', { reason: causeCode || code });
+        const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+        if (retry && attempt < attempts) continue;
+        throw new AppFailure(timedOut ? 'backend-timeout' : 'backend-unreachable', { reason: code || 'network' });
+      }
+    }
+  }
+
+  private auth(token: string) {
+    return { Authorization: `Bearer ${token}` };
+  }
+
+  /** GET /status: health and operator messages. */
+  async status(): Promise<Status> {
+    return (await this.call(statusSchema, { method: 'GET', url: 'api/v1/status' }, { retry: true })).data;
+  }
+
+  /** POST /auth/challenge: a fresh single-use nonce. */
+  async challenge(): Promise<ChallengeResponse> {
+    return (await this.call(challengeResponseSchema, { method: 'POST', url: 'api/v1/auth/challenge', data: {} })).data;
+  }
+
+  /** POST /auth/login: never retried, since the nonce burns on the first try. */
+  async login(request: LoginRequest): Promise<LoginResponse> {
+    return (await this.call(loginResponseSchema, { method: 'POST', url: 'api/v1/auth/login', data: request })).data;
+  }
+
+  /** POST /auth/logout: invalidates the session token at once. */
+  async logout(token: string): Promise<void> {
+    await this.call(null, { method: 'POST', url: 'api/v1/auth/logout', headers: this.auth(token), data: {} });
+  }
+
+  /** GET /organisation: the administrator's organisation and its e-services. */
+  async organisation(token: string): Promise<Organisation> {
+    return (await this.call(organisationSchema, { method: 'GET', url: 'api/v1/organisation', headers: this.auth(token) }, { retry: true })).data;
+  }
+
+  /** GET /users: every user of the organisation. */
+  async listUsers(token: string): Promise<UserList> {
+    return (await this.call(userListSchema, { method: 'GET', url: 'api/v1/users', headers: this.auth(token) }, { retry: true })).data;
+  }
+
+  /** GET /users/{id}. */
+  async getUser(token: string, id: string): Promise<User> {
+    return (await this.call(userSchema, { method: 'GET', url: `api/v1/users/${encodeURIComponent(id)}`, headers: this.auth(token) }, { retry: true })).data;
+  }
+
+  /** POST /users. */
+  async createUser(token: string, user: NewUser): Promise<User> {
+    return (await this.call(userSchema, { method: 'POST', url: 'api/v1/users', headers: this.auth(token), data: user })).data;
+  }
+
+  /** PATCH /users/{id} with If-Match: a stale version is refused, never overwritten. */
+  async updateUser(token: string, id: string, version: number, patch: UserPatch): Promise<User> {
+    return (
+      await this.call(userSchema, {
+        method: 'PATCH',
+        url: `api/v1/users/${encodeURIComponent(id)}`,
+        headers: { ...this.auth(token), 'If-Match': `"${version}"` },
+        data: patch,
+      })
+    ).data;
+  }
+
+  /** DELETE /users/{id} with If-Match. */
+  async deleteUser(token: string, id: string, version: number): Promise<void> {
+    await this.call(null, {
+      method: 'DELETE',
+      url: `api/v1/users/${encodeURIComponent(id)}`,
+      headers: { ...this.auth(token), 'If-Match': `"${version}"` },
+    });
+  }
+
+  /** PUT /users/{id}/permissions/{eserviceId}: the full set for that e-service. */
+  async setPermissions(token: string, id: string, version: number, eserviceId: string, permissions: string[]): Promise<User> {
+    return (
+      await this.call(userSchema, {
+        method: 'PUT',
+        url: `api/v1/users/${encodeURIComponent(id)}/permissions/${encodeURIComponent(eserviceId)}`,
+        headers: { ...this.auth(token), 'If-Match': `"${version}"` },
+        data: { permissions },
+      })
+    ).data;
+  }
+
+  /** GET /audit: the organisation's change log, newest first. */
+  async listAudit(token: string, query: { limit?: number; before?: number; userId?: string } = {}): Promise<AuditList> {
+    return (await this.call(auditListSchema, { method: 'GET', url: 'api/v1/audit', headers: this.auth(token), params: query }, { retry: true })).data;
+  }
+}

@@ -1,0 +1,200 @@
+import type { Logger } from 'pino';
+import type { CardSnapshot, ReaderState, TokenState } from '../../common/card/card-state';
+import type { CardRemovalPolicy, LogoutReason, SessionState } from '../../common/session/session-state';
+import type { BackendClient } from '../backend/backend-client';
+import type { CardService } from '../card/card-service';
+import { AppFailure, unwrap } from '../errors/app-failure';
+import { loginSignedData } from './login-challenge';
+
+export interface SessionServiceOptions {
+  card: CardService;
+  /** null when no backend is configured: login says so. */
+  backend: BackendClient | null;
+  /** The origin login signatures are bound to; must equal the backend's. */
+  origin: string;
+  removalPolicy: CardRemovalPolicy;
+  /** Refuse certificates that do not chain to a configured trust anchor before asking the card. */
+  enforceLocalTrust: boolean;
+  logger: Logger;
+  now?: () => Date;
+}
+
+interface ActiveSession {
+  token: string;
+  state: Extract<SessionState, { status: 'logged-in' }>;
+  readerName: string;
+  readerEventCount: number;
+  certificateSha256: string;
+  expiryTimer: NodeJS.Timeout;
+}
+
+/** The card, reader and token a login would use: the first reader with a card and its token. */
+export function selectLoginCard(snapshot: CardSnapshot): { reader: ReaderState; token: TokenState } {
+  if (snapshot.pcsc.service !== 'running') throw new AppFailure('pcsc-no-service');
+  if (snapshot.pcsc.readers.length === 0) throw new AppFailure('pcsc-no-reader');
+  const reader = snapshot.pcsc.readers.find((candidate) => candidate.cardPresent);
+  if (!reader) throw new AppFailure('card-absent');
+  if (snapshot.module.status === 'missing') throw new AppFailure('pkcs11-module-missing');
+  if (snapshot.module.status === 'failed') throw new AppFailure('pkcs11-module-failed');
+  const token = snapshot.tokens.find((candidate) => candidate.slotDescription.startsWith(reader.name)) ?? snapshot.tokens[0];
+  if (!token) throw new AppFailure(reader.cardKind === 'unknown' ? 'card-unknown' : 'token-absent');
+  return { reader, token };
+}
+
+/**
+ * The administrator's session: login with the card (challenge, PIN, signature, backend), the session
+ * token kept in main only, logout, expiry, and the card-removal policy.
+ */
+export class SessionService {
+  private current: SessionState = { status: 'logged-out', reason: null };
+  private active: ActiveSession | null = null;
+  private readonly listeners = new Set<(state: SessionState) => void>();
+  private readonly log: Logger;
+  private loginInFlight = false;
+
+  constructor(private readonly options: SessionServiceOptions) {
+    this.log = options.logger.child({ component: 'session' });
+    options.card.onSnapshot((snapshot) => this.onCardSnapshot(snapshot));
+  }
+
+  /** The session as the renderer may see it. */
+  state(): SessionState {
+    return this.current;
+  }
+
+  /** Subscribes to session changes; returns the unsubscribe function. */
+  onState(listener: (state: SessionState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private setState(state: SessionState): void {
+    this.current = state;
+    for (const listener of this.listeners) listener(state);
+  }
+
+  /** Checks everything that can be checked before the PIN: card, token, certificate. */
+  preflight(): { reader: ReaderState; token: TokenState } {
+    const choice = selectLoginCard(this.options.card.snapshot());
+    const { token } = choice;
+    const certificate = token.authCertificate;
+    if (!certificate) throw new AppFailure('certificate-missing');
+    if (certificate.validity === 'expired') throw new AppFailure('certificate-expired', { notAfter: certificate.notAfter });
+    if (certificate.validity === 'not-yet-valid') throw new AppFailure('certificate-not-yet-valid', { notBefore: certificate.notBefore });
+    if (this.options.enforceLocalTrust && !certificate.trusted) throw new AppFailure('certificate-untrusted', { issuer: certificate.issuer });
+    if (token.pin.locked) throw new AppFailure('pin-locked', { triesLeft: '0' });
+    return choice;
+  }
+
+  /**
+   * Logs in: challenge from the backend, signature by the card with the PIN, session from the
+   * backend. The PIN goes to the card process once; it is never stored, logged or retried.
+   */
+  async login(pin: string): Promise<SessionState> {
+    const backend = this.options.backend;
+    if (!backend) throw new AppFailure('backend-not-configured');
+    if (this.loginInFlight) throw new AppFailure('internal', { reason: 'login-in-progress' });
+    this.loginInFlight = true;
+    try {
+      const { reader, token } = this.preflight();
+      const certificate = token.authCertificate!;
+      const challenge = await backend.challenge();
+      const signed = unwrap(
+        await this.options.card.sign({
+          slotId: token.slotId,
+          certificateSha256: certificate.sha256,
+          data: loginSignedData(this.options.origin, challenge.nonce),
+          pin,
+        }),
+      );
+      const response = await backend.login({
+        certificate: signed.certificateBase64,
+        signature: signed.signatureBase64,
+        algorithm: signed.algorithm,
+        nonce: challenge.nonce,
+        origin: this.options.origin,
+      });
+      this.endActive();
+      const state: ActiveSession['state'] = { status: 'logged-in', administrator: response.administrator, expiresAt: response.expiresAt };
+      const untilExpiry = Math.max(0, new Date(response.expiresAt).getTime() - (this.options.now?.() ?? new Date()).getTime());
+      this.active = {
+        token: response.token,
+        state,
+        readerName: reader.name,
+        readerEventCount: reader.eventCount,
+        certificateSha256: certificate.sha256,
+        // setTimeout's limit is about 24.8 days; sessions are far shorter.
+        expiryTimer: setTimeout(() => this.end('expired'), Math.min(untilExpiry, 2 ** 31 - 1)),
+      };
+      this.log.info({ event: 'logged-in', hsaId: response.administrator.hsaId }, 'Administrator logged in');
+      this.setState(state);
+      return state;
+    } catch (error) {
+      const code = error instanceof AppFailure ? error.code : 'internal';
+      this.log.warn({ event: 'login-failed', errorCode: code }, 'Login failed');
+      throw error;
+    } finally {
+      this.loginInFlight = false;
+    }
+  }
+
+  /** Logs out: the backend invalidates the token (best effort), main forgets it. */
+  async logout(): Promise<SessionState> {
+    await this.end('logout');
+    return this.current;
+  }
+
+  /**
+   * Runs a backend call with the session token. A session the backend says is over ends here
+   * too, so the window goes back to login with a message.
+   */
+  async withToken<T>(call: (token: string) => Promise<T>): Promise<T> {
+    const active = this.active;
+    if (!active) throw new AppFailure('not-logged-in');
+    try {
+      return await call(active.token);
+    } catch (error) {
+      if (error instanceof AppFailure && (error.code === 'session-expired' || error.code === 'not-logged-in') && this.active === active) {
+        await this.end('expired', { callBackend: false });
+      }
+      throw error;
+    }
+  }
+
+  private endActive(): ActiveSession | null {
+    const active = this.active;
+    this.active = null;
+    if (active) clearTimeout(active.expiryTimer);
+    return active;
+  }
+
+  private async end(reason: LogoutReason, { callBackend = true }: { callBackend?: boolean } = {}): Promise<void> {
+    const active = this.endActive();
+    if (this.current.status !== 'logged-out' || active) this.setState({ status: 'logged-out', reason });
+    if (active && callBackend && this.options.backend) {
+      try {
+        await this.options.backend.logout(active.token);
+      } catch (error) {
+        // The token is forgotten here whatever the backend says; it also expires there.
+        this.log.warn({ event: 'logout-backend-failed', errorCode: error instanceof AppFailure ? error.code : 'internal' }, 'Backend logout failed');
+      }
+    }
+    if (active) this.log.info({ event: 'logged-out', reason }, 'Session ended');
+  }
+
+  private onCardSnapshot(snapshot: CardSnapshot): void {
+    const active = this.active;
+    if (!active || snapshot.process !== 'running') return;
+    const reader = snapshot.pcsc.readers.find((candidate) => candidate.name === active.readerName);
+    const removed =
+      snapshot.pcsc.service !== 'running' || !reader || !reader.cardPresent || reader.eventCount !== active.readerEventCount;
+    if (!removed) return;
+    if (this.options.removalPolicy === 'lock') {
+      // Locked: the token is forgotten as on logout; the window shows who was logged in and asks for the card again.
+      const administrator = active.state.administrator;
+      void this.end('card-removed').then(() => this.setState({ status: 'locked', administrator }));
+      return;
+    }
+    void this.end('card-removed');
+  }
+}
