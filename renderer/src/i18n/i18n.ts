@@ -1,5 +1,7 @@
 import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import adminEn from './admin.en.json';
+import adminSv from './admin.sv.json';
 import en from './en.json';
 import sv from './sv.json';
 
@@ -12,7 +14,8 @@ export async function createI18n(language: Language = 'sv'): Promise<i18n> {
   await instance.use(initReactI18next).init({
     lng: language,
     fallbackLng: 'sv',
-    resources: { sv: { translation: sv }, en: { translation: en } },
+    // The administration views keep their texts in their own files, under the "admin" key.
+    resources: { sv: { translation: { ...sv, admin: adminSv } }, en: { translation: { ...en, admin: adminEn } } },
     interpolation: { escapeValue: false },
     returnNull: false,
   });
