@@ -81,5 +81,5 @@ export function generateUsers(o: GeneratedUsersOptions): UserRecord[] {
 
 /** Inserts users in the given transaction. */
 export async function insertUsers(tx: StorageTx, users: readonly UserRecord[]): Promise<void> {
-  for (const u of users) await tx.insertUser(u);
+  await tx.insertUsers(users);
 }

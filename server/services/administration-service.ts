@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ESERVICES,
   findEService,
   INACTIVE_AFTER_MONTHS,
   type AuditEntry,
@@ -32,10 +33,15 @@ function monthsBefore(now: Date, months: number): string {
   return d.toISOString();
 }
 
+// Position of each permission in the catalogue, computed once (the list may hold 100,000 users).
+const CATALOGUE_POSITION = new Map<string, number>(
+  ESERVICES.flatMap((e) => e.permissions.map((p, i) => [`${e.id}/${p.id}`, i] as const)),
+);
+
 /** Permission ids in the catalogue's order (storage returns them in any order). */
 function inCatalogueOrder(eserviceId: string, ids: readonly string[]): string[] {
-  const order = findEService(eserviceId)?.permissions.map((p) => p.id) ?? [];
-  return [...ids].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  const pos = (id: string) => CATALOGUE_POSITION.get(`${eserviceId}/${id}`) ?? Number.MAX_SAFE_INTEGER;
+  return ids.length < 2 ? [...ids] : [...ids].sort((a, b) => pos(a) - pos(b));
 }
 
 /** The audit/notification snapshot of a user: no version or timestamps. */

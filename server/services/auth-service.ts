@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ChallengeResponse, LoginRequest, LoginResponse } from '../../common/api/index';
 import {
+  type LeafCertificate,
   LoginCheckError,
   MalformedCertificateError,
   parseLeafCertificate,
@@ -35,6 +36,7 @@ export interface SessionContext {
 
 // Avoid one write per request: the idle deadline is pushed forward at most this often.
 const TOUCH_INTERVAL_MS = 30_000;
+const PARSED_CACHE_SIZE = 1_000;
 const LOGIN_MESSAGE: Record<LoginCheckError['code'], string> = {
   'challenge-unknown': 'Okänd engångskod (nonce)',
   'challenge-expired': 'Engångskoden har gått ut',
@@ -87,7 +89,7 @@ export class AuthService {
   async login(request: LoginRequest): Promise<LoginResponse> {
     let leaf;
     try {
-      leaf = parseLeafCertificate(request.certificate);
+      leaf = this.parseCached(request.certificate);
     } catch (e) {
       if (e instanceof MalformedCertificateError) {
         throw new ApiError(400, 'certificate-malformed', 'Certifikatet kunde inte läsas', {
@@ -147,6 +149,22 @@ export class AuthService {
       }
       throw e;
     }
+  }
+
+  // Parsing a certificate costs more than verifying its signatures, and administrators log in
+  // with the same card day after day; the parsed form depends only on the bytes.
+  private readonly parsed = new Map<string, LeafCertificate>();
+
+  private parseCached(base64Der: string): LeafCertificate {
+    const hit = this.parsed.get(base64Der);
+    if (hit) return hit;
+    const leaf = parseLeafCertificate(base64Der);
+    if (this.parsed.size >= PARSED_CACHE_SIZE) {
+      const oldest = this.parsed.keys().next().value;
+      if (oldest !== undefined) this.parsed.delete(oldest);
+    }
+    this.parsed.set(base64Der, leaf);
+    return leaf;
   }
 
   /** Resolves `Authorization: Bearer <token>` to a live session, or throws 401. */

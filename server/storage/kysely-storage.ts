@@ -194,9 +194,7 @@ class KyselyRepository implements StorageTx {
       .selectFrom('user_permissions as p')
       .innerJoin('users as u', 'u.id', 'p.user_id')
       .select(['p.user_id', 'p.eservice_id', 'p.permission_id'])
-      .where('u.organisation_id', '=', organisationId)
-      .orderBy('p.eservice_id')
-      .orderBy('p.permission_id');
+      .where('u.organisation_id', '=', organisationId);
     if (paged && rows.length < Number(totalRow.n)) {
       permQuery = permQuery.where(
         'p.user_id',
@@ -233,6 +231,38 @@ class KyselyRepository implements StorageTx {
       ids.map((permission_id) => ({ user_id: u.id, eservice_id: eserviceId, permission_id })),
     );
     if (perms.length > 0) await this.db.insertInto('user_permissions').values(perms).execute();
+  }
+
+  async insertUsers(users: readonly UserRecord[]): Promise<void> {
+    // 10 columns × 500 rows stays well under SQLite's and PostgreSQL's bind-parameter limits.
+    for (let i = 0; i < users.length; i += 500) {
+      const chunk = users.slice(i, i + 500);
+      await this.db
+        .insertInto('users')
+        .values(
+          chunk.map((u) => ({
+            id: u.id,
+            organisation_id: u.organisationId,
+            hsa_id: u.hsaId,
+            given_name: u.givenName,
+            surname: u.surname,
+            email: u.email,
+            version: u.version,
+            created_at: u.createdAt,
+            updated_at: u.updatedAt,
+            last_login_at: u.lastLoginAt,
+          })),
+        )
+        .execute();
+      const perms = chunk.flatMap((u) =>
+        Object.entries(u.permissions).flatMap(([eserviceId, ids]) =>
+          ids.map((permission_id) => ({ user_id: u.id, eservice_id: eserviceId, permission_id })),
+        ),
+      );
+      for (let j = 0; j < perms.length; j += 2000) {
+        await this.db.insertInto('user_permissions').values(perms.slice(j, j + 2000)).execute();
+      }
+    }
   }
 
   async updateUser(

@@ -111,6 +111,8 @@ export interface StorageTx {
   /** Users of one organisation sorted by surname, given name; total counts them all. */
   listUsers(organisationId: string, page?: { limit?: number; offset?: number }): Promise<{ users: UserRecord[]; total: number }>;
   insertUser(user: UserRecord): Promise<void>;
+  /** Bulk insert for seeding and benchmarks (batched multi-row statements). */
+  insertUsers(users: readonly UserRecord[]): Promise<void>;
   /** Writes fields and bumps the version, only if the stored version is still `expectedVersion`. */
   updateUser(organisationId: string, id: string, expectedVersion: number, fields: UserFields, updatedAt: string): Promise<boolean>;
   /** Deletes the user and their permissions, only if the stored version is still `expectedVersion`. */

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_ORIGIN, parseServerConfig } from './config';
+
+describe('server configuration', () => {
+  it('defaults to loopback, a data directory and the default origin, with no trust anchors', () => {
+    expect(parseServerConfig([], {})).toMatchObject({
+      host: '127.0.0.1',
+      port: 4780,
+      db: '.data/behorighetsadmin.sqlite',
+      origin: DEFAULT_ORIGIN,
+      trustAnchors: [],
+      seed: null,
+    });
+  });
+
+  it('takes flags over environment variables, and repeatable trust anchors', () => {
+    const env = { BA_PORT: '9000', BA_ORIGIN: 'https://env.example', BA_DB: '/tmp/env.sqlite' };
+    expect(parseServerConfig(['--port', '9100', '--trust-anchor', 'package.json', '--trust-anchor', 'tsconfig.json'], env)).toMatchObject({
+      port: 9100,
+      origin: 'https://env.example',
+      db: '/tmp/env.sqlite',
+      trustAnchors: ['package.json', 'tsconfig.json'],
+    });
+  });
+
+  it('refuses a bad port, an origin with a path, a missing file and an unknown seed', () => {
+    expect(() => parseServerConfig(['--port', 'x'], {})).toThrow(ConfigError);
+    expect(() => parseServerConfig(['--origin', 'https://a.example/'], {})).toThrow(/bare origin/);
+    expect(() => parseServerConfig(['--trust-anchor', '/nonexistent.pem'], {})).toThrow(/not found/);
+    expect(() => parseServerConfig(['--seed', 'prod'], {})).toThrow(/demo/);
+  });
+});
