@@ -17,29 +17,126 @@ async function agency(...args: string[]): Promise<{ code: number; out: string }>
 
 describe('npm run agency', () => {
   it('adds organisations with agreements of their kind only', async () => {
-    expect((await agency('org', 'add', '--id', 'kommun-ort', '--name', 'Orts kommun', '--kind', 'kommun', '--agreements', 'statlig-ersattning,ensamkommande')).code).toBe(0);
-    const wrongKind = await agency('org', 'add', '--id', 'region-x', '--name', 'Region X', '--kind', 'region', '--agreements', 'ensamkommande');
+    expect(
+      (
+        await agency(
+          'org',
+          'add',
+          '--id',
+          'kommun-ort',
+          '--name',
+          'Orts kommun',
+          '--kind',
+          'kommun',
+          '--agreements',
+          'statlig-ersattning,ensamkommande',
+        )
+      ).code,
+    ).toBe(0);
+    const wrongKind = await agency(
+      'org',
+      'add',
+      '--id',
+      'region-x',
+      '--name',
+      'Region X',
+      '--kind',
+      'region',
+      '--agreements',
+      'ensamkommande',
+    );
     expect(wrongKind.code).toBe(1);
     expect(wrongKind.out).toContain('Refused');
-    expect((await agency('org', 'add', '--id', 'region-x', '--name', 'Region X', '--kind', 'region', '--agreements', 'landsting')).code).toBe(0);
+    expect(
+      (await agency('org', 'add', '--id', 'region-x', '--name', 'Region X', '--kind', 'region', '--agreements', 'landsting'))
+        .code,
+    ).toBe(0);
     expect((await agency('org', 'add', '--id', 'kommun-ort', '--name', 'Igen', '--kind', 'kommun')).code).toBe(1);
   });
 
   it('registers administrators, never one HSA-id twice, and never a user', async () => {
-    expect((await agency('admin', 'add', '--org', 'kommun-ort', '--hsa-id', 'se2321000016-ad01', '--given-name', 'Ada', '--surname', 'Admin', '--email', 'ada@ort.se')).code).toBe(0);
-    const twice = await agency('admin', 'add', '--org', 'region-x', '--hsa-id', 'SE2321000016-AD01', '--given-name', 'Ada', '--surname', 'Admin', '--email', 'ada@ort.se');
+    expect(
+      (
+        await agency(
+          'admin',
+          'add',
+          '--org',
+          'kommun-ort',
+          '--hsa-id',
+          'se2321000016-ad01',
+          '--given-name',
+          'Ada',
+          '--surname',
+          'Admin',
+          '--email',
+          'ada@ort.se',
+        )
+      ).code,
+    ).toBe(0);
+    const twice = await agency(
+      'admin',
+      'add',
+      '--org',
+      'region-x',
+      '--hsa-id',
+      'SE2321000016-AD01',
+      '--given-name',
+      'Ada',
+      '--surname',
+      'Admin',
+      '--email',
+      'ada@ort.se',
+    );
     expect(twice.code).toBe(1);
     expect(twice.out).toMatch(/already an administrator/);
-    const badEmail = await agency('admin', 'add', '--org', 'kommun-ort', '--hsa-id', 'SE2321000016-AD02', '--given-name', 'B', '--surname', 'C', '--email', 'nope');
+    const badEmail = await agency(
+      'admin',
+      'add',
+      '--org',
+      'kommun-ort',
+      '--hsa-id',
+      'SE2321000016-AD02',
+      '--given-name',
+      'B',
+      '--surname',
+      'C',
+      '--email',
+      'nope',
+    );
     expect(badEmail.code).toBe(1);
     expect(badEmail.out).toContain('Ogiltig e-postadress');
 
     // A user in some organisation cannot become an administrator.
     const storage = await createSqliteStorage(db);
     const now = new Date().toISOString();
-    await storage.insertUser({ id: 'u1', organisationId: 'region-x', hsaId: 'SE2321000016-US01', givenName: 'U', surname: 'S', email: 'u@x.se', version: 1, createdAt: now, updatedAt: now, lastLoginAt: null, permissions: {} });
+    await storage.insertUser({
+      id: 'u1',
+      organisationId: 'region-x',
+      hsaId: 'SE2321000016-US01',
+      givenName: 'U',
+      surname: 'S',
+      email: 'u@x.se',
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      lastLoginAt: null,
+      permissions: {},
+    });
     await storage.close();
-    const user = await agency('admin', 'add', '--org', 'kommun-ort', '--hsa-id', 'SE2321000016-US01', '--given-name', 'U', '--surname', 'S', '--email', 'u@x.se');
+    const user = await agency(
+      'admin',
+      'add',
+      '--org',
+      'kommun-ort',
+      '--hsa-id',
+      'SE2321000016-US01',
+      '--given-name',
+      'U',
+      '--surname',
+      'S',
+      '--email',
+      'u@x.se',
+    );
     expect(user.code).toBe(1);
     expect(user.out).toMatch(/cannot be both/);
   });
@@ -48,7 +145,24 @@ describe('npm run agency', () => {
     const last = await agency('admin', 'remove', '--hsa-id', 'SE2321000016-AD01');
     expect(last.code).toBe(1);
     expect(last.out).toMatch(/last administrator/);
-    expect((await agency('admin', 'add', '--org', 'kommun-ort', '--hsa-id', 'SE2321000016-AD03', '--given-name', 'Cid', '--surname', 'Admin', '--email', 'cid@ort.se')).code).toBe(0);
+    expect(
+      (
+        await agency(
+          'admin',
+          'add',
+          '--org',
+          'kommun-ort',
+          '--hsa-id',
+          'SE2321000016-AD03',
+          '--given-name',
+          'Cid',
+          '--surname',
+          'Admin',
+          '--email',
+          'cid@ort.se',
+        )
+      ).code,
+    ).toBe(0);
     expect((await agency('admin', 'remove', '--hsa-id', 'SE2321000016-AD01')).code).toBe(0);
     const list = await agency('org', 'list');
     expect(list.out).toContain('admin SE2321000016-AD03');

@@ -1,5 +1,10 @@
 import { parseArgs } from 'node:util';
-import { ORGANISATION_KINDS, OPERATOR_MESSAGE_SEVERITIES, type OperatorMessageSeverity, type OrganisationKind } from '../common/api/index';
+import {
+  ORGANISATION_KINDS,
+  OPERATOR_MESSAGE_SEVERITIES,
+  type OperatorMessageSeverity,
+  type OrganisationKind,
+} from '../common/api/index';
 import { systemClock } from './clock';
 import { DEFAULT_DB } from './config';
 import { AgencyError, AgencyService } from './services/agency-service';
@@ -29,7 +34,10 @@ function required(values: Record<string, string | boolean | string[] | undefined
 function list(values: Record<string, string | boolean | string[] | undefined>, name: string): string[] {
   const v = values[name];
   const items = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
-  return items.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  return items
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** Runs one agency command; returns the process exit code. Exported for tests. */

@@ -1,4 +1,10 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { parseWithSwedishMessages } from '../common/api/index';
 import type { TrustStore } from './auth/trust-store';
@@ -37,9 +43,7 @@ function parseOrThrow(schema: RouteSpec['body'], value: unknown, where: string):
   if (!schema) return value;
   const result = parseWithSwedishMessages(schema, value ?? (where === 'body' ? undefined : {}));
   if (result.success) return result.data;
-  const fields = Object.fromEntries(
-    Object.entries(result.fields).map(([k, v]) => [where === 'body' ? k : `${where}.${k}`, v]),
-  );
+  const fields = Object.fromEntries(Object.entries(result.fields).map(([k, v]) => [where === 'body' ? k : `${where}.${k}`, v]));
   throw validationError(fields);
 }
 
@@ -86,7 +90,9 @@ export function buildApp(options: AppOptions): App {
   });
 
   fastify.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send(new ApiError(404, 'not-found', `Ingen resurs ${request.method} ${request.url.split('?')[0]}`).toBody());
+    void reply
+      .code(404)
+      .send(new ApiError(404, 'not-found', `Ingen resurs ${request.method} ${request.url.split('?')[0]}`).toBody());
   });
 
   fastify.setErrorHandler((error: FastifyError | ApiError | Error, request: FastifyRequest, reply: FastifyReply) => {
@@ -137,7 +143,8 @@ export function buildApp(options: AppOptions): App {
           const schema = route.responses[reply.statusCode]?.schema;
           if (schema) {
             const checked = schema.safeParse(result);
-            if (!checked.success) throw new Error(`Response of ${route.method} ${route.path} breaks its schema: ${checked.error.message}`);
+            if (!checked.success)
+              throw new Error(`Response of ${route.method} ${route.path} breaks its schema: ${checked.error.message}`);
           }
         }
         return result;

@@ -2,20 +2,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LAB_PERSON } from '../tests/cardlab/profiles';
-import { ensureTestPki } from '../tests/cardlab/test-pki';
+import { LAB_PERSON, provisionSoftHsmToken, type SoftHsmToken } from '../tests/cardlab/index';
 import { signedData } from './auth/certificate-verifier';
 import { DEFAULT_ORIGIN } from './config';
-import { provisionSoftHsmToken, signOnToken } from './test-support/pkcs11-token';
-import { REPO_ROOT } from '../tests/cardlab/paths';
+import { signOnToken } from './test-support/pkcs11-signer';
 
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ba-server-'));
 let child: ChildProcess | undefined;
+let token: SoftHsmToken | undefined;
 
-afterAll(() => {
+afterAll(async () => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
+  await token?.dispose();
 });
 
 /** Starts `npm run server`'s entry point and waits for its "listening on" line. */
@@ -53,9 +55,8 @@ describe('npm run server over a real socket', () => {
     expect(await status.json()).toMatchObject({ status: 'ok', message: null });
 
     // The demo trusts the card lab's PKI: the lab person logs in as Testkommunen's administrator.
-    const pki = await ensureTestPki();
-    const card = await pki.issueCard('valid');
-    const token = provisionSoftHsmToken(card, 'cli-test');
+    token = await provisionSoftHsmToken({ profile: 'valid', label: 'server-cli' });
+    const card = token.credentials;
     const { nonce } = (await (await fetch(`${url}/api/v1/auth/challenge`, { method: 'POST' })).json()) as { nonce: string };
     const cert = card.authentication;
     if (!cert) throw new Error('no auth cert');
@@ -90,7 +91,10 @@ describe('npm run server over a real socket', () => {
   }, 45_000);
 
   it('refuses an unknown flag with a usage message and exit code 2', async () => {
-    const proc = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['server/cli.ts', '--bogus'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['server/cli.ts', '--bogus'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve));

@@ -15,7 +15,9 @@ describe('server configuration', () => {
 
   it('takes flags over environment variables, and repeatable trust anchors', () => {
     const env = { BA_PORT: '9000', BA_ORIGIN: 'https://env.example', BA_DB: '/tmp/env.sqlite' };
-    expect(parseServerConfig(['--port', '9100', '--trust-anchor', 'package.json', '--trust-anchor', 'tsconfig.json'], env)).toMatchObject({
+    expect(
+      parseServerConfig(['--port', '9100', '--trust-anchor', 'package.json', '--trust-anchor', 'tsconfig.json'], env),
+    ).toMatchObject({
       port: 9100,
       origin: 'https://env.example',
       db: '/tmp/env.sqlite',

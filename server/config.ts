@@ -87,7 +87,9 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     throw new ConfigError(`--origin must be a URL, got "${origin}"`);
   }
   if (parsedOrigin.origin !== origin) {
-    throw new ConfigError(`--origin must be a bare origin such as ${DEFAULT_ORIGIN} (no path or trailing slash), got "${origin}"`);
+    throw new ConfigError(
+      `--origin must be a bare origin such as ${DEFAULT_ORIGIN} (no path or trailing slash), got "${origin}"`,
+    );
   }
 
   let trustAnchors = values['trust-anchor'] ?? envList(env.BA_TRUST_ANCHORS);
@@ -111,7 +113,13 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     intermediates,
     seed: seed === 'demo' ? 'demo' : null,
     logLevel: values['log-level'] ?? env.BA_LOG_LEVEL ?? 'info',
-    sessionIdleMinutes: positiveNumber(values['session-idle-minutes'] ?? env.BA_SESSION_IDLE_MINUTES ?? '15', '--session-idle-minutes'),
-    sessionAbsoluteHours: positiveNumber(values['session-absolute-hours'] ?? env.BA_SESSION_ABSOLUTE_HOURS ?? '8', '--session-absolute-hours'),
+    sessionIdleMinutes: positiveNumber(
+      values['session-idle-minutes'] ?? env.BA_SESSION_IDLE_MINUTES ?? '15',
+      '--session-idle-minutes',
+    ),
+    sessionAbsoluteHours: positiveNumber(
+      values['session-absolute-hours'] ?? env.BA_SESSION_ABSOLUTE_HOURS ?? '8',
+      '--session-absolute-hours',
+    ),
   };
 }

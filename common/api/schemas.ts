@@ -239,8 +239,6 @@ export const statusSchema = z.object({
   time: isoDateTime,
   version: z.string(),
   /** Operator message about a disturbance, or null. */
-  message: z
-    .object({ severity: z.enum(OPERATOR_MESSAGE_SEVERITIES), text: z.string(), since: isoDateTime })
-    .nullable(),
+  message: z.object({ severity: z.enum(OPERATOR_MESSAGE_SEVERITIES), text: z.string(), since: isoDateTime }).nullable(),
 });
 export type Status = z.infer<typeof statusSchema>;

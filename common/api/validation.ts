@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { sv } from 'zod/locales';
 
 /** Zod's Swedish messages for issues a schema gives no message of its own. */

@@ -56,12 +56,7 @@ function isSupportedAlgorithm(name: string): name is SignatureAlgorithm {
  * Checks that the signature over signedData(origin, nonce) was made with the certificate's key.
  * ES256/ES384 signatures are raw r ‖ s (IEEE P1363), as Web eID sends them.
  */
-export function verifyLoginSignature(
-  key: KeyObject,
-  algorithm: string,
-  data: Buffer,
-  signature: Buffer,
-): void {
+export function verifyLoginSignature(key: KeyObject, algorithm: string, data: Buffer, signature: Buffer): void {
   if (!isSupportedAlgorithm(algorithm)) {
     throw new LoginCheckError('algorithm-unsupported', `Algorithm ${algorithm.slice(0, 16)} is not supported`);
   }

@@ -1,20 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAB_PERSON, type CardProfileName, type LabPerson } from '../../tests/cardlab/profiles';
-import type { CardCredentials } from '../../tests/cardlab/test-pki';
-import { provisionSoftHsmToken, signOnToken, type TokenAlgorithm, type TokenHandle } from '../test-support/pkcs11-token';
+import {
+  LAB_PERSON,
+  provisionSoftHsmToken,
+  type CardCredentials,
+  type CardProfileName,
+  type LabPerson,
+  type SoftHsmToken,
+} from '../../tests/cardlab/index';
+import { signOnToken, type TokenAlgorithm } from '../test-support/pkcs11-signer';
 import { certificateBase64, createTestContext, TEST_ORIGIN, type TestContext } from '../test-support/test-context';
 import { signedData } from './certificate-verifier';
 
 // Every login here is signed through a real PKCS#11 token (SoftHSM2) holding the card lab's keys.
 let ctx: TestContext;
-const tokens = new Map<string, { card: CardCredentials; token: TokenHandle }>();
+const tokens = new Map<string, { card: CardCredentials; token: SoftHsmToken }>();
 
+/** A card lab SoftHSM2 token for this profile and person (one per test file). */
 async function card(profile: CardProfileName, person: LabPerson = LAB_PERSON) {
   const key = `${profile}|${person.hsaId}`;
   let entry = tokens.get(key);
   if (!entry) {
-    const issued = await ctx.pki.issueCard(profile, person);
-    entry = { card: issued, token: provisionSoftHsmToken(issued, `t${tokens.size}`) };
+    const token = await provisionSoftHsmToken({ profile, person, label: `server-${tokens.size}` });
+    entry = { card: token.credentials, token };
     tokens.set(key, entry);
   }
   return entry;
@@ -72,6 +79,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await ctx?.close();
+  await Promise.all([...tokens.values()].map((t) => t.token.dispose()));
 });
 
 describe('POST /api/v1/auth/login with the card lab PKI and a PKCS#11 token', () => {
@@ -189,14 +197,22 @@ describe('POST /api/v1/auth/login with the card lab PKI and a PKCS#11 token', ()
   it('ends a session after 15 idle minutes, and after 8 hours however busy', async () => {
     const idle = await sessionToken();
     ctx.clock.advance(15 * 60_000 + 1);
-    const res = await ctx.app.fastify.inject({ method: 'GET', url: '/api/v1/users', headers: { authorization: `Bearer ${idle}` } });
+    const res = await ctx.app.fastify.inject({
+      method: 'GET',
+      url: '/api/v1/users',
+      headers: { authorization: `Bearer ${idle}` },
+    });
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({ error: { code: 'session-expired' } });
 
     const busy = await sessionToken();
     for (let minutes = 0; minutes < 8 * 60; minutes += 10) {
       ctx.clock.advance(10 * 60_000);
-      const r = await ctx.app.fastify.inject({ method: 'GET', url: '/api/v1/organisation', headers: { authorization: `Bearer ${busy}` } });
+      const r = await ctx.app.fastify.inject({
+        method: 'GET',
+        url: '/api/v1/organisation',
+        headers: { authorization: `Bearer ${busy}` },
+      });
       if (minutes + 10 < 8 * 60) expect(r.statusCode).toBe(200);
       else expect(r.json()).toMatchObject({ error: { code: 'session-expired' } });
     }
@@ -207,7 +223,13 @@ describe('POST /api/v1/auth/login with the card lab PKI and a PKCS#11 token', ()
     const res = await ctx.app.fastify.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
-      payload: { certificate: Buffer.from('not a certificate').toString('base64'), signature: 'AAAA', algorithm: 'RS256', nonce, origin: TEST_ORIGIN },
+      payload: {
+        certificate: Buffer.from('not a certificate').toString('base64'),
+        signature: 'AAAA',
+        algorithm: 'RS256',
+        nonce,
+        origin: TEST_ORIGIN,
+      },
     });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: { code: 'certificate-malformed', fields: { certificate: expect.any(String) } } });

@@ -7,8 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { eservicesForKind } from '../../common/api/index';
-import { LAB_PERSON } from '../../tests/cardlab/profiles';
-import { ensureTestPki } from '../../tests/cardlab/test-pki';
+import { ensureTestPki, LAB_PERSON } from '../../tests/cardlab/index';
 import { buildApp } from '../app';
 import { parseLeafCertificate, signedData, verifyLogin } from '../auth/certificate-verifier';
 import { TrustStore } from '../auth/trust-store';
@@ -36,8 +35,19 @@ async function main(): Promise<void> {
   try {
     const agency = new AgencyService(storage, systemClock);
     const services = eservicesForKind('kommun');
-    await agency.addOrganisation({ id: 'kommun-stor', name: 'Storkommunen', kind: 'kommun', agreements: services.map((e) => e.id) });
-    await agency.addAdministrator({ organisationId: 'kommun-stor', hsaId: LAB_PERSON.hsaId, givenName: 'Alva', surname: 'Testsson', email: 'alva@stor.se' });
+    await agency.addOrganisation({
+      id: 'kommun-stor',
+      name: 'Storkommunen',
+      kind: 'kommun',
+      agreements: services.map((e) => e.id),
+    });
+    await agency.addAdministrator({
+      organisationId: 'kommun-stor',
+      hsaId: LAB_PERSON.hsaId,
+      givenName: 'Alva',
+      surname: 'Testsson',
+      email: 'alva@stor.se',
+    });
 
     let t = process.hrtime.bigint();
     const users = generateUsers({
@@ -51,7 +61,9 @@ async function main(): Promise<void> {
       reserved: new Set([LAB_PERSON.hsaId]),
     });
     await storage.transaction((tx) => tx.insertUsers(users));
-    console.log(`seeded ${USERS.toLocaleString('en')} users in one organisation in ${(ms(process.hrtime.bigint() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${USERS.toLocaleString('en')} users in one organisation in ${(ms(process.hrtime.bigint() - t) / 1000).toFixed(1)} s`,
+    );
 
     const pki = await ensureTestPki();
     const trust = new TrustStore([pki.rootCa.certificatePem], [pki.intermediateCa.certificatePem]);
@@ -66,7 +78,9 @@ async function main(): Promise<void> {
       const algorithm = profile === 'ecc' ? 'ES256' : 'RS256';
       const certificate = Buffer.from(cred.certificateDer).toString('base64');
       const signFor = (nonce: string) =>
-        nodeSign('sha256', signedData(ORIGIN, nonce), profile === 'ecc' ? { key, dsaEncoding: 'ieee-p1363' } : key).toString('base64');
+        nodeSign('sha256', signedData(ORIGIN, nonce), profile === 'ecc' ? { key, dsaEncoding: 'ieee-p1363' } : key).toString(
+          'base64',
+        );
 
       // 1. The certificate and signature checks alone (parse, signature, validity, chain, usage).
       const nonce = 'bench-nonce';
@@ -74,7 +88,15 @@ async function main(): Promise<void> {
       const n = LOGINS * 4;
       t = process.hrtime.bigint();
       for (let i = 0; i < n; i++) {
-        verifyLogin({ leaf: parseLeafCertificate(certificate), trust, algorithm, signature, origin: ORIGIN, nonce, now: new Date() });
+        verifyLogin({
+          leaf: parseLeafCertificate(certificate),
+          trust,
+          algorithm,
+          signature,
+          origin: ORIGIN,
+          nonce,
+          now: new Date(),
+        });
       }
       const coldPerSecond = n / (ms(process.hrtime.bigint() - t) / 1000);
       const leaf = parseLeafCertificate(certificate);
@@ -87,7 +109,9 @@ async function main(): Promise<void> {
       // 2. Full logins through the HTTP stack: burn nonce, verify, find administrator, open session.
       const prepared = [];
       for (let i = 0; i < LOGINS; i++) {
-        const { nonce: fresh } = (await app.fastify.inject({ method: 'POST', url: '/api/v1/auth/challenge' })).json<{ nonce: string }>();
+        const { nonce: fresh } = (await app.fastify.inject({ method: 'POST', url: '/api/v1/auth/challenge' })).json<{
+          nonce: string;
+        }>();
         prepared.push({ certificate, signature: signFor(fresh), algorithm, nonce: fresh, origin: ORIGIN });
       }
       t = process.hrtime.bigint();

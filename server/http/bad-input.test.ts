@@ -32,18 +32,32 @@ async function snapshot() {
 function garbage(random: () => number, depth = 0): unknown {
   const pick = Math.floor(random() * 12);
   switch (pick) {
-    case 0: return null;
-    case 1: return random() * 1e12 - 5e11;
-    case 2: return random() < 0.5;
-    case 3: return 'x'.repeat(Math.floor(random() * 3000));
-    case 4: return '\u0000\uFFFF💥<script>';
-    case 5: return depth > 3 ? [] : Array.from({ length: 3 }, () => garbage(random, depth + 1));
-    case 6: return depth > 3 ? {} : { givenName: garbage(random, depth + 1), hsaId: garbage(random, depth + 1), permissions: garbage(random, depth + 1) };
-    case 7: return { certificate: '%%%', signature: 12, algorithm: [], nonce: {}, origin: null };
-    case 8: return { permissions: ['las-arenden', { $ne: 1 }] };
-    case 9: return JSON.parse('{"__proto__": {"admin": true}, "givenName": "A"}') as unknown;
-    case 10: return { givenName: 'A', surname: 'B', hsaId: 'SE2321000016-X1', email: 'a@b.se', extra: 'field' };
-    default: return 'SE2321000016-' + 'A'.repeat(40);
+    case 0:
+      return null;
+    case 1:
+      return random() * 1e12 - 5e11;
+    case 2:
+      return random() < 0.5;
+    case 3:
+      return 'x'.repeat(Math.floor(random() * 3000));
+    case 4:
+      return '\u0000\uFFFF💥<script>';
+    case 5:
+      return depth > 3 ? [] : Array.from({ length: 3 }, () => garbage(random, depth + 1));
+    case 6:
+      return depth > 3
+        ? {}
+        : { givenName: garbage(random, depth + 1), hsaId: garbage(random, depth + 1), permissions: garbage(random, depth + 1) };
+    case 7:
+      return { certificate: '%%%', signature: 12, algorithm: [], nonce: {}, origin: null };
+    case 8:
+      return { permissions: ['las-arenden', { $ne: 1 }] };
+    case 9:
+      return JSON.parse('{"__proto__": {"admin": true}, "givenName": "A"}') as unknown;
+    case 10:
+      return { givenName: 'A', surname: 'B', hsaId: 'SE2321000016-X1', email: 'a@b.se', extra: 'field' };
+    default:
+      return 'SE2321000016-' + 'A'.repeat(40);
   }
 }
 
@@ -87,7 +101,10 @@ describe('bad input', () => {
     const bad = [
       { payload: '{"givenName": ', headers: { ...headers, 'content-type': 'application/json' } },
       { payload: 'givenName=Anna', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' } },
-      { payload: JSON.stringify({ givenName: 'x'.repeat(100_000) }), headers: { ...headers, 'content-type': 'application/json' } },
+      {
+        payload: JSON.stringify({ givenName: 'x'.repeat(100_000) }),
+        headers: { ...headers, 'content-type': 'application/json' },
+      },
       { payload: '[1,2,3]', headers: { ...headers, 'content-type': 'application/json' } },
     ];
     const codes = [];
@@ -100,18 +117,27 @@ describe('bad input', () => {
   });
 
   it('answers malformed base64 and a garbage certificate at login with 400 naming the field', async () => {
-    const nonce = (await ctx.app.fastify.inject({ method: 'POST', url: '/api/v1/auth/challenge' })).json<{ nonce: string }>().nonce;
+    const nonce = (await ctx.app.fastify.inject({ method: 'POST', url: '/api/v1/auth/challenge' })).json<{ nonce: string }>()
+      .nonce;
     const base = { signature: 'AAAA', algorithm: 'RS256', nonce, origin: TEST_ORIGIN };
-    const malformed = await ctx.app.fastify.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { ...base, certificate: 'not*base64!' } });
+    const malformed = await ctx.app.fastify.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { ...base, certificate: 'not*base64!' },
+    });
     expect(malformed.statusCode).toBe(400);
-    expect(malformed.json()).toMatchObject({ error: { code: 'validation-failed', fields: { certificate: 'Ogiltig base64-kodning' } } });
+    expect(malformed.json()).toMatchObject({
+      error: { code: 'validation-failed', fields: { certificate: 'Ogiltig base64-kodning' } },
+    });
     const garbageCert = await ctx.app.fastify.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
       payload: { ...base, certificate: Buffer.from([0x30, 0x82, 0x01, 0x00, 1, 2, 3]).toString('base64') },
     });
     expect(garbageCert.statusCode).toBe(400);
-    expect(garbageCert.json()).toMatchObject({ error: { code: 'certificate-malformed', fields: { certificate: expect.any(String) } } });
+    expect(garbageCert.json()).toMatchObject({
+      error: { code: 'certificate-malformed', fields: { certificate: expect.any(String) } },
+    });
   });
 
   it('answers an unknown route with 404 and a malformed If-Match with 400', async () => {
@@ -130,7 +156,11 @@ describe('bad input', () => {
 
   it('answers a missing or malformed bearer token with 401 unauthenticated', async () => {
     for (const authorization of [undefined, 'Bearer', 'Basic YWxhZGRpbjpvcGVuc2VzYW1l', `Bearer ${'a'.repeat(43)}`]) {
-      const res = await ctx.app.fastify.inject({ method: 'GET', url: '/api/v1/users', headers: authorization ? { authorization } : {} });
+      const res = await ctx.app.fastify.inject({
+        method: 'GET',
+        url: '/api/v1/users',
+        headers: authorization ? { authorization } : {},
+      });
       expect(res.statusCode).toBe(401);
       expect(res.json()).toMatchObject({ error: { code: 'unauthenticated' } });
     }

@@ -26,9 +26,19 @@ describe('GET /api/v1/openapi.json', () => {
       '/api/v1/users/{id}',
       '/api/v1/users/{id}/permissions/{eserviceId}',
     ]);
-    const post = doc.paths['/api/v1/users']?.post as { requestBody: { content: Record<string, { schema: { required: string[] } }> } };
-    expect(post.requestBody.content['application/json']?.schema.required.sort()).toEqual(['email', 'givenName', 'hsaId', 'surname']);
-    const patch = doc.paths['/api/v1/users/{id}']?.patch as { parameters: Array<{ name: string; in: string; required: boolean }>; responses: Record<string, unknown> };
+    const post = doc.paths['/api/v1/users']?.post as {
+      requestBody: { content: Record<string, { schema: { required: string[] } }> };
+    };
+    expect(post.requestBody.content['application/json']?.schema.required.sort()).toEqual([
+      'email',
+      'givenName',
+      'hsaId',
+      'surname',
+    ]);
+    const patch = doc.paths['/api/v1/users/{id}']?.patch as {
+      parameters: Array<{ name: string; in: string; required: boolean }>;
+      responses: Record<string, unknown>;
+    };
     expect(patch.parameters).toContainEqual(expect.objectContaining({ name: 'If-Match', in: 'header', required: true }));
     expect(Object.keys(patch.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '409', '428']));
     const login = doc.paths['/api/v1/auth/login']?.post as { responses: Record<string, { description: string }> };

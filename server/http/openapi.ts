@@ -63,13 +63,15 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], info: { versi
         'The API the Behörighetsadmin client uses. Errors are `{ error: { code, message, fields? } }`;',
         '400 responses name each offending field in `fields`.',
         `Login signatures are bound to the origin ${info.origin}: sign SHA-256(origin) ‖ SHA-256(nonce)`,
-        '(both UTF-8) with the card\'s authentication key; ES256/ES384 signatures are raw r ‖ s (IEEE P1363).',
+        "(both UTF-8) with the card's authentication key; ES256/ES384 signatures are raw r ‖ s (IEEE P1363).",
         'Versioned resources return an ETag; PATCH, PUT and DELETE require If-Match.',
       ].join(' '),
     },
     servers: [{ url: '/' }],
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'Session token from POST /api/v1/auth/login' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'Session token from POST /api/v1/auth/login' },
+      },
     },
     security: [{ bearerAuth: [] }],
     paths,

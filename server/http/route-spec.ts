@@ -47,8 +47,6 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, P extends z.ZodType 
 }
 
 /** Keeps the generic types of one route while collecting routes in one list. */
-export function defineRoute<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType>(
-  spec: RouteSpec<B, P, Q>,
-): RouteSpec {
+export function defineRoute<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType>(spec: RouteSpec<B, P, Q>): RouteSpec {
   return spec as unknown as RouteSpec;
 }

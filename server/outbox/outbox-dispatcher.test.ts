@@ -56,7 +56,10 @@ describe('GET /api/v1/status', () => {
     await ctx.agency.setOperatorMessage({ severity: 'disturbance', text: 'Inloggning med SITHS-kort är långsam' });
     const degraded = await ctx.app.fastify.inject({ method: 'GET', url: '/api/v1/status' });
     expect(degraded.statusCode).toBe(200);
-    expect(degraded.json()).toMatchObject({ status: 'degraded', message: { severity: 'disturbance', text: 'Inloggning med SITHS-kort är långsam' } });
+    expect(degraded.json()).toMatchObject({
+      status: 'degraded',
+      message: { severity: 'disturbance', text: 'Inloggning med SITHS-kort är långsam' },
+    });
   });
 
   it('answers 503 unavailable when the database is gone', async () => {

@@ -28,9 +28,12 @@ export interface RouteServices {
   status: StatusService;
 }
 
-const R400: RouteResponse = { description: 'Bad input; `fields` names each offending field.', codes: ['validation-failed', 'body-too-large'] };
+const R400: RouteResponse = {
+  description: 'Bad input; `fields` names each offending field.',
+  codes: ['validation-failed', 'body-too-large'],
+};
 const R401: RouteResponse = { description: 'No valid session.', codes: ['unauthenticated', 'session-expired'] };
-const R404: RouteResponse = { description: 'No such user in the administrator\'s organisation.', codes: ['not-found'] };
+const R404: RouteResponse = { description: "No such user in the administrator's organisation.", codes: ['not-found'] };
 const R409v: RouteResponse = { description: 'The If-Match version is stale.', codes: ['version-conflict'] };
 const R428: RouteResponse = { description: 'If-Match header missing.', codes: ['precondition-required'] };
 
@@ -73,7 +76,7 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
       method: 'POST',
       path: '/auth/login',
       summary:
-        'Login with a signature over SHA-256(origin) ‖ SHA-256(nonce) made by the card\'s authentication key. ' +
+        "Login with a signature over SHA-256(origin) ‖ SHA-256(nonce) made by the card's authentication key. " +
         'The request carries only the leaf certificate; the server holds the intermediate CAs.',
       tag: 'auth',
       auth: false,
@@ -81,7 +84,10 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
       status: 200,
       responses: {
         200: { description: 'Logged in.', schema: loginResponseSchema },
-        400: { description: 'Bad input, including a certificate that is not X.509 (the nonce is then not burned).', codes: ['validation-failed', 'certificate-malformed', 'body-too-large'] },
+        400: {
+          description: 'Bad input, including a certificate that is not X.509 (the nonce is then not burned).',
+          codes: ['validation-failed', 'certificate-malformed', 'body-too-large'],
+        },
         401: {
           description: 'A check failed; the nonce is burned.',
           codes: [
@@ -118,7 +124,7 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
     defineRoute({
       method: 'GET',
       path: '/organisation',
-      summary: 'The administrator\'s organisation with the e-services it has agreements for and their permissions.',
+      summary: "The administrator's organisation with the e-services it has agreements for and their permissions.",
       tag: 'organisation',
       auth: true,
       status: 200,
@@ -128,7 +134,7 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
     defineRoute({
       method: 'GET',
       path: '/users',
-      summary: 'The organisation\'s users (all, or a page with limit/offset), sorted by surname and given name.',
+      summary: "The organisation's users (all, or a page with limit/offset), sorted by surname and given name.",
       tag: 'users',
       auth: true,
       query: userListQuerySchema,
@@ -186,7 +192,10 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
         400: R400,
         401: R401,
         404: R404,
-        409: { description: 'Stale version, or the new HSA-id is taken.', codes: ['version-conflict', 'hsa-id-in-use', 'hsa-id-is-administrator'] },
+        409: {
+          description: 'Stale version, or the new HSA-id is taken.',
+          codes: ['version-conflict', 'hsa-id-in-use', 'hsa-id-is-administrator'],
+        },
         428: R428,
       },
       handler: async ({ session, params, body, version, reply }) => {
@@ -221,7 +230,10 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
       status: 200,
       responses: {
         200: { description: 'The user with the new permissions.', schema: userSchema },
-        400: { description: 'Bad input or a permission the e-service does not have.', codes: ['validation-failed', 'permission-unknown'] },
+        400: {
+          description: 'Bad input or a permission the e-service does not have.',
+          codes: ['validation-failed', 'permission-unknown'],
+        },
         401: R401,
         403: { description: 'No agreement for this e-service.', codes: ['no-agreement'] },
         404: R404,
@@ -237,7 +249,7 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
     defineRoute({
       method: 'GET',
       path: '/audit',
-      summary: 'The organisation\'s audit log (who, what, before, after, when), newest first.',
+      summary: "The organisation's audit log (who, what, before, after, when), newest first.",
       tag: 'audit',
       auth: true,
       query: auditQuerySchema,

@@ -58,7 +58,7 @@ export function generateUsers(o: GeneratedUsersOptions): UserRecord[] {
       const granted = e.permissions.filter(() => o.random() < 0.45).map((p) => p.id);
       if (granted.length > 0) permissions[e.id] = granted;
     }
-    const created = new Date(o.now.getTime() - threeYears - o.random() * threeYears / 2).toISOString();
+    const created = new Date(o.now.getTime() - threeYears - (o.random() * threeYears) / 2).toISOString();
     // About one in twelve never logged in; the rest spread over the last three years, so about
     // half of those are older than the 18 months that flag a user as inactive.
     const lastLoginAt = o.random() < 0.08 ? null : new Date(o.now.getTime() - o.random() * threeYears).toISOString();

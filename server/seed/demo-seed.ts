@@ -9,9 +9,27 @@ export const DEMO_REGION_ID = 'region-testland';
 
 /** The card lab's person (LAB_PERSON): the demo kommun's administrator. */
 export const DEMO_ADMINISTRATORS = [
-  { organisationId: DEMO_KOMMUN_ID, hsaId: 'SE2321000016-A1B2', givenName: 'Alva', surname: 'Testsson', email: 'alva.testsson@testkommunen.se' },
-  { organisationId: DEMO_KOMMUN_ID, hsaId: 'SE2321000016-B2C3', givenName: 'Bo', surname: 'Testsson', email: 'bo.testsson@testkommunen.se' },
-  { organisationId: DEMO_REGION_ID, hsaId: 'SE2321000131-R1A1', givenName: 'Rut', surname: 'Regionsson', email: 'rut.regionsson@regiontestland.se' },
+  {
+    organisationId: DEMO_KOMMUN_ID,
+    hsaId: 'SE2321000016-A1B2',
+    givenName: 'Alva',
+    surname: 'Testsson',
+    email: 'alva.testsson@testkommunen.se',
+  },
+  {
+    organisationId: DEMO_KOMMUN_ID,
+    hsaId: 'SE2321000016-B2C3',
+    givenName: 'Bo',
+    surname: 'Testsson',
+    email: 'bo.testsson@testkommunen.se',
+  },
+  {
+    organisationId: DEMO_REGION_ID,
+    hsaId: 'SE2321000131-R1A1',
+    givenName: 'Rut',
+    surname: 'Regionsson',
+    email: 'rut.regionsson@regiontestland.se',
+  },
 ] as const;
 
 /**
@@ -23,8 +41,18 @@ export async function seedDemo(storage: Storage, clock: Clock): Promise<{ create
   const agency = new AgencyService(storage, clock);
   const kommunServices = eservicesForKind('kommun');
   const regionServices = eservicesForKind('region');
-  await agency.addOrganisation({ id: DEMO_KOMMUN_ID, name: 'Testkommunen', kind: 'kommun', agreements: kommunServices.map((e) => e.id) });
-  await agency.addOrganisation({ id: DEMO_REGION_ID, name: 'Region Testland', kind: 'region', agreements: regionServices.map((e) => e.id) });
+  await agency.addOrganisation({
+    id: DEMO_KOMMUN_ID,
+    name: 'Testkommunen',
+    kind: 'kommun',
+    agreements: kommunServices.map((e) => e.id),
+  });
+  await agency.addOrganisation({
+    id: DEMO_REGION_ID,
+    name: 'Region Testland',
+    kind: 'region',
+    agreements: regionServices.map((e) => e.id),
+  });
   for (const admin of DEMO_ADMINISTRATORS) await agency.addAdministrator(admin);
 
   const random = seededRandom(20200128);

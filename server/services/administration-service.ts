@@ -17,8 +17,7 @@ import type { SessionContext } from './auth-service';
 import { permissionChangeMessage } from '../outbox/notification-messages';
 
 const notFound = () => new ApiError(404, 'not-found', 'Användaren finns inte');
-const versionConflict = () =>
-  new ApiError(409, 'version-conflict', 'Användaren har ändrats av någon annan; läs in den på nytt');
+const versionConflict = () => new ApiError(409, 'version-conflict', 'Användaren har ändrats av någon annan; läs in den på nytt');
 
 function isUniqueViolation(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
@@ -125,9 +124,14 @@ export class AdministrationService {
   /** The HSA-id rules: never an administrator's, never twice in one organisation. */
   private async checkHsaIdFree(tx: StorageTx, organisationId: string, hsaId: string, exceptUserId?: string) {
     if (await tx.findAdministrator(hsaId)) {
-      throw new ApiError(409, 'hsa-id-is-administrator', 'HSA-id tillhör en administratör; en person kan inte vara både administratör och användare', {
-        hsaId: 'HSA-id tillhör en administratör',
-      });
+      throw new ApiError(
+        409,
+        'hsa-id-is-administrator',
+        'HSA-id tillhör en administratör; en person kan inte vara både administratör och användare',
+        {
+          hsaId: 'HSA-id tillhör en administratör',
+        },
+      );
     }
     const existing = await tx.findUsersByHsaId(hsaId);
     if (existing.some((u) => u.organisationId === organisationId && u.id !== exceptUserId)) {

@@ -62,7 +62,13 @@ describe('users', () => {
     expect(res.headers.etag).toBe('"1"');
     const audit = await call(alva, 'GET', `/audit?userId=${String(res.body.id)}`);
     expect(audit.body.entries).toEqual([
-      expect.objectContaining({ actor: ALVA.hsaId, action: 'user.created', targetId: res.body.id, before: null, after: expect.objectContaining({ hsaId: ANNA.hsaId }) }),
+      expect.objectContaining({
+        actor: ALVA.hsaId,
+        action: 'user.created',
+        targetId: res.body.id,
+        before: null,
+        after: expect.objectContaining({ hsaId: ANNA.hsaId }),
+      }),
     ]);
   });
 
@@ -119,7 +125,13 @@ describe('users', () => {
     const stale = await call(alva, 'PATCH', `/users/${anna.id}`, { surname: 'Lind' }, { 'if-match': '"1"' });
     expect(stale.status).toBe(409);
     expect(stale.body).toMatchObject({ error: { code: 'version-conflict' } });
-    const stalePerms = await call(alva, 'PUT', `/users/${anna.id}/permissions/statlig-ersattning`, { permissions: ['attestera'] }, { 'if-match': '"1"' });
+    const stalePerms = await call(
+      alva,
+      'PUT',
+      `/users/${anna.id}/permissions/statlig-ersattning`,
+      { permissions: ['attestera'] },
+      { 'if-match': '"1"' },
+    );
     expect(stalePerms.status).toBe(409);
     const staleDelete = await call(alva, 'DELETE', `/users/${anna.id}`, undefined, { 'if-match': '1' });
     expect(staleDelete.status).toBe(409);
@@ -174,7 +186,12 @@ describe('users', () => {
       ['Bertil', 'Andersson', 'A2'],
       ['Cecilia', 'Andersson', 'A3'],
     ] as const) {
-      const r = await call(alva, 'POST', '/users', { givenName, surname, hsaId: `SE2321000016-${suffix}`, email: `${suffix}@x.se` });
+      const r = await call(alva, 'POST', '/users', {
+        givenName,
+        surname,
+        hsaId: `SE2321000016-${suffix}`,
+        email: `${suffix}@x.se`,
+      });
       expect(r.status).toBe(201);
     }
     await ctx.agency.recordUserLogin('SE2321000016-A2', new Date(ctx.clock.now().getTime() - 19 * 30 * 24 * 3600_000));
@@ -194,10 +211,22 @@ describe('users', () => {
 describe('permissions', () => {
   it('sets the full set for one e-service, audits it and queues an e-mail to the user', async () => {
     const anna = await createAnna();
-    const res = await call(alva, 'PUT', `/users/${anna.id}/permissions/statlig-ersattning`, { permissions: ['attestera', 'las-arenden', 'attestera'] }, { 'if-match': '"1"' });
+    const res = await call(
+      alva,
+      'PUT',
+      `/users/${anna.id}/permissions/statlig-ersattning`,
+      { permissions: ['attestera', 'las-arenden', 'attestera'] },
+      { 'if-match': '"1"' },
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ version: 2, permissions: { 'statlig-ersattning': ['las-arenden', 'attestera'] } });
-    const second = await call(alva, 'PUT', `/users/${anna.id}/permissions/statlig-ersattning`, { permissions: ['las-arenden'] }, { 'if-match': '"2"' });
+    const second = await call(
+      alva,
+      'PUT',
+      `/users/${anna.id}/permissions/statlig-ersattning`,
+      { permissions: ['las-arenden'] },
+      { 'if-match': '"2"' },
+    );
     expect(second.body).toMatchObject({ version: 3, permissions: { 'statlig-ersattning': ['las-arenden'] } });
 
     const audit = (await call(alva, 'GET', '/audit?limit=1')).body.entries as Array<Record<string, unknown>>;
@@ -227,7 +256,13 @@ describe('permissions', () => {
 
   it("refuses a permission that is not the e-service's (400 permission-unknown) and changes nothing", async () => {
     const anna = await createAnna();
-    const res = await call(alva, 'PUT', `/users/${anna.id}/permissions/statlig-ersattning`, { permissions: ['las-arenden', 'andra-ansvar'] }, { 'if-match': '"1"' });
+    const res = await call(
+      alva,
+      'PUT',
+      `/users/${anna.id}/permissions/statlig-ersattning`,
+      { permissions: ['las-arenden', 'andra-ansvar'] },
+      { 'if-match': '"1"' },
+    );
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: { code: 'permission-unknown', fields: { 'permissions.1': expect.any(String) } } });
     expect((await call(alva, 'GET', `/users/${anna.id}`)).body).toMatchObject({ version: 1, permissions: {} });
@@ -267,7 +302,13 @@ describe('audit in the same transaction', () => {
     const create = await call(alva, 'POST', '/users', { ...ANNA, hsaId: 'SE2321000016-NY01' });
     expect(create.status).toBe(500);
     expect(create.body).toEqual({ error: { code: 'internal', message: 'Internt fel' } });
-    const perms = await call(alva, 'PUT', `/users/${anna.id}/permissions/statlig-ersattning`, { permissions: ['attestera'] }, { 'if-match': '"1"' });
+    const perms = await call(
+      alva,
+      'PUT',
+      `/users/${anna.id}/permissions/statlig-ersattning`,
+      { permissions: ['attestera'] },
+      { 'if-match': '"1"' },
+    );
     expect(perms.status).toBe(500);
     const patch = await call(alva, 'PATCH', `/users/${anna.id}`, { surname: 'Borta' }, { 'if-match': '"1"' });
     expect(patch.status).toBe(500);

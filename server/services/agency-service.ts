@@ -25,7 +25,12 @@ export class AgencyService {
   ) {}
 
   /** Adds an organisation with agreements for e-services of its kind. */
-  async addOrganisation(input: { id: string; name: string; kind: OrganisationKind; agreements: readonly string[] }): Promise<OrganisationRecord> {
+  async addOrganisation(input: {
+    id: string;
+    name: string;
+    kind: OrganisationKind;
+    agreements: readonly string[];
+  }): Promise<OrganisationRecord> {
     if (!organisationIdSchema.safeParse(input.id).success) {
       throw new AgencyError(`Organisation id "${input.id}": use lower-case letters, digits and hyphens`);
     }
@@ -64,7 +69,13 @@ export class AgencyService {
   }
 
   /** Registers an administrator; refuses an HSA-id that is already an administrator or a user anywhere. */
-  async addAdministrator(input: { organisationId: string; hsaId: string; givenName: string; surname: string; email: string }): Promise<AdministratorRecord> {
+  async addAdministrator(input: {
+    organisationId: string;
+    hsaId: string;
+    givenName: string;
+    surname: string;
+    email: string;
+  }): Promise<AdministratorRecord> {
     const parsed = parseWithSwedishMessages(newUserSchema, {
       hsaId: input.hsaId,
       givenName: input.givenName,
@@ -72,7 +83,11 @@ export class AgencyService {
       email: input.email,
     });
     if (!parsed.success) {
-      throw new AgencyError(Object.entries(parsed.fields).map(([f, m]) => `${f}: ${m}`).join('; '));
+      throw new AgencyError(
+        Object.entries(parsed.fields)
+          .map(([f, m]) => `${f}: ${m}`)
+          .join('; '),
+      );
     }
     const now = this.clock.now().toISOString();
     return this.storage.transaction(async (tx) => {
@@ -114,7 +129,9 @@ export class AgencyService {
       if (!admin) throw new AgencyError(`${hsaId} is not an administrator`);
       const all = await tx.listAdministrators(admin.organisationId);
       if (all.length <= 1) {
-        throw new AgencyError(`${hsaId} is the last administrator of ${admin.organisationId}; every organisation keeps at least one`);
+        throw new AgencyError(
+          `${hsaId} is the last administrator of ${admin.organisationId}; every organisation keeps at least one`,
+        );
       }
       await tx.deleteAdministrator(hsaId);
       await tx.insertAudit({

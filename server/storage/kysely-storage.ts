@@ -260,7 +260,10 @@ class KyselyRepository implements StorageTx {
         ),
       );
       for (let j = 0; j < perms.length; j += 2000) {
-        await this.db.insertInto('user_permissions').values(perms.slice(j, j + 2000)).execute();
+        await this.db
+          .insertInto('user_permissions')
+          .values(perms.slice(j, j + 2000))
+          .execute();
       }
     }
   }
@@ -314,11 +317,7 @@ class KyselyRepository implements StorageTx {
       .where('version', '=', expectedVersion)
       .executeTakeFirst();
     if (Number(bumped.numUpdatedRows) !== 1) return false;
-    await this.db
-      .deleteFrom('user_permissions')
-      .where('user_id', '=', userId)
-      .where('eservice_id', '=', eserviceId)
-      .execute();
+    await this.db.deleteFrom('user_permissions').where('user_id', '=', userId).where('eservice_id', '=', eserviceId).execute();
     if (permissionIds.length > 0) {
       await this.db
         .insertInto('user_permissions')
@@ -349,10 +348,7 @@ class KyselyRepository implements StorageTx {
       .execute();
   }
 
-  async listAudit(
-    organisationId: string,
-    query: { limit: number; before?: number; targetId?: string },
-  ): Promise<AuditRecord[]> {
+  async listAudit(organisationId: string, query: { limit: number; before?: number; targetId?: string }): Promise<AuditRecord[]> {
     let q = this.db.selectFrom('audit_log').selectAll().where('organisation_id', '=', organisationId);
     if (query.before !== undefined) q = q.where('id', '<', query.before);
     if (query.targetId !== undefined) q = q.where('target_id', '=', query.targetId);
@@ -530,7 +526,11 @@ export class KyselyStorage extends KyselyRepository implements Storage {
   async setOperatorMessage(message: OperatorMessage | null): Promise<void> {
     await this.kysely.transaction().execute(async (trx) => {
       await trx.deleteFrom('operator_messages').execute();
-      if (message) await trx.insertInto('operator_messages').values({ id: 1, ...message }).execute();
+      if (message)
+        await trx
+          .insertInto('operator_messages')
+          .values({ id: 1, ...message })
+          .execute();
     });
   }
 

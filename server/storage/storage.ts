@@ -114,11 +114,23 @@ export interface StorageTx {
   /** Bulk insert for seeding and benchmarks (batched multi-row statements). */
   insertUsers(users: readonly UserRecord[]): Promise<void>;
   /** Writes fields and bumps the version, only if the stored version is still `expectedVersion`. */
-  updateUser(organisationId: string, id: string, expectedVersion: number, fields: UserFields, updatedAt: string): Promise<boolean>;
+  updateUser(
+    organisationId: string,
+    id: string,
+    expectedVersion: number,
+    fields: UserFields,
+    updatedAt: string,
+  ): Promise<boolean>;
   /** Deletes the user and their permissions, only if the stored version is still `expectedVersion`. */
   deleteUser(organisationId: string, id: string, expectedVersion: number): Promise<boolean>;
   /** Replaces the user's permissions for one e-service and bumps the version, if still `expectedVersion`. */
-  replacePermissions(userId: string, eserviceId: string, permissionIds: readonly string[], expectedVersion: number, updatedAt: string): Promise<boolean>;
+  replacePermissions(
+    userId: string,
+    eserviceId: string,
+    permissionIds: readonly string[],
+    expectedVersion: number,
+    updatedAt: string,
+  ): Promise<boolean>;
   /** Records a login to the e-services for every user with this HSA-id; returns how many. */
   recordUserLogin(hsaId: string, at: string): Promise<number>;
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { ensureTestPki, type CardCredentials, type TestPki } from '../../tests/cardlab/test-pki';
+import { ensureTestPki, type CardCredentials, type TestPki } from '../../tests/cardlab/index';
 import { buildApp, type App } from '../app';
 import { TrustStore } from '../auth/trust-store';
 import { ManualClock } from '../clock';
@@ -35,7 +35,12 @@ export async function createTestContext(options: { storage?: (s: Storage) => Sto
   const pki = await ensureTestPki();
   const trust = new TrustStore([pki.rootCa.certificatePem], [pki.intermediateCa.certificatePem]);
   const agency = new AgencyService(real, clock);
-  await agency.addOrganisation({ id: 'kommun-testkommunen', name: 'Testkommunen', kind: 'kommun', agreements: ['statlig-ersattning'] });
+  await agency.addOrganisation({
+    id: 'kommun-testkommunen',
+    name: 'Testkommunen',
+    kind: 'kommun',
+    agreements: ['statlig-ersattning'],
+  });
   await agency.addOrganisation({ id: 'region-testland', name: 'Region Testland', kind: 'region', agreements: ['landsting'] });
   await agency.addAdministrator({ organisationId: 'kommun-testkommunen', ...ALVA });
   await agency.addAdministrator({ organisationId: 'kommun-testkommunen', ...BO });
@@ -48,7 +53,17 @@ export async function createTestContext(options: { storage?: (s: Storage) => Sto
     auth: { origin: TEST_ORIGIN },
     checkResponses: true,
   });
-  return { app, storage, clock, pki, agency, close: async () => { await app.fastify.close(); await real.close(); } };
+  return {
+    app,
+    storage,
+    clock,
+    pki,
+    agency,
+    close: async () => {
+      await app.fastify.close();
+      await real.close();
+    },
+  };
 }
 
 /** A session for an administrator without a card (for the administration tests). */
