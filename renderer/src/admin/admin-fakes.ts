@@ -1,0 +1,143 @@
+import type { AuditEntry, Organisation, User } from '../../../common/api/schemas';
+import type { AppError, Result } from '../../../common/errors/error-codes';
+import type { AdministrationApi } from './administration-api';
+
+/** Test data and plain-function fakes of the administration API slice (no mocking library). */
+
+export const ORGANISATION: Organisation = {
+  id: 'testkommunen',
+  name: 'Testkommunen',
+  kind: 'kommun',
+  eservices: [
+    {
+      id: 'statlig-ersattning',
+      name: 'Ansök om statlig ersättning',
+      permissions: [
+        { id: 'las-arenden', name: 'Läsa ärenden' },
+        { id: 'registrera-ansokan', name: 'Registrera ansökan' },
+        { id: 'attestera', name: 'Attestera ansökan' },
+      ],
+    },
+    {
+      id: 'ensamkommande',
+      name: 'Se och ändra ansvar för ensamkommande',
+      permissions: [
+        { id: 'se-ansvar', name: 'Se ansvar' },
+        { id: 'andra-ansvar', name: 'Ändra ansvar' },
+      ],
+    },
+  ],
+};
+
+export function makeUser(overrides: Partial<User> & { id: string }): User {
+  return {
+    givenName: 'Anna',
+    surname: 'Andersson',
+    hsaId: `SE2321000016-${overrides.id.toUpperCase()}`,
+    email: `${overrides.id}@testkommunen.se`,
+    permissions: {},
+    lastLoginAt: '2025-01-15T09:30:00.000Z',
+    inactive: false,
+    version: 1,
+    createdAt: '2024-01-01T00:00:00.000Z',
+    updatedAt: '2024-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const refuse = <T>(error: AppError): Result<T> => ({ ok: false, error });
+
+type Listener = (payload: unknown) => void;
+
+/**
+ * A fake backend in memory behind the API slice: versions are checked as the server checks them,
+ * so conflicts can be staged by changing `users` behind the store's back.
+ */
+export function createFakeAdministrationApi(initial: User[] = [], organisation: Organisation = ORGANISATION) {
+  const users = new Map(initial.map((u) => [u.id, u]));
+  const audit: AuditEntry[] = [];
+  const listeners = new Map<string, Set<Listener>>();
+  const calls: { method: string; request?: unknown }[] = [];
+  let nextId = 1000;
+
+  const bump = (user: User, change: Partial<User>): User => ({ ...user, ...change, version: user.version + 1 });
+
+  const api: AdministrationApi = {
+    async getOrganisation() {
+      calls.push({ method: 'getOrganisation' });
+      return ok(organisation);
+    },
+    async listUsers() {
+      calls.push({ method: 'listUsers' });
+      return ok({ users: [...users.values()], total: users.size });
+    },
+    async getUser(request) {
+      calls.push({ method: 'getUser', request });
+      const user = users.get(request.id);
+      return user ? ok(user) : refuse({ code: 'not-found' });
+    },
+    async createUser(request) {
+      calls.push({ method: 'createUser', request });
+      if ([...users.values()].some((u) => u.hsaId === request.user.hsaId)) return refuse({ code: 'hsa-id-in-use' });
+      const user = makeUser({ id: `u${nextId++}`, ...request.user, lastLoginAt: null, version: 1 });
+      users.set(user.id, user);
+      return ok(user);
+    },
+    async updateUser(request) {
+      calls.push({ method: 'updateUser', request });
+      const user = users.get(request.id);
+      if (!user) return refuse({ code: 'not-found' });
+      if (user.version !== request.version) return refuse({ code: 'version-conflict' });
+      const updated = bump(user, request.patch);
+      users.set(user.id, updated);
+      return ok(updated);
+    },
+    async deleteUser(request) {
+      calls.push({ method: 'deleteUser', request });
+      const user = users.get(request.id);
+      if (!user) return refuse({ code: 'not-found' });
+      if (user.version !== request.version) return refuse({ code: 'version-conflict' });
+      users.delete(user.id);
+      return ok({ deleted: true as const });
+    },
+    async setPermissions(request) {
+      calls.push({ method: 'setPermissions', request });
+      const user = users.get(request.id);
+      if (!user) return refuse({ code: 'not-found' });
+      if (user.version !== request.version) return refuse({ code: 'version-conflict' });
+      const updated = bump(user, { permissions: { ...user.permissions, [request.eserviceId]: request.permissions } });
+      users.set(user.id, updated);
+      return ok(updated);
+    },
+    async listAudit(request) {
+      calls.push({ method: 'listAudit', request });
+      let entries = [...audit].sort((a, b) => b.id - a.id);
+      if (request.userId) entries = entries.filter((e) => e.targetId === request.userId);
+      if (request.before !== undefined) entries = entries.filter((e) => e.id < request.before!);
+      return ok({ entries: entries.slice(0, request.limit ?? 100) });
+    },
+    on(name, listener) {
+      const set = listeners.get(name) ?? new Set();
+      set.add(listener as Listener);
+      listeners.set(name, set);
+      return () => set.delete(listener as Listener);
+    },
+  };
+
+  return {
+    api,
+    users,
+    audit,
+    calls,
+    /** Another administrator's change, straight into the backend. */
+    changeBehindTheStore(id: string, change: Partial<User>) {
+      const user = users.get(id)!;
+      users.set(id, bump(user, change));
+    },
+    emit(name: string, payload: unknown) {
+      for (const listener of listeners.get(name) ?? []) listener(payload);
+    },
+    listenerCount: (name: string) => listeners.get(name)?.size ?? 0,
+  };
+}

@@ -1,0 +1,156 @@
+import { createStore } from 'zustand/vanilla';
+import type { NewUser, Organisation, User, UserPatch } from '../../../common/api/schemas';
+import type { AppError, Result } from '../../../common/errors/error-codes';
+import type { AdministrationApi } from './administration-api';
+
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'failed';
+
+export type StoreApiSlice = Pick<
+  AdministrationApi,
+  'getOrganisation' | 'listUsers' | 'getUser' | 'createUser' | 'updateUser' | 'deleteUser' | 'setPermissions'
+>;
+
+/**
+ * What a change came to. On a version conflict the store has already fetched the user again, so
+ * `fresh` is what the other administrator left (null if they deleted the user).
+ */
+export type ChangeOutcome =
+  | { ok: true; user: User }
+  | { ok: false; error: AppError; fresh?: User | null };
+
+export interface AdministrationState {
+  status: LoadStatus;
+  organisation: Organisation | null;
+  /** The organisation's users; each change replaces one object, from the server's answer. */
+  users: User[];
+  total: number;
+  error: AppError | null;
+  /** Loads the organisation (its e-services) and all its users. */
+  load(): Promise<void>;
+  /** Fetches one user again and puts the answer in the list (or drops it if gone). */
+  refreshUser(id: string): Promise<Result<User>>;
+  /** "Lägg till användare": the created user joins the list. */
+  createUser(user: NewUser): Promise<ChangeOutcome>;
+  /** "Ändra användare": sends the version the list holds, so another administrator's change is never overwritten. */
+  updateUser(id: string, patch: UserPatch): Promise<ChangeOutcome>;
+  /** "Klar": the full set of permissions for one e-service. */
+  setPermissions(id: string, eserviceId: string, permissions: string[]): Promise<ChangeOutcome>;
+  /** "Ta bort användare" → "OK". */
+  deleteUser(id: string): Promise<ChangeOutcome>;
+  /** Forgets everything (logout). Answers to calls made before are then ignored. */
+  reset(): void;
+}
+
+const INITIAL = { status: 'idle' as LoadStatus, organisation: null, users: [] as User[], total: 0, error: null };
+
+/** The administration store, built from the API slice it uses (tests pass plain-function fakes). */
+export function createAdministrationStore(api: StoreApiSlice) {
+  // Bumped on reset: an answer that arrives after logout must not bring the data back.
+  let generation = 0;
+
+  return createStore<AdministrationState>()((set, get) => {
+    const current = (since: number) => since === generation;
+
+    const putUser = (user: User) => {
+      const users = get().users;
+      const index = users.findIndex((u) => u.id === user.id);
+      if (index === -1) set({ users: [...users, user], total: get().total + 1 });
+      else if (users[index] !== user) set({ users: users.with(index, user) });
+    };
+
+    const dropUser = (id: string) => {
+      const users = get().users;
+      if (!users.some((u) => u.id === id)) return;
+      set({ users: users.filter((u) => u.id !== id), total: Math.max(0, get().total - 1) });
+    };
+
+    /** Common handling of a refused change: fetch fresh data on conflict, drop on not-found. */
+    const refused = async (id: string, error: AppError, since: number): Promise<ChangeOutcome> => {
+      if (error.code === 'not-found') {
+        if (current(since)) dropUser(id);
+        return { ok: false, error, fresh: null };
+      }
+      if (error.code === 'version-conflict') {
+        const fresh = await api.getUser({ id });
+        if (!current(since)) return { ok: false, error };
+        if (fresh.ok) {
+          putUser(fresh.value);
+          return { ok: false, error, fresh: fresh.value };
+        }
+        if (fresh.error.code === 'not-found') dropUser(id);
+        return { ok: false, error, fresh: fresh.error.code === 'not-found' ? null : undefined };
+      }
+      return { ok: false, error };
+    };
+
+    const versionOf = (id: string): number | null => get().users.find((u) => u.id === id)?.version ?? null;
+
+    return {
+      ...INITIAL,
+
+      async load() {
+        const since = generation;
+        set({ status: 'loading', error: null });
+        const [organisation, list] = await Promise.all([api.getOrganisation(), api.listUsers()]);
+        if (!current(since)) return;
+        if (!organisation.ok) return set({ status: 'failed', error: organisation.error });
+        if (!list.ok) return set({ status: 'failed', error: list.error });
+        set({ status: 'ready', organisation: organisation.value, users: list.value.users, total: list.value.total, error: null });
+      },
+
+      async refreshUser(id) {
+        const since = generation;
+        const result = await api.getUser({ id });
+        if (!current(since)) return result;
+        if (result.ok) putUser(result.value);
+        else if (result.error.code === 'not-found') dropUser(id);
+        return result;
+      },
+
+      async createUser(user) {
+        const since = generation;
+        const result = await api.createUser({ user });
+        if (!result.ok) return { ok: false, error: result.error };
+        if (current(since)) putUser(result.value);
+        return { ok: true, user: result.value };
+      },
+
+      async updateUser(id, patch) {
+        const since = generation;
+        const version = versionOf(id);
+        if (version === null) return { ok: false, error: { code: 'not-found' }, fresh: null };
+        const result = await api.updateUser({ id, version, patch });
+        if (!result.ok) return refused(id, result.error, since);
+        if (current(since)) putUser(result.value);
+        return { ok: true, user: result.value };
+      },
+
+      async setPermissions(id, eserviceId, permissions) {
+        const since = generation;
+        const version = versionOf(id);
+        if (version === null) return { ok: false, error: { code: 'not-found' }, fresh: null };
+        const result = await api.setPermissions({ id, version, eserviceId, permissions });
+        if (!result.ok) return refused(id, result.error, since);
+        if (current(since)) putUser(result.value);
+        return { ok: true, user: result.value };
+      },
+
+      async deleteUser(id) {
+        const since = generation;
+        const user = get().users.find((u) => u.id === id);
+        if (!user) return { ok: false, error: { code: 'not-found' }, fresh: null };
+        const result = await api.deleteUser({ id, version: user.version });
+        if (!result.ok) return refused(id, result.error, since);
+        if (current(since)) dropUser(id);
+        return { ok: true, user };
+      },
+
+      reset() {
+        generation += 1;
+        set({ ...INITIAL });
+      },
+    };
+  });
+}
+
+export type AdministrationStore = ReturnType<typeof createAdministrationStore>;

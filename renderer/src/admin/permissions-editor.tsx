@@ -1,0 +1,132 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Organisation, User } from '../../../common/api/schemas';
+import { errorMessageKey } from '../i18n/error-message';
+import type { AdministrationStore } from './administration-store';
+import { fullName } from './user-format';
+
+export interface PermissionsEditorProps {
+  user: User;
+  organisation: Organisation;
+  store: AdministrationStore;
+  /** Back to the user's view; with the message to announce there (null: cancelled). */
+  onDone(message: string | null): void;
+}
+
+/**
+ * "Ändra och lägg till behörigheter" (manual 4.5): choose one of the organisation's e-services,
+ * tick its permissions, "Klar". The user is told that the change is mailed to the user.
+ */
+export function PermissionsEditor({ user, organisation, store, onDone }: PermissionsEditorProps) {
+  const { t } = useTranslation();
+  const ids = useId();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const fieldsetRef = useRef<HTMLFieldSetElement>(null);
+  const [eserviceId, setEserviceId] = useState<string | null>(organisation.eservices.length === 1 ? organisation.eservices[0]!.id : null);
+  const [ticked, setTicked] = useState<Set<string>>(() => new Set(eserviceId ? (user.permissions[eserviceId] ?? []) : []));
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => headingRef.current?.focus(), []);
+
+  const eservice = organisation.eservices.find((e) => e.id === eserviceId) ?? null;
+
+  const choose = (id: string) => {
+    setEserviceId(id);
+    setTicked(new Set(user.permissions[id] ?? []));
+    setError(null);
+    // Move on to the permissions just shown, as the manual's next step.
+    requestAnimationFrame(() => fieldsetRef.current?.querySelector('input')?.focus());
+  };
+
+  const toggle = (id: string, on: boolean) =>
+    setTicked((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+
+  const done = async () => {
+    if (!eservice || saving) return;
+    const before = new Set(user.permissions[eservice.id] ?? []);
+    const permissions = eservice.permissions.map((p) => p.id).filter((id) => ticked.has(id));
+    if (permissions.length === before.size && permissions.every((id) => before.has(id))) {
+      onDone(t('admin.permissions.unchanged'));
+      return;
+    }
+    setSaving(true);
+    setError(null);
+    const outcome = await store.getState().setPermissions(user.id, eservice.id, permissions);
+    setSaving(false);
+    if (outcome.ok) {
+      onDone(t('admin.permissions.saved', { name: fullName(outcome.user) }));
+      return;
+    }
+    if (outcome.error.code === 'version-conflict' && outcome.fresh) {
+      setTicked(new Set(outcome.fresh.permissions[eservice.id] ?? []));
+      setError(t('admin.permissions.conflict'));
+    } else if (outcome.error.code === 'not-found' || outcome.fresh === null) {
+      setError(t('admin.user.gone'));
+    } else {
+      setError(t(errorMessageKey(outcome.error.code)));
+    }
+  };
+
+  return (
+    <section className="admin-permissions" aria-labelledby={`${ids}-heading`}>
+      <h3 id={`${ids}-heading`} ref={headingRef} tabIndex={-1}>
+        {t('admin.permissions.title')}
+      </h3>
+      <div role="group" aria-labelledby={`${ids}-choose`} className="admin-eservice-choice">
+        <p id={`${ids}-choose`} className="admin-label">
+          {t('admin.permissions.chooseEservice')}
+        </p>
+        {organisation.eservices.map((e) => (
+          <button
+            key={e.id}
+            type="button"
+            className="admin-button admin-button--choice"
+            aria-pressed={e.id === eserviceId}
+            onClick={() => choose(e.id)}
+          >
+            {e.name}
+          </button>
+        ))}
+      </div>
+      {error && (
+        <p role="alert" className="admin-alert admin-alert--error">
+          {error}
+        </p>
+      )}
+      {eservice && (
+        <fieldset ref={fieldsetRef} className="admin-checkboxes">
+          <legend>{t('admin.permissions.legend', { eservice: eservice.name })}</legend>
+          {eservice.permissions.map((p) => (
+            <label key={p.id} className="admin-checkbox">
+              <input type="checkbox" checked={ticked.has(p.id)} onChange={(e) => toggle(p.id, e.target.checked)} />
+              {p.name}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <p className="admin-notice" id={`${ids}-notify`}>
+        {t('admin.permissions.notify')}
+      </p>
+      <div className="admin-form__actions">
+        <button
+          type="button"
+          className="admin-button admin-button--primary"
+          aria-describedby={`${ids}-notify`}
+          aria-disabled={!eservice || saving}
+          onClick={() => void done()}
+        >
+          {t('admin.permissions.done')}
+        </button>
+        <button type="button" className="admin-button" onClick={() => onDone(null)}>
+          {t('admin.common.cancel')}
+        </button>
+      </div>
+    </section>
+  );
+}
