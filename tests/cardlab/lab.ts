@@ -29,7 +29,7 @@ export interface StartCardLabOptions {
   /** Insert a card of this profile into the first reader at start. Default: no card. */
   profile?: CardProfileName;
   person?: LabPerson;
-  /** How long to wait for another lab on this machine to finish. Default 45 s. */
+  /** How long to wait for another lab on this machine to finish. Default: CARDLAB_LOCK_TIMEOUT_MS or 45 s. */
   lockTimeoutMs?: number;
 }
 
@@ -160,7 +160,7 @@ let activeLab: CardLab | null = null;
 export async function startCardLab(opts: StartCardLabOptions = {}): Promise<CardLab> {
   if (activeLab) throw new Error('a card lab is already running in this process; stop it first');
   const pki = await ensureTestPki();
-  await acquireLock(opts.lockTimeoutMs ?? 45_000);
+  await acquireLock(opts.lockTimeoutMs ?? (Number(process.env.CARDLAB_LOCK_TIMEOUT_MS) || 45_000));
   let pcscd: PcscdHandle | null = null;
   let watcher: PcscWatcher | null = null;
   // If the process dies without stop(), do not leave our pcscd behind.

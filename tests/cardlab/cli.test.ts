@@ -1,0 +1,113 @@
+/**
+ * `cardlab serve|insert|remove|status` as a person or another tool uses them: a separate process,
+ * one JSON line on stdout, OpenSC's pkcs11-tool reading the card, SIGTERM cleaning up.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CONTROL_FILE, REPO_ROOT } from './paths.js';
+import { findPcscdPids } from './pcscd.js';
+import { parseSlots, pkcs11Tool, runTool } from './tool-runner.js';
+
+const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+const CLI = path.join(REPO_ROOT, 'tests', 'cardlab', 'cli.ts');
+
+interface ServeLine {
+  pkcs11Module: string;
+  reader: string;
+  pin: string;
+  hsaId: string;
+  trustAnchor: string;
+  profile: string;
+  controlUrl: string;
+  pid: number;
+}
+
+let serve: ChildProcess | null = null;
+
+afterAll(async () => {
+  if (serve && serve.exitCode === null) {
+    serve.kill('SIGKILL');
+    await new Promise((r) => serve!.once('exit', r));
+  }
+});
+
+function cli(...args: string[]): Promise<{ code: number | null; json: unknown; stderr: string }> {
+  return runTool(TSX, [CLI, ...args], 30_000).then((r) => ({
+    code: r.code,
+    json: r.stdout.trim() ? (JSON.parse(r.stdout) as unknown) : null,
+    stderr: r.stderr,
+  }));
+}
+
+function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => reject(new Error(`serve printed nothing within ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+    rl.once('line', (line) => {
+      clearTimeout(timer);
+      resolve(line);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}: ${stderr}`));
+    });
+  });
+}
+
+describe('cardlab command', () => {
+  it('serve prints one JSON line; insert/remove/status drive it; SIGTERM cleans up', async () => {
+    // Other people's lab tests may hold the machine's readers for a while: wait for them.
+    serve = spawn(TSX, [CLI, 'serve', '--profile', 'valid'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CARDLAB_LOCK_TIMEOUT_MS: '240000' },
+    });
+    const info = JSON.parse(await firstLine(serve, 250_000)) as ServeLine;
+    expect(info).toMatchObject({
+      pkcs11Module: '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so',
+      reader: 'Virtual PCD 00 00',
+      pin: '123456',
+      hsaId: 'SE2321000016-A1B2',
+      profile: 'valid',
+    });
+    expect(existsSync(info.trustAnchor)).toBe(true);
+    expect(existsSync(CONTROL_FILE)).toBe(true);
+
+    const listed = await pkcs11Tool(info.pkcs11Module, ['-L']);
+    expect(parseSlots(listed.stdout)[info.reader]).toBe('Alva Testsson');
+
+    const removed = await cli('remove');
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.json).toMatchObject({ readers: [{ pcscCardPresent: false, card: null }, {}] });
+    expect(parseSlots((await pkcs11Tool(info.pkcs11Module, ['-L'])).stdout)[info.reader]).toBe('(empty)');
+
+    const inserted = await cli('insert', '--profile', 'locked', '--hsa-id', 'SE2321000016-B2C3', '--given-name', 'Bertil');
+    expect(inserted.code, inserted.stderr).toBe(0);
+    expect(parseSlots((await pkcs11Tool(info.pkcs11Module, ['-L'])).stdout)[info.reader]).toBe('Bertil Testsson');
+
+    const status = await cli('status');
+    expect(status.json).toMatchObject({
+      readers: [{ card: { profile: 'locked', pinTriesLeft: 0, person: { hsaId: 'SE2321000016-B2C3' } } }, { card: null }],
+    });
+
+    const bad = await cli('insert', '--profile', 'no-such-profile');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('unknown profile');
+
+    const exited = new Promise<number | null>((r) => serve!.once('exit', (code) => r(code)));
+    serve.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(existsSync(CONTROL_FILE)).toBe(false);
+    // A pcscd that serve started is gone; one that ran before is still there.
+    const pcscd = (status.json as { pcscd: { pid: number; startedByLab: boolean } }).pcscd;
+    expect(findPcscdPids().includes(pcscd.pid)).toBe(!pcscd.startedByLab);
+
+    const after = await cli('status');
+    expect(after.code).toBe(1);
+    expect(after.stderr).toContain('no card lab is running');
+  }, 300_000);
+});
