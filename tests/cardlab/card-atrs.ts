@@ -25,5 +25,8 @@ export const LAB_UNKNOWN_ATR = t1Atr('CLABUNK1');
 
 /** Hex with spaces, upper case, as pcsc_scan and most ATR tables print it. */
 export function atrToHex(atr: Uint8Array): string {
-  return Buffer.from(atr).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 ');
+  return Buffer.from(atr)
+    .toString('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1 ');
 }

@@ -30,8 +30,7 @@ export type EngineRequest =
   | { op: 'status' };
 
 export type EngineResponse =
-  | { id: number; ok: true; result?: Array<EngineCardInfo | null> }
-  | { id: number; ok: false; error: string };
+  { id: number; ok: true; result?: Array<EngineCardInfo | null> } | { id: number; ok: false; error: string };
 
 /** Serve engine requests arriving on `port` (the worker's parentPort). */
 export function runCardEngine(port: MessagePort | null): void {

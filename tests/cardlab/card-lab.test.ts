@@ -66,7 +66,19 @@ async function certField(pem: string, flag: '-enddate' | '-startdate' | '-issuer
 async function signAndVerify(mechanism: string, extra: string[] = []): Promise<{ sign: number; verify: string }> {
   const sig = path.join(tmp, `sig-${mechanism}`);
   const r = await pkcs11Tool(lab.pkcs11Module, [
-    '--login', '--pin', lab.pin, '--sign', '-m', mechanism, '--id', '01', '-i', dataFile, '-o', sig, ...extra,
+    '--login',
+    '--pin',
+    lab.pin,
+    '--sign',
+    '-m',
+    mechanism,
+    '--id',
+    '01',
+    '-i',
+    dataFile,
+    '-o',
+    sig,
+    ...extra,
   ]);
   expect(r.code, r.stderr).toBe(0);
   const certPem = await readCert('01', `signer-${mechanism}`);
@@ -179,7 +191,14 @@ describe('card lab through pcscd and OpenSC', () => {
     await insert('untrusted');
     const pem = await readCert('01', 'untrusted');
     expect(await certField(pem, '-issuer')).toBe('CN=Test Untrusted Person ID CA,O=Test Untrusted,C=SE');
-    const v = await runTool('openssl', ['verify', '-CAfile', lab.trustAnchorPath, '-untrusted', lab.pki.intermediateCa.certificatePath, pem]);
+    const v = await runTool('openssl', [
+      'verify',
+      '-CAfile',
+      lab.trustAnchorPath,
+      '-untrusted',
+      lab.pki.intermediateCa.certificatePath,
+      pem,
+    ]);
     expect(v.code).not.toBe(0);
   });
 
@@ -208,7 +227,18 @@ describe('card lab through pcscd and OpenSC', () => {
     await insert('valid');
     await lab.setFault({ on: 'sign', action: 'disconnect' });
     const r = await pkcs11Tool(lab.pkcs11Module, [
-      '--login', '--pin', lab.pin, '--sign', '-m', 'SHA256-RSA-PKCS', '--id', '01', '-i', dataFile, '-o', path.join(tmp, 'pulled'),
+      '--login',
+      '--pin',
+      lab.pin,
+      '--sign',
+      '-m',
+      'SHA256-RSA-PKCS',
+      '--id',
+      '01',
+      '-i',
+      dataFile,
+      '-o',
+      path.join(tmp, 'pulled'),
     ]);
     expect(r.code).not.toBe(0);
     // vpcd turns the lost socket into SCARD_E_NOT_TRANSACTED, which OpenSC reports as a general error.
@@ -222,7 +252,18 @@ describe('card lab through pcscd and OpenSC', () => {
     await insert('valid');
     await lab.setFault({ on: 'sign', action: 'stall' });
     const pending = pkcs11Tool(lab.pkcs11Module, [
-      '--login', '--pin', lab.pin, '--sign', '-m', 'SHA256-RSA-PKCS', '--id', '01', '-i', dataFile, '-o', path.join(tmp, 'stalled'),
+      '--login',
+      '--pin',
+      lab.pin,
+      '--sign',
+      '-m',
+      'SHA256-RSA-PKCS',
+      '--id',
+      '01',
+      '-i',
+      dataFile,
+      '-o',
+      path.join(tmp, 'stalled'),
     ]);
     await new Promise((r) => setTimeout(r, 1000));
     const removed = Date.now();

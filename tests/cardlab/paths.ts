@@ -5,9 +5,7 @@ import path from 'node:path';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Root of all generated lab material; gitignored. Override with CARDLAB_DIR. */
-export const CARDLAB_DIR = process.env.CARDLAB_DIR
-  ? path.resolve(process.env.CARDLAB_DIR)
-  : path.join(REPO_ROOT, '.cardlab');
+export const CARDLAB_DIR = process.env.CARDLAB_DIR ? path.resolve(process.env.CARDLAB_DIR) : path.join(REPO_ROOT, '.cardlab');
 
 export const PKI_DIR = path.join(CARDLAB_DIR, 'pki');
 export const SOFTHSM_DIR = path.join(CARDLAB_DIR, 'softhsm');

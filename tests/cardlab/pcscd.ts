@@ -133,9 +133,7 @@ export async function ensurePcscd(timeoutMs = 10_000): Promise<PcscdHandle> {
     );
   }
   if (labReadersListening()) {
-    throw new Error(
-      `The card lab's vpcd ports ${LAB_READER_PORTS.join(', ')} are in use by a process that is not pcscd.`,
-    );
+    throw new Error(`The card lab's vpcd ports ${LAB_READER_PORTS.join(', ')} are in use by a process that is not pcscd.`);
   }
 
   const configDir = await writeReaderConfig();

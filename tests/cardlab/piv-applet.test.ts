@@ -19,7 +19,9 @@ const VERIFY_STATUS = hex('00 20 00 80');
 /** GET DATA of an object, following 61 xx with GET RESPONSE like a host does. */
 function getData(applet: PivApplet, tag: string): { body: Buffer; sw: string; exchanges: number } {
   const tagBytes = hex(tag);
-  let r = applet.process(Buffer.concat([hex('00 CB 3F FF'), Uint8Array.of(tagBytes.length + 2, 0x5c, tagBytes.length), tagBytes, hex('00')]));
+  let r = applet.process(
+    Buffer.concat([hex('00 CB 3F FF'), Uint8Array.of(tagBytes.length + 2, 0x5c, tagBytes.length), tagBytes, hex('00')]),
+  );
   let body = data(r);
   let exchanges = 1;
   while (sw(r).startsWith('61')) {
@@ -32,14 +34,33 @@ function getData(applet: PivApplet, tag: string): { body: Buffer; sw: string; ex
 
 /** PKCS#1 v1.5 type 1 block of a SHA-256 DigestInfo for a 2048-bit key. */
 function pkcs1Block(message: Buffer): Buffer {
-  const digestInfo = Buffer.concat([hex('3031300d060960864801650304020105000420'), createHash('sha256').update(message).digest()]);
-  return Buffer.concat([Buffer.from([0x00, 0x01]), Buffer.alloc(256 - 3 - digestInfo.length, 0xff), Buffer.from([0x00]), digestInfo]);
+  const digestInfo = Buffer.concat([
+    hex('3031300d060960864801650304020105000420'),
+    createHash('sha256').update(message).digest(),
+  ]);
+  return Buffer.concat([
+    Buffer.from([0x00, 0x01]),
+    Buffer.alloc(256 - 3 - digestInfo.length, 0xff),
+    Buffer.from([0x00]),
+    digestInfo,
+  ]);
 }
 
 /** GENERAL AUTHENTICATE sent as two chained short APDUs (CLA 10 then 00), as OpenSC does for 256-byte blocks. */
 function generalAuthenticate(applet: PivApplet, alg: number, key: number, challenge: Buffer): { body: Buffer; sw: string } {
-  const inner = Buffer.concat([hex('82 00'), challenge.length > 127 ? Buffer.from([0x81, 0x82, challenge.length >> 8, challenge.length & 0xff]) : Buffer.from([0x81, challenge.length]), challenge]);
-  const lenBytes = inner.length > 255 ? Buffer.from([0x82, inner.length >> 8, inner.length & 0xff]) : inner.length > 127 ? Buffer.from([0x81, inner.length]) : Buffer.from([inner.length]);
+  const inner = Buffer.concat([
+    hex('82 00'),
+    challenge.length > 127
+      ? Buffer.from([0x81, 0x82, challenge.length >> 8, challenge.length & 0xff])
+      : Buffer.from([0x81, challenge.length]),
+    challenge,
+  ]);
+  const lenBytes =
+    inner.length > 255
+      ? Buffer.from([0x82, inner.length >> 8, inner.length & 0xff])
+      : inner.length > 127
+        ? Buffer.from([0x81, inner.length])
+        : Buffer.from([inner.length]);
   const template = Buffer.concat([Buffer.from([0x7c]), lenBytes, inner]);
   const first = template.subarray(0, Math.min(255, template.length));
   const rest = template.subarray(first.length);

@@ -74,7 +74,7 @@ export function parseApdu(apdu: Uint8Array): CommandApdu | null {
   if (apdu.length === 7) return { cla, ins, p1, p2, data: empty, le: n || 65536 };
   const data = apdu.subarray(7, 7 + n);
   if (apdu.length === 7 + n) return { cla, ins, p1, p2, data, le: undefined };
-  if (apdu.length === 9 + n) return { cla, ins, p1, p2, data, le: ((apdu[7 + n]! << 8) | apdu[8 + n]!) || 65536 };
+  if (apdu.length === 9 + n) return { cla, ins, p1, p2, data, le: (apdu[7 + n]! << 8) | apdu[8 + n]! || 65536 };
   return null;
 }
 

@@ -125,7 +125,16 @@ export async function provisionSoftHsmToken(opts: ProvisionSoftHsmOptions): Prom
     );
     const pin = credentials.pin;
     const soPin = LAB_PUK;
-    const out = await softhsmUtil(softhsmConf, ['--init-token', '--free', '--label', tokenLabel, '--pin', pin, '--so-pin', soPin]);
+    const out = await softhsmUtil(softhsmConf, [
+      '--init-token',
+      '--free',
+      '--label',
+      tokenLabel,
+      '--pin',
+      pin,
+      '--so-pin',
+      soPin,
+    ]);
     const slotMatch = /reassigned to slot (\d+)/.exec(out);
     if (!slotMatch) throw new Error(`softhsm2-util did not report a slot: ${out}`);
     const token = { label: tokenLabel, pin };

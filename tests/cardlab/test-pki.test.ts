@@ -29,9 +29,21 @@ async function certFile(cred: IssuedCredential, name: string): Promise<string> {
 }
 
 /** `openssl x509` view of a certificate. */
-async function inspect(file: string): Promise<{ subject: string; issuer: string; notBefore: Date; notAfter: Date; text: string }> {
+async function inspect(
+  file: string,
+): Promise<{ subject: string; issuer: string; notBefore: Date; notAfter: Date; text: string }> {
   const { stdout } = await run('openssl', [
-    'x509', '-in', file, '-noout', '-subject', '-issuer', '-startdate', '-enddate', '-text', '-nameopt', 'RFC2253',
+    'x509',
+    '-in',
+    file,
+    '-noout',
+    '-subject',
+    '-issuer',
+    '-startdate',
+    '-enddate',
+    '-text',
+    '-nameopt',
+    'RFC2253',
   ]);
   const field = (name: string): string => new RegExp(`^${name}=(.*)$`, 'm').exec(stdout)?.[1] ?? '';
   return {
@@ -73,9 +85,7 @@ describe('test PKI', () => {
     expect(card.pin).toBe('123456');
     expect(card.keyAlgorithm).toBe('rsa-2048');
     const auth = await inspect(await certFile(card.authentication!, 'valid-auth'));
-    expect(auth.subject).toBe(
-      'serialNumber=SE2321000016-A1B2,SN=Testsson,GN=Alva,CN=Alva Testsson,O=Testkommunen,C=SE',
-    );
+    expect(auth.subject).toBe('serialNumber=SE2321000016-A1B2,SN=Testsson,GN=Alva,CN=Alva Testsson,O=Testkommunen,C=SE');
     expect(auth.issuer).toBe('CN=Test SITHS e-id Person ID 3 CA,O=Test SITHS,C=SE');
     expect(auth.text).toMatch(/X509v3 Key Usage: critical\s+Digital Signature\s/);
     expect(auth.text).toMatch(/X509v3 Extended Key Usage:\s+TLS Web Client Authentication/);
@@ -103,12 +113,16 @@ describe('test PKI', () => {
       const { notAfter } = await inspect(file);
       expect(Date.now() - notAfter.getTime()).toBeGreaterThan(0.9 * DAY);
       expect(Date.now() - notAfter.getTime()).toBeLessThan(2 * DAY);
-      expect(await opensslVerify(file, p.rootCa.certificatePath, p.intermediateCa.certificatePath)).toContain('certificate has expired');
+      expect(await opensslVerify(file, p.rootCa.certificatePath, p.intermediateCa.certificatePath)).toContain(
+        'certificate has expired',
+      );
     },
     'not-yet-valid': async (p) => {
       const file = await certFile((await p.issueCard('not-yet-valid')).authentication!, 'nyv');
       expect((await inspect(file)).notBefore.getTime()).toBeGreaterThan(Date.now());
-      expect(await opensslVerify(file, p.rootCa.certificatePath, p.intermediateCa.certificatePath)).toContain('certificate is not yet valid');
+      expect(await opensslVerify(file, p.rootCa.certificatePath, p.intermediateCa.certificatePath)).toContain(
+        'certificate is not yet valid',
+      );
     },
     'expiring-soon': async (p) => {
       const file = await certFile((await p.issueCard('expiring-soon')).authentication!, 'soon');
@@ -119,10 +133,12 @@ describe('test PKI', () => {
     untrusted: async (p) => {
       const file = await certFile((await p.issueCard('untrusted')).authentication!, 'untrusted');
       expect((await inspect(file)).issuer).toContain('CN=Test Untrusted Person ID CA');
-      expect(await opensslVerify(file, p.rootCa.certificatePath, p.untrustedIntermediateCa.certificatePath)).not.toContain(': OK');
-      expect(
-        await opensslVerify(file, p.untrustedRootCa.certificatePath, p.untrustedIntermediateCa.certificatePath),
-      ).toContain(': OK');
+      expect(await opensslVerify(file, p.rootCa.certificatePath, p.untrustedIntermediateCa.certificatePath)).not.toContain(
+        ': OK',
+      );
+      expect(await opensslVerify(file, p.untrustedRootCa.certificatePath, p.untrustedIntermediateCa.certificatePath)).toContain(
+        ': OK',
+      );
     },
     'one-try-left': async (p) => {
       expect((await p.issueCard('one-try-left')).authentication).not.toBeNull();

@@ -5,15 +5,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PKI_DIR } from './paths.js';
-import {
-  LAB_PERSON,
-  LAB_PIN,
-  LAB_PUK,
-  PROFILES,
-  type CardProfileName,
-  type KeyAlgorithm,
-  type LabPerson,
-} from './profiles.js';
+import { LAB_PERSON, LAB_PIN, LAB_PUK, PROFILES, type CardProfileName, type KeyAlgorithm, type LabPerson } from './profiles.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -305,12 +297,8 @@ async function loadPki(): Promise<TestPki> {
     const notAfter = new Date(now + spec.notAfterOffsetMs);
     const issuer = spec.untrusted ? untrustedIntermediate : intermediate;
     const [authentication, signature] = await Promise.all([
-      spec.hasAuthCert
-        ? issuePersonCert(issuer, person, spec.keyAlgorithm, 'authentication', notBefore, notAfter)
-        : null,
-      spec.hasSignatureCert
-        ? issuePersonCert(issuer, person, spec.keyAlgorithm, 'signature', notBefore, notAfter)
-        : null,
+      spec.hasAuthCert ? issuePersonCert(issuer, person, spec.keyAlgorithm, 'authentication', notBefore, notAfter) : null,
+      spec.hasSignatureCert ? issuePersonCert(issuer, person, spec.keyAlgorithm, 'signature', notBefore, notAfter) : null,
     ]);
     return {
       profile,

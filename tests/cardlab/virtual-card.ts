@@ -134,7 +134,7 @@ export class VirtualCard {
     if (this.fault && this.faultMatches(this.fault, msg)) {
       const { action } = this.fault;
       this.fault = null;
-      if (this.trace) process.stderr.write(`[cardlab ${this.port}] fault: ${action} on ${hex(msg.subarray(0, 4))}\n`);
+      this.log(`fault: ${action} on ${hex(msg.subarray(0, 4))}`);
       if (action === 'disconnect') {
         this.link?.destroy();
       } else {
@@ -144,12 +144,13 @@ export class VirtualCard {
     }
     const response = this.applet.process(msg);
     this.apduCount++;
-    if (this.trace) process.stderr.write(`[cardlab ${this.port}] ${Date.now() % 100000} > ${hex(msg)}\n[cardlab ${this.port}] < ${hex(response)}\n`);
+    this.log(`> ${hex(msg)}`);
+    this.log(`< ${hex(response)}`);
     this.send(response);
   }
 
   private onControl(code: number): void {
-    if (this.trace) process.stderr.write(`[cardlab ${this.port}] ${Date.now() % 100000} ctrl ${code}\n`);
+    this.log(`control ${code}`);
     switch (code) {
       case CTRL.powerOff:
       case CTRL.reset:
@@ -166,6 +167,10 @@ export class VirtualCard {
       default:
         return;
     }
+  }
+
+  private log(line: string): void {
+    if (this.trace) process.stderr.write(`[cardlab ${new Date().toISOString()} port ${this.port}] ${line}\n`);
   }
 
   private faultMatches(fault: CardFault, apdu: Uint8Array): boolean {
