@@ -273,6 +273,20 @@ describe('card lab through pcscd and OpenSC', () => {
     expect(Date.now() - removed).toBeLessThan(5000);
   });
 
+  it('card service stopped and started again: no slots, then the lab readers come back empty', async (ctx) => {
+    await insert('valid');
+    if (!(await lab.status()).pcscd?.startedByLab) ctx.skip(); // a pcscd we did not start is not ours to stop
+    await lab.stopService();
+    expect((await lab.status()).pcscd).toBeNull();
+    const down = await pkcs11Tool(lab.pkcs11Module, ['-L']);
+    expect(Object.keys(parseSlots(down.stdout))).toEqual([]);
+    await expect(lab.insert({ profile: 'valid' })).rejects.toThrow(/card service \(pcscd\) is stopped/);
+    await lab.startService();
+    expect((await list()).slots).toEqual({ [READER0]: '(empty)', [READER1]: '(empty)' });
+    await lab.insert({ profile: 'valid' });
+    expect((await list()).slots[READER0]).toBe('Alva Testsson');
+  });
+
   it('OpenSC through pkcs11js in this very process (synchronous calls) does not deadlock the card', async () => {
     await insert('valid');
     const p11 = new pkcs11js.PKCS11();

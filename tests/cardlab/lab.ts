@@ -57,7 +57,8 @@ export interface ReaderStatus {
 }
 
 export interface CardLabStatus {
-  pcscd: { pid: number; startedByLab: boolean };
+  /** null while the card service is stopped (stopService). */
+  pcscd: { pid: number; startedByLab: boolean } | null;
   pkcs11Module: string;
   readers: ReaderStatus[];
 }
@@ -90,6 +91,13 @@ export interface CardLab {
    * `{ on: 'sign', action: 'disconnect' }` the card is pulled when GENERAL AUTHENTICATE arrives.
    */
   setFault(fault: CardFault | null, reader?: ReaderIndex): Promise<void>;
+  /**
+   * Stop the card service (pcscd), as on a workstation where it is stopped or crashed: cards are
+   * pulled, PC/SC clients lose their context. Only when this lab started pcscd.
+   */
+  stopService(): Promise<void>;
+  /** Start the card service again after stopService (readers come back empty). */
+  startService(): Promise<void>;
   /** Remove all cards, stop pcscd if this lab started it, release the lab lock. */
   stop(): Promise<void>;
 }
@@ -161,13 +169,12 @@ export async function startCardLab(opts: StartCardLabOptions = {}): Promise<Card
   if (activeLab) throw new Error('a card lab is already running in this process; stop it first');
   const pki = await ensureTestPki();
   await acquireLock(opts.lockTimeoutMs ?? (Number(process.env.CARDLAB_LOCK_TIMEOUT_MS) || 45_000));
-  let pcscd: PcscdHandle | null = null;
-  let watcher: PcscWatcher | null = null;
+  const service: Service = { pcscd: null, watcher: null };
   // If the process dies without stop(), do not leave our pcscd behind.
   const onExit = (): void => {
-    if (pcscd?.startedByLab) {
+    if (service.pcscd?.startedByLab) {
       try {
-        process.kill(pcscd.pid, 'SIGTERM');
+        process.kill(service.pcscd.pid, 'SIGTERM');
       } catch {
         // already gone
       }
@@ -176,16 +183,13 @@ export async function startCardLab(opts: StartCardLabOptions = {}): Promise<Card
   };
   process.once('exit', onExit);
   try {
-    pcscd = await ensurePcscd();
-    watcher = await PcscWatcher.start(LAB_READER_NAMES);
+    await startService(service);
   } catch (err) {
-    watcher?.close();
-    await pcscd?.stop();
     process.removeListener('exit', onExit);
     releaseLock();
     throw err;
   }
-  const lab = createLab(pki, pcscd, watcher, () => {
+  const lab = createLab(pki, service, () => {
     process.removeListener('exit', onExit);
     releaseLock();
     activeLab = null;
@@ -202,7 +206,30 @@ export async function startCardLab(opts: StartCardLabOptions = {}): Promise<Card
   return lab;
 }
 
-function createLab(pki: TestPki, pcscd: PcscdHandle, watcher: PcscWatcher, onStopped: () => void): CardLab {
+/** pcscd and the PC/SC watcher; both null while the card service is stopped. */
+interface Service {
+  pcscd: PcscdHandle | null;
+  watcher: PcscWatcher | null;
+}
+
+async function startService(service: Service): Promise<void> {
+  try {
+    service.pcscd = await ensurePcscd();
+    service.watcher = await PcscWatcher.start(LAB_READER_NAMES);
+  } catch (err) {
+    await stopService(service);
+    throw err;
+  }
+}
+
+async function stopService(service: Service): Promise<void> {
+  service.watcher?.close();
+  service.watcher = null;
+  await service.pcscd?.stop();
+  service.pcscd = null;
+}
+
+function createLab(pki: TestPki, service: Service, onStopped: () => void): CardLab {
   const engine = new CardEngineClient();
   const slots: [InsertedCard | null, InsertedCard | null] = [null, null];
   let stopped = false;
@@ -221,10 +248,16 @@ function createLab(pki: TestPki, pcscd: PcscdHandle, watcher: PcscWatcher, onSto
     return index;
   }
 
+  function watcher(): PcscWatcher {
+    if (!service.watcher) throw new Error('the card service (pcscd) is stopped: call startService() first');
+    return service.watcher;
+  }
+
   async function removeNow(index: ReaderIndex): Promise<void> {
     slots[index] = null;
     await engine.request({ op: 'remove', reader: index });
-    await watcher.waitForPresence(LAB_READER_NAMES[index], false, PCSC_CHANGE_TIMEOUT_MS);
+    if (!service.watcher) return;
+    await service.watcher.waitForPresence(LAB_READER_NAMES[index], false, PCSC_CHANGE_TIMEOUT_MS);
   }
 
   async function insertNow(opts: InsertOptions): Promise<void> {
@@ -232,6 +265,7 @@ function createLab(pki: TestPki, pcscd: PcscdHandle, watcher: PcscWatcher, onSto
     const index = readerIndex(opts.reader);
     const spec = PROFILES[opts.profile];
     if (!spec) throw new Error(`unknown profile: ${String(opts.profile)}`);
+    watcher();
     await removeNow(index);
     const credentials = await pki.issueCard(opts.profile, opts.person ?? LAB_PERSON);
     const atr = spec.unknownCard ? LAB_UNKNOWN_ATR : LAB_PIV_ATR;
@@ -245,16 +279,16 @@ function createLab(pki: TestPki, pcscd: PcscdHandle, watcher: PcscWatcher, onSto
       noPivApplication: spec.unknownCard,
     });
     slots[index] = { profile: opts.profile, credentials, atr };
-    await watcher.waitForPresence(LAB_READER_NAMES[index], true, PCSC_CHANGE_TIMEOUT_MS, atrHexCompact(atr));
+    await watcher().waitForPresence(LAB_READER_NAMES[index], true, PCSC_CHANGE_TIMEOUT_MS, atrHexCompact(atr));
   }
 
   async function status(): Promise<CardLabStatus> {
     const engineCards = (await engine.request({ op: 'status' })) ?? [null, null];
     return {
-      pcscd: { pid: pcscd.pid, startedByLab: pcscd.startedByLab },
+      pcscd: service.pcscd ? { pid: service.pcscd.pid, startedByLab: service.pcscd.startedByLab } : null,
       pkcs11Module: OPENSC_PKCS11_MODULE,
       readers: ([0, 1] as const).map((index) => {
-        const state = watcher.state(LAB_READER_NAMES[index]);
+        const state = service.watcher?.state(LAB_READER_NAMES[index]);
         const inserted = slots[index];
         const live = engineCards[index];
         return {
@@ -300,6 +334,22 @@ function createLab(pki: TestPki, pcscd: PcscdHandle, watcher: PcscWatcher, onSto
     setFault: async (fault, reader) => {
       await engine.request({ op: 'fault', reader: readerIndex(reader), fault });
     },
+    stopService: () =>
+      serialised(async () => {
+        if (service.pcscd && !service.pcscd.startedByLab) {
+          throw new Error(`pcscd (pid ${service.pcscd.pid}) was not started by this lab; it cannot stop it`);
+        }
+        for (const index of [0, 1] as const) {
+          slots[index] = null;
+          await engine.request({ op: 'remove', reader: index });
+        }
+        await stopService(service);
+      }),
+    startService: () =>
+      serialised(async () => {
+        if (stopped) throw new Error('card lab is stopped');
+        if (!service.pcscd) await startService(service);
+      }),
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -310,8 +360,7 @@ function createLab(pki: TestPki, pcscd: PcscdHandle, watcher: PcscWatcher, onSto
         await engine.terminate();
       } finally {
         slots[0] = slots[1] = null;
-        watcher.close();
-        await pcscd.stop();
+        await stopService(service);
         onStopped();
       }
     },
