@@ -50,7 +50,6 @@ export class VirtualCard {
   private buffer = Buffer.alloc(0);
   private fault: CardFault | null = null;
   private stalled = false;
-  private poweredWaiters: Array<() => void> = [];
   /** Whether the reader has powered the card (asked for its ATR) since it connected. */
   powered = false;
   /** Number of command APDUs answered since the card was inserted. */
@@ -81,22 +80,6 @@ export class VirtualCard {
       this.link = null;
       this.powered = false;
       this.onClose?.();
-    });
-  }
-
-  /** Wait until the reader has powered the card (pcscd noticed it), or the timeout; true if powered. */
-  waitPowered(timeoutMs: number): Promise<boolean> {
-    if (this.powered) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        this.poweredWaiters = this.poweredWaiters.filter((w) => w !== done);
-        resolve(false);
-      }, timeoutMs);
-      this.poweredWaiters.push(done);
     });
   }
 
@@ -162,7 +145,6 @@ export class VirtualCard {
       case CTRL.getAtr:
         this.send(this.atr);
         this.powered = true;
-        for (const w of this.poweredWaiters.splice(0)) w();
         return;
       default:
         return;
