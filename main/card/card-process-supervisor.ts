@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CardSnapshot } from '../../common/card/card-state';
 import { fail, ok, type AppErrorCode, type Result } from '../../common/errors/error-codes';
-import { fromWorkerSchema, type CardWorkerConfig, type SignOutcome, type ToWorker } from './card-worker-protocol';
+import { RECYCLE_EXIT_CODE, fromWorkerSchema, type CardWorkerConfig, type SignOutcome, type ToWorker } from './card-worker-protocol';
 
 /** A running card process, however it was started (utilityProcess in Electron, fork under Node). */
 export interface WorkerHandle {
@@ -22,6 +22,9 @@ export interface SupervisorOptions {
   /** Limit for PIN entry and signature on the card. */
   signTimeoutMs?: number;
   restartDelayMs?: number;
+  /** How often the card process must show a live event loop, and how long it may take to answer. */
+  heartbeatIntervalMs?: number;
+  heartbeatTimeoutMs?: number;
 }
 
 export interface SignInput {
@@ -55,6 +58,7 @@ export class CardProcessSupervisor {
   private restartTimer: NodeJS.Timeout | null = null;
   /** Consecutive exits without a snapshot in between: restarts back off so a crash loop stays cheap. */
   private crashStreak = 0;
+  private heartbeat: NodeJS.Timeout | null = null;
   private readonly log: Logger;
 
   constructor(private readonly options: SupervisorOptions) {
@@ -66,12 +70,19 @@ export class CardProcessSupervisor {
   start(): void {
     this.stopped = false;
     this.spawn();
+    // A PKCS#11 call that blocks the card process's event loop is noticed even when nobody asks.
+    this.heartbeat = setInterval(() => {
+      if (this.worker) void this.request({ op: 'ping' }, this.options.heartbeatTimeoutMs ?? 5_000);
+    }, this.options.heartbeatIntervalMs ?? 1_500);
+    this.heartbeat.unref();
   }
 
   /** Stops the card process for good (program exit). */
   stop(): void {
     this.stopped = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
     this.terminate('card-process-crashed');
     this.setProcessState('stopped');
   }
@@ -192,9 +203,14 @@ export class CardProcessSupervisor {
     worker.onExit((code) => {
       if (this.worker !== worker) return;
       this.worker = null;
-      this.log.error({ event: 'card-process-exited', exitCode: code }, 'Card process exited; restarting it');
       this.failPending('card-process-crashed');
       this.setProcessState('restarting');
+      if (code === RECYCLE_EXIT_CODE) {
+        this.log.info({ event: 'card-process-recycled' }, 'Card process replaced itself after a middleware failure');
+        this.scheduleRestart(0);
+        return;
+      }
+      this.log.error({ event: 'card-process-exited', exitCode: code }, 'Card process exited; restarting it');
       this.crashStreak += 1;
       const base = this.options.restartDelayMs ?? 500;
       this.scheduleRestart(Math.min(base * 2 ** (this.crashStreak - 1), 30_000));

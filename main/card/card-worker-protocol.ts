@@ -21,10 +21,14 @@ export const signParamsSchema = z.object({
 });
 
 /** Messages from main to the card process. */
+/** Exit code of a card process that replaces itself on purpose (after a wedged middleware). */
+export const RECYCLE_EXIT_CODE = 75;
+
 const request = { type: z.literal('request'), id: z.number().int() };
 export const toWorkerSchema = z.union([
   z.object({ type: z.literal('init'), config: cardWorkerConfigSchema }),
   z.discriminatedUnion('op', [
+    z.object({ ...request, op: z.literal('ping') }),
     z.object({ ...request, op: z.literal('reread') }),
     z.object({ ...request, op: z.literal('refresh') }),
     z.object({ ...request, op: z.literal('sign'), params: signParamsSchema }),

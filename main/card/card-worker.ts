@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { CardSnapshot, PcscState, TokenState } from '../../common/card/card-state';
 import type { KnownAtr } from './atr-table';
 import { CardError } from './card-errors';
-import { type FromWorker, toWorkerSchema, cardWorkerConfigSchema, type SignOutcome } from './card-worker-protocol';
+import { RECYCLE_EXIT_CODE, type FromWorker, toWorkerSchema, cardWorkerConfigSchema, type SignOutcome } from './card-worker-protocol';
 import { PcscMonitor } from './pcsc-monitor';
 import { Pkcs11TokenAccess } from './pkcs11-token-access';
 import { TrustStore } from './trust-store';
@@ -61,15 +61,33 @@ export function runCardWorker(channel: WorkerChannel): void {
     }, settleMs);
   };
 
+  let recycleAfterReply = false;
   const reply = (id: number, work: () => Promise<unknown>) => {
-    work().then(
-      (value) => channel.send({ type: 'response', id, ok: true, value }),
-      (error: unknown) => {
-        const mapped = error instanceof CardError ? error : new CardError('internal');
-        channel.send({ type: 'response', id, ok: false, error: { code: mapped.code, details: mapped.details } });
-      },
-    );
+    work()
+      .then(
+        (value) => channel.send({ type: 'response', id, ok: true, value }),
+        (error: unknown) => {
+          const mapped = error instanceof CardError ? error : new CardError('internal');
+          channel.send({ type: 'response', id, ok: false, error: { code: mapped.code, details: mapped.details } });
+        },
+      )
+      .finally(() => {
+        if (recycleAfterReply) setTimeout(() => process.exit(RECYCLE_EXIT_CODE), 20);
+      });
   };
+
+  /** Resolves true once PC/SC reports the reader behind a slot empty (or gone), within the limit. */
+  const readerEmptied = (slotDescription: string, withinMs: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const started = Date.now();
+      const poll = () => {
+        const reader = pcsc.readers.find((candidate) => slotDescription.startsWith(candidate.name));
+        if (!reader || !reader.cardPresent) return resolve(true);
+        if (Date.now() - started >= withinMs) return resolve(false);
+        setTimeout(poll, 25);
+      };
+      poll();
+    });
 
   channel.onMessage((raw) => {
     const parsed = toWorkerSchema.safeParse(raw);
@@ -99,6 +117,10 @@ export function runCardWorker(channel: WorkerChannel): void {
       return;
     }
     switch (message.op) {
+      case 'ping':
+        // Answered on the event loop, not the PKCS#11 queue: a blocked loop is what the watchdog looks for.
+        channel.send({ type: 'response', id: message.id, ok: true, value: null });
+        return;
       case 'refresh':
         reply(message.id, () =>
           serial(() => {
@@ -126,24 +148,32 @@ export function runCardWorker(channel: WorkerChannel): void {
           serial(async (): Promise<SignOutcome> => {
             if (!tokens) throw new CardError('pkcs11-module-failed');
             const { params } = message;
-            const result = await tokens.sign({
-              slotId: params.slotId,
-              certificateSha256: params.certificateSha256,
-              data: Buffer.from(params.dataBase64, 'base64'),
-              pin: params.pin,
-            });
-            // The PIN state changes with every try: refresh it for the window.
-            readTokens();
-            publish();
-            return {
-              algorithm: result.algorithm,
-              signatureBase64: Buffer.from(result.signature).toString('base64'),
-              certificateBase64: Buffer.from(result.certificateDer).toString('base64'),
-            };
-          }).catch((error: unknown) => {
-            readTokens();
-            publish();
-            throw error;
+            const slot = tokenStates.find((token) => token.slotId === params.slotId);
+            try {
+              const result = await tokens.sign({
+                slotId: params.slotId,
+                certificateSha256: params.certificateSha256,
+                data: Buffer.from(params.dataBase64, 'base64'),
+                pin: params.pin,
+              });
+              return {
+                algorithm: result.algorithm,
+                signatureBase64: Buffer.from(result.signature).toString('base64'),
+                certificateBase64: Buffer.from(result.certificateDer).toString('base64'),
+              };
+            } catch (error) {
+              const mapped = error instanceof CardError ? error : new CardError('pkcs11-failed');
+              if (mapped.code !== 'pkcs11-failed' && mapped.code !== 'card-removed') throw mapped;
+              // A card pulled mid-signature can leave the middleware wedged (OpenSC 0.23 keeps its
+              // lock), so this process is replaced once the answer is out. The reader says whether
+              // the card is gone; the middleware's own code is often just CKR_GENERAL_ERROR.
+              recycleAfterReply = true;
+              const gone = slot ? await readerEmptied(slot.slotDescription, 1000) : false;
+              throw gone ? new CardError('card-removed', mapped.details) : mapped;
+            } finally {
+              // The PIN state changes with every try: read it again soon, off this call's path.
+              if (!recycleAfterReply) refreshSoon();
+            }
           }),
         );
         return;

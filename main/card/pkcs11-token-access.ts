@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import * as pkcs11js from 'pkcs11js';
+import pkcs11js from 'pkcs11js';
 import type { ModuleState, PinState, SignatureAlgorithm, TokenState } from '../../common/card/card-state';
 import { CardError, fromPkcs11Error } from './card-errors';
 import { summariseCertificate } from './certificate-summary';
