@@ -50,7 +50,7 @@ export function summariseCertificate(
   der: Uint8Array,
   options: { now: Date; isTrusted: (certificate: X509Certificate) => boolean },
 ): CertificateSummary {
-  const certificate = new x509.X509Certificate(der);
+  const certificate = new x509.X509Certificate(new Uint8Array(der));
   const subject = new x509.Name(certificate.subjectName.toArrayBuffer());
   const keyUsageExtension = certificate.getExtension(x509.KeyUsagesExtension);
   const keyUsage = keyUsageExtension

@@ -2,27 +2,47 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
+import type { AppApi } from '../../common/ipc/api';
+import { AdministrationView } from './admin/administration-view';
 import { AppHeader } from './components/app-header';
 import { errorMessageKey } from './i18n/error-message';
+import { LoginView } from './login/login-view';
 import type { AppInfoState } from './stores/app-info-store';
+import type { CardStoreState } from './stores/card-store';
+import type { SessionStoreState } from './stores/session-store';
 
 export interface AppProps {
+  api: AppApi;
   appInfoStore: StoreApi<AppInfoState>;
+  cardStore: StoreApi<CardStoreState>;
+  sessionStore: StoreApi<SessionStoreState>;
 }
 
-/** The app shell: header, then the current view. */
-export function App({ appInfoStore }: AppProps) {
+/** The app shell: header on every view, then login or administration. */
+export function App({ api, appInfoStore, cardStore, sessionStore }: AppProps) {
   const { t } = useTranslation();
   const info = useStore(appInfoStore, (state) => state.info);
   const error = useStore(appInfoStore, (state) => state.error);
+  const session = useStore(sessionStore, (state) => state.session);
 
   useEffect(() => {
     void appInfoStore.getState().load();
-  }, [appInfoStore]);
+    const offCard = cardStore.getState().connect();
+    const offSession = sessionStore.getState().connect();
+    return () => {
+      offCard();
+      offSession();
+    };
+  }, [appInfoStore, cardStore, sessionStore]);
 
   return (
     <div className="app">
-      <AppHeader productName={info?.productName ?? t('app.name')} version={info?.version ?? null} />
+      <AppHeader
+        productName={info?.productName ?? t('app.name')}
+        version={info?.version ?? null}
+        session={session}
+        onLogout={() => void sessionStore.getState().logout()}
+      />
       {info?.transport === 'test-bridge' && (
         <p className="app-banner app-banner--test" role="note">
           {t('app.testBridge')}
@@ -33,11 +53,10 @@ export function App({ appInfoStore }: AppProps) {
           <p role="alert" className="app-error">
             {t(errorMessageKey(error.code))}
           </p>
+        ) : session.status === 'logged-in' ? (
+          <AdministrationView api={api} />
         ) : (
-          <section aria-labelledby="login-heading" className="login-placeholder">
-            <h2 id="login-heading">{t('login.heading')}</h2>
-            <p>{info ? t('login.insertCard') : t('app.loading')}</p>
-          </section>
+          <LoginView api={api} cardStore={cardStore} sessionStore={sessionStore} appInfo={info} />
         )}
       </main>
     </div>

@@ -5,6 +5,8 @@ import { App } from './app';
 import { createI18n } from './i18n/i18n';
 import { resolveAppApi } from './platform/app-api';
 import { createAppInfoStore } from './stores/app-info-store';
+import { createCardStore } from './stores/card-store';
+import { createSessionStore } from './stores/session-store';
 import './styles.css';
 
 async function boot(): Promise<void> {
@@ -18,7 +20,12 @@ async function boot(): Promise<void> {
   root.render(
     <StrictMode>
       <I18nextProvider i18n={i18n}>
-        <App appInfoStore={createAppInfoStore(api)} />
+        <App
+          api={api}
+          appInfoStore={createAppInfoStore(api)}
+          cardStore={createCardStore(api)}
+          sessionStore={createSessionStore(api)}
+        />
       </I18nextProvider>
     </StrictMode>,
   );

@@ -10,7 +10,7 @@ import { LAB_PERSON, LAB_PIN, LAB_PUK, PROFILES, type CardProfileName, type KeyA
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+x509.cryptoProvider.set(webcrypto as unknown as typeof globalThis.crypto);
 
 /** A certificate and its private key as issued to a card. */
 export interface IssuedCredential {

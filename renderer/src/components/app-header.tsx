@@ -1,13 +1,16 @@
 import { useTranslation } from 'react-i18next';
+import type { SessionState } from '../../../common/session/session-state';
 import { LANGUAGES, type Language } from '../i18n/i18n';
 
 export interface AppHeaderProps {
   productName: string;
   version: string | null;
+  session: SessionState;
+  onLogout: () => void;
 }
 
-/** The header on every view: product, version, language. Organisation and "Logga ut" join after login. */
-export function AppHeader({ productName, version }: AppHeaderProps) {
+/** The header on every view: product, and once logged in the organisation, who is logged in and "Logga ut". */
+export function AppHeader({ productName, version, session, onLogout }: AppHeaderProps) {
   const { t, i18n } = useTranslation();
   return (
     <header className="app-header">
@@ -19,12 +22,25 @@ export function AppHeader({ productName, version }: AppHeaderProps) {
           </span>
         )}
       </div>
+      {session.status === 'logged-in' && (
+        <div className="app-header__session" data-testid="session-header">
+          <span className="app-header__organisation" data-testid="header-organisation">
+            {session.administrator.organisation.name}
+          </span>
+          <span className="app-header__user" data-testid="header-user">
+            {t('header.loggedInAs', {
+              name: `${session.administrator.givenName} ${session.administrator.surname}`,
+              hsaId: session.administrator.hsaId,
+            })}
+          </span>
+          <button type="button" className="app-header__logout" onClick={onLogout}>
+            {t('header.logout')}
+          </button>
+        </div>
+      )}
       <label className="app-header__language">
         {t('app.language')}
-        <select
-          value={i18n.language}
-          onChange={(event) => void i18n.changeLanguage(event.target.value as Language)}
-        >
+        <select value={i18n.language} onChange={(event) => void i18n.changeLanguage(event.target.value as Language)}>
           {LANGUAGES.map((language) => (
             <option key={language} value={language}>
               {language === 'sv' ? 'Svenska' : 'English'}

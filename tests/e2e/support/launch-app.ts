@@ -22,11 +22,13 @@ export type LaunchMode = 'electron' | 'chromium-bridge';
 export interface LaunchedApp {
   mode: LaunchMode;
   page: Page;
-  /** Extra environment for the main-process side (card lab module path, backend URL, ...). */
+  /** Everything the main-process side logged so far (for checks that no secret was logged). */
+  mainLog(): string;
   close(): Promise<void>;
 }
 
 export interface LaunchOptions {
+  /** Extra environment for the main-process side (card lab module path, backend URL, ...). */
   env?: Record<string, string>;
 }
 
@@ -43,12 +45,17 @@ async function launchElectron(options: LaunchOptions): Promise<LaunchedApp> {
     env: { ...process.env, ...options.env } as Record<string, string>,
   });
   const page = await app.firstWindow();
-  return { mode: 'electron', page, close: () => app.close() };
+  let log = '';
+  app.process().stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  app.process().stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  return { mode: 'electron', page, mainLog: () => log, close: () => app.close() };
 }
 
-function waitForListening(child: ChildProcess): Promise<string> {
+function waitForListening(child: ChildProcess, onOutput: (text: string) => void): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
     const timer = setTimeout(() => reject(new Error(`test bridge did not start:\n${output}`)), 20_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -73,8 +80,9 @@ async function launchChromiumBridge(options: LaunchOptions): Promise<LaunchedApp
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let browser: Browser | null = null;
+  let log = '';
   try {
-    const url = await waitForListening(bridge);
+    const url = await waitForListening(bridge, (text) => (log += text));
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
     const page = await browser.newPage();
     await page.goto(url);
@@ -82,9 +90,15 @@ async function launchChromiumBridge(options: LaunchOptions): Promise<LaunchedApp
     return {
       mode: 'chromium-bridge',
       page,
+      mainLog: () => log,
       close: async () => {
         await opened.close();
-        bridge.kill('SIGTERM');
+        await new Promise<void>((resolve) => {
+          if (bridge.exitCode !== null) return resolve();
+          bridge.once('exit', () => resolve());
+          bridge.kill('SIGTERM');
+          setTimeout(() => bridge.kill('SIGKILL'), 5_000).unref();
+        });
       },
     };
   } catch (error) {

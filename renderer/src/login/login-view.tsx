@@ -1,0 +1,108 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useStore } from 'zustand';
+import type { StoreApi } from 'zustand/vanilla';
+import type { AppApi } from '../../../common/ipc/api';
+import type { AppInfo } from '../../../common/ipc/contract';
+import { errorMessageKey } from '../i18n/error-message';
+import type { CardStoreState } from '../stores/card-store';
+import type { SessionStoreState } from '../stores/session-store';
+import { CardStatusPanel } from './card-status-panel';
+import { blocksLogin, cardStatusOf } from './card-status';
+import { PinDialog } from './pin-dialog';
+import { TroubleshootingPanel } from './troubleshooting-panel';
+
+export interface LoginViewProps {
+  api: Pick<AppApi, 'getBackendHealth'>;
+  cardStore: StoreApi<CardStoreState>;
+  sessionStore: StoreApi<SessionStoreState>;
+  appInfo: AppInfo | null;
+}
+
+/** Card status live, then PIN, then the signed challenge; troubleshooting when something fails. */
+export function LoginView({ api, cardStore, sessionStore, appInfo }: LoginViewProps) {
+  const { t } = useTranslation();
+  const snapshot = useStore(cardStore, (state) => state.snapshot);
+  const cardBusy = useStore(cardStore, (state) => state.busy);
+  const cardError = useStore(cardStore, (state) => state.error);
+  const session = useStore(sessionStore, (state) => state.session);
+  const loggingIn = useStore(sessionStore, (state) => state.loggingIn);
+  const loginError = useStore(sessionStore, (state) => state.loginError);
+  const [pinOpen, setPinOpen] = useState(false);
+
+  const status = cardStatusOf(snapshot);
+  const blocked = blocksLogin(status);
+  const pinError = loginError?.code === 'pin-incorrect' || loginError?.code === 'pin-length' ? loginError : null;
+  const shownError = pinOpen ? null : (loginError ?? cardError);
+  const cardProblem = blocked && !['starting', 'reading', 'insert-card'].includes(status.kind);
+  const showTroubleshooting = (shownError !== null && !pinError) || cardProblem;
+
+  const submitPin = async (pin: string) => {
+    const ok = await sessionStore.getState().login(pin);
+    const error = sessionStore.getState().loginError;
+    // A wrong PIN keeps the dialog open with the tries left; anything else closes it.
+    if (ok || (error?.code !== 'pin-incorrect' && error?.code !== 'pin-length')) setPinOpen(false);
+  };
+
+  return (
+    <section className="login-view" aria-labelledby="login-heading">
+      <h2 id="login-heading">{t('login.heading')}</h2>
+      <p>{t('login.intro')}</p>
+      {session.status === 'logged-out' && session.reason && (
+        <p role="status" className="login-view__reason" data-testid="logout-reason">
+          {t(`login.reasons.${session.reason}`)}
+        </p>
+      )}
+      {session.status === 'locked' && (
+        <p role="status" className="login-view__reason" data-testid="logout-reason">
+          {t('login.locked', { name: `${session.administrator.givenName} ${session.administrator.surname}` })}
+        </p>
+      )}
+      <CardStatusPanel status={status} />
+      {shownError && (
+        <p role="alert" className="login-view__error" data-testid="login-error" data-code={shownError.code}>
+          {t(errorMessageKey(shownError.code))}
+        </p>
+      )}
+      <button
+        type="button"
+        className="button-primary login-view__button"
+        disabled={blocked || loggingIn}
+        onClick={() => {
+          sessionStore.getState().clearError();
+          setPinOpen(true);
+        }}
+      >
+        {t('login.loginButton')}
+      </button>
+      {pinOpen && status.kind === 'card-ready' && (
+        <PinDialog
+          pin={status.pin}
+          busy={loggingIn}
+          error={pinError}
+          onSubmit={(pin) => void submitPin(pin)}
+          onCancel={() => {
+            setPinOpen(false);
+            sessionStore.getState().clearError();
+          }}
+        />
+      )}
+      {showTroubleshooting && (
+        <TroubleshootingPanel
+          api={api}
+          status={status}
+          snapshot={snapshot}
+          appInfo={appInfo}
+          lastError={shownError}
+          busy={cardBusy || loggingIn}
+          onRetry={() => {
+            sessionStore.getState().clearError();
+            if (!blocked) setPinOpen(true);
+          }}
+          onReread={() => void cardStore.getState().reread()}
+          onRestart={() => void cardStore.getState().restartProcess()}
+        />
+      )}
+    </section>
+  );
+}

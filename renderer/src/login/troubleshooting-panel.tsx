@@ -1,0 +1,105 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppApi } from '../../../common/ipc/api';
+import type { AppError } from '../../../common/errors/error-codes';
+import type { AppInfo, BackendHealth } from '../../../common/ipc/contract';
+import type { CardSnapshot } from '../../../common/card/card-state';
+import type { CardStatus } from './card-status';
+import { buildDiagnosticReport } from './diagnostic-report';
+
+type Check = 'ok' | 'problem' | 'manual';
+
+export interface TroubleshootingPanelProps {
+  api: Pick<AppApi, 'getBackendHealth'>;
+  status: CardStatus;
+  snapshot: CardSnapshot | null;
+  appInfo: AppInfo | null;
+  lastError: AppError | null;
+  busy: boolean;
+  onRetry: () => void;
+  onReread: () => void;
+  onRestart: () => void;
+}
+
+/**
+ * The manual's troubleshooting steps (001, 3.1.1) in its order, each checked by the program where
+ * it can be, with the actions the program can take itself.
+ */
+export function TroubleshootingPanel(props: TroubleshootingPanelProps) {
+  const { t } = useTranslation();
+  const { api, status, snapshot, appInfo, lastError, busy } = props;
+  const [health, setHealth] = useState<BackendHealth | null>(null);
+  const [copied, setCopied] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    void api.getBackendHealth().then((result) => {
+      if (live && result.ok) setHealth(result.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, lastError]);
+
+  const certificate = status.kind === 'card-ready' ? status.certificate : null;
+  const validity: Check = certificate ? (certificate.validity === 'expired' || certificate.validity === 'not-yet-valid' ? 'problem' : 'ok') : 'manual';
+  const seated: Check = status.kind === 'card-ready' ? 'ok' : status.kind === 'insert-card' || status.kind === 'unknown-card' || status.kind === 'no-certificate' ? 'problem' : 'manual';
+  const reader: Check = status.kind === 'no-reader' || status.kind === 'no-service' ? 'problem' : status.kind === 'starting' ? 'manual' : 'ok';
+  const service: Check = !health ? 'manual' : health.reachable && health.status.status === 'ok' ? 'ok' : 'problem';
+  const serviceText = !health
+    ? null
+    : !health.reachable
+      ? t('troubleshooting.serviceDown')
+      : health.status.message && health.status.status !== 'ok'
+        ? t('troubleshooting.serviceDisturbance', { message: health.status.message.text })
+        : t('troubleshooting.serviceOk');
+
+  const steps: { id: string; text: string; check: Check; detail?: string | null; action?: { label: string; run: () => void } }[] = [
+    { id: 'retry', text: t('troubleshooting.stepRetry'), check: 'manual', action: { label: t('troubleshooting.retry'), run: props.onRetry } },
+    { id: 'validity', text: t('troubleshooting.stepValidity'), check: validity, detail: certificate ? certificate.notAfter.slice(0, 10) : null },
+    { id: 'seated', text: t('troubleshooting.stepSeated'), check: seated },
+    { id: 'reader', text: t('troubleshooting.stepReader'), check: reader },
+    { id: 'service', text: t('troubleshooting.stepService'), check: service, detail: serviceText },
+    { id: 'restart', text: t('troubleshooting.stepRestart'), check: 'manual', action: { label: t('troubleshooting.restart'), run: props.onRestart } },
+    { id: 'reread', text: t('troubleshooting.stepReread'), check: 'manual', action: { label: t('troubleshooting.reread'), run: props.onReread } },
+    {
+      id: 'contact',
+      text: t('troubleshooting.stepContact'),
+      check: 'manual',
+      action: {
+        label: t('troubleshooting.copyReport'),
+        run: () => {
+          const report = buildDiagnosticReport({ now: new Date(), app: appInfo, card: snapshot, backend: health, lastError });
+          void navigator.clipboard.writeText(report).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          );
+        },
+      },
+    },
+  ];
+
+  return (
+    <section className="troubleshooting" aria-labelledby="troubleshooting-heading" data-testid="troubleshooting">
+      <h3 id="troubleshooting-heading">{t('troubleshooting.heading')}</h3>
+      <p>{t('troubleshooting.intro')}</p>
+      <ol className="troubleshooting__steps">
+        {steps.map((step) => (
+          <li key={step.id} data-step={step.id} data-check={step.check} className={`troubleshooting__step troubleshooting__step--${step.check}`}>
+            <span className="troubleshooting__text">{step.text}</span>{' '}
+            {step.check !== 'manual' && (
+              <strong className="troubleshooting__check">{step.check === 'ok' ? t('troubleshooting.ok') : t('troubleshooting.problem')}</strong>
+            )}
+            {step.detail && <span className="troubleshooting__detail"> – {step.detail}</span>}
+            {step.action && (
+              <button type="button" onClick={step.action.run} disabled={busy} className="troubleshooting__action">
+                {step.action.label}
+              </button>
+            )}
+          </li>
+        ))}
+      </ol>
+      {copied && <p role="status">{t('troubleshooting.copied')}</p>}
+    </section>
+  );
+}

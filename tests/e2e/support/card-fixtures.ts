@@ -1,0 +1,73 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import path from 'node:path';
+import { startCardLab, type CardLab } from '../../cardlab/index';
+import { launchApp, type LaunchedApp } from './launch-app';
+import { startReferenceBackend, type ReferenceBackend } from './reference-backend';
+
+export interface CardStack {
+  app: LaunchedApp;
+  backend: ReferenceBackend;
+}
+
+/**
+ * Fixtures for specs that need the whole chain: the card lab (one per worker: pcscd, readers,
+ * OpenSC), a fresh reference backend with the demo data per test, and the program wired to both.
+ */
+export const test = base.extend<{ backend: ReferenceBackend; app: LaunchedApp }, { lab: CardLab }>({
+  lab: [
+    // Playwright requires a destructuring pattern here even when no fixture is used.
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const lab = await startCardLab();
+      try {
+        await use(lab);
+      } finally {
+        await lab.stop();
+      }
+    },
+    { scope: 'worker', timeout: 120_000 },
+  ],
+  backend: async ({ lab }, use) => {
+    const backend = await startReferenceBackend({
+      trustAnchor: lab.pki.rootCa.certificatePath,
+      intermediate: lab.pki.intermediateCa.certificatePath,
+    });
+    try {
+      await use(backend);
+    } finally {
+      await backend.dispose();
+    }
+  },
+  app: async ({ lab, backend }, use) => {
+    await lab.remove().catch(() => undefined);
+    const app = await launchApp({
+      env: {
+        BEHORIGHETSADMIN_BACKEND_URL: backend.url,
+        BEHORIGHETSADMIN_PKCS11_MODULE: lab.pkcs11Module,
+        BEHORIGHETSADMIN_TRUST_ANCHORS: [lab.pki.rootCa.certificatePath, lab.pki.intermediateCa.certificatePath].join(path.delimiter),
+        BEHORIGHETSADMIN_LOG_LEVEL: 'info',
+      },
+    });
+    try {
+      await use(app);
+    } finally {
+      await app.close();
+    }
+  },
+});
+
+export { expect };
+
+/** Waits until the login view shows the card as ready to log in. */
+export async function waitForCardReady(page: Page): Promise<void> {
+  await expect(page.getByTestId('card-status')).toHaveAttribute('data-status', 'card-ready', { timeout: 20_000 });
+}
+
+/** Logs in with the card in the reader: "Logga in", PIN, and waits for the header. */
+export async function loginWithCard(page: Page, pin: string): Promise<void> {
+  await waitForCardReady(page);
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.getByLabel('PIN-kod för legitimering').fill(pin);
+  await page.getByRole('dialog').getByRole('button', { name: 'Logga in' }).click();
+  await expect(page.getByTestId('session-header')).toBeVisible({ timeout: 20_000 });
+}
