@@ -173,4 +173,20 @@ describe('card layer on the card lab', () => {
     const fresh = await card.waitFor((snapshot) => snapshot.tokens[0]?.authCertificate?.keyAlgorithm === 'ec', 10_000);
     expect(fresh && tokenOf(fresh).authCertificate!.sha256).not.toBe(rsa);
   });
+
+  it('survives the card service stopping and starting again, with events flowing afterwards', async () => {
+    await lab.remove();
+    await card.waitFor(withoutCard, 10_000);
+    await lab.stopService();
+    try {
+      const down = await card.waitFor((snapshot) => snapshot.pcsc.service === 'unavailable', 10_000);
+      expect(down?.pcsc.readers).toEqual([]);
+    } finally {
+      await lab.startService();
+    }
+    const up = await card.waitFor((snapshot) => snapshot.pcsc.service === 'running' && snapshot.pcsc.readers.length >= 1, 15_000);
+    expect(up).not.toBeNull();
+    const back = await insert('valid');
+    expect(tokenOf(back).authCertificate?.hsaId).toBe(lab.hsaId);
+  });
 });

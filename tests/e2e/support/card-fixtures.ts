@@ -2,7 +2,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import path from 'node:path';
 import { startCardLab, type CardLab } from '../../cardlab/index';
 import { launchApp, type LaunchedApp } from './launch-app';
-import { startReferenceBackend, type ReferenceBackend } from './reference-backend';
+import { startReferenceBackend, type ReferenceBackend } from '../../fixtures/reference-backend';
 
 export interface CardStack {
   app: LaunchedApp;
