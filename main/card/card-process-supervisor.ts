@@ -169,7 +169,8 @@ export class CardProcessSupervisor {
         this.log.error({ event: 'card-process-hung', op: body.op, timeoutMs }, 'Card process did not answer in time; restarting it');
         resolve(fail('card-process-hung'));
         this.terminate('card-process-hung');
-        this.scheduleRestart(0);
+        // The first hang restarts at once; a module that hangs every time backs off.
+        this.scheduleRestart(this.backoff(true));
       }, timeoutMs);
       this.pending.set(id, { resolve, timer });
       worker.send({ type: 'request', id, ...body } as ToWorker);
@@ -211,11 +212,17 @@ export class CardProcessSupervisor {
         return;
       }
       this.log.error({ event: 'card-process-exited', exitCode: code }, 'Card process exited; restarting it');
-      this.crashStreak += 1;
-      const base = this.options.restartDelayMs ?? 500;
-      this.scheduleRestart(Math.min(base * 2 ** (this.crashStreak - 1), 30_000));
+      this.scheduleRestart(this.backoff(false));
     });
     worker.send({ type: 'init', config: this.options.config });
+  }
+
+  /** Delay before the next restart: doubles with each failure in a row, up to 30 s. */
+  private backoff(firstImmediately: boolean): number {
+    this.crashStreak += 1;
+    const base = this.options.restartDelayMs ?? 500;
+    if (firstImmediately && this.crashStreak === 1) return 0;
+    return Math.min(base * 2 ** (this.crashStreak - (firstImmediately ? 2 : 1)), 30_000);
   }
 
   private scheduleRestart(delayMs: number): void {
