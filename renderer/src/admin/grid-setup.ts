@@ -5,7 +5,6 @@ import {
   ExternalFilterModule,
   LocaleModule,
   ModuleRegistry,
-  QuickFilterModule,
   RowApiModule,
   ScrollApiModule,
   themeQuartz,
@@ -19,8 +18,7 @@ export function registerGridModules(): void {
   if (registered) return;
   ModuleRegistry.registerModules([
     ClientSideRowModelModule,
-    QuickFilterModule,
-    ExternalFilterModule,
+      ExternalFilterModule,
     CsvExportModule,
     LocaleModule,
     RowApiModule,

@@ -1,8 +1,8 @@
-import type { ColDef, GetQuickFilterTextParams, ValueFormatterParams, ValueGetterParams } from 'ag-grid-community';
+import type { ColDef, ValueFormatterParams, ValueGetterParams } from 'ag-grid-community';
 import { describe, expect, it } from 'vitest';
 import type { User } from '../../../common/api/schemas';
 import { makeUser, ORGANISATION } from './admin-fakes';
-import { DEFAULT_COLUMN, USER_COLUMN_IDS, userColumns } from './user-columns';
+import { DEFAULT_COLUMN, USER_COLUMN_IDS, userColumnTexts, userColumns } from './user-columns';
 
 const t = (key: string) => `«${key}»`;
 const Renderer = () => null;
@@ -39,7 +39,7 @@ describe('user list columns', () => {
     expect(getter(column('permissions'), user)).toBe('Se och ändra ansvar för ensamkommande: Se ansvar');
   });
 
-  it('last login sorts by time, shows the date and the inactive flag, and is searchable as shown', () => {
+  it('last login sorts by time, shows the date and the inactive flag, and is searched as shown', () => {
     const col = column('lastLogin');
     const old = makeUser({ id: 'o', lastLoginAt: new Date(2022, 4, 1, 12).toISOString(), inactive: true });
     const never = makeUser({ id: 'n', lastLoginAt: null });
@@ -47,12 +47,27 @@ describe('user list columns', () => {
     expect(getter(col, never)).toBe('');
     const formatted = (col.valueFormatter as (p: ValueFormatterParams<User>) => string)({ data: old } as ValueFormatterParams<User>);
     expect(formatted).toBe('2022-05-01 («admin.users.inactive»)');
-    expect(col.getQuickFilterText!({ data: never } as GetQuickFilterTextParams<User>)).toBe('«admin.users.neverLoggedIn»');
+    const texts = { never: 'Aldrig inloggad', inactive: 'Inaktiv' };
+    expect(userColumnTexts(never, ORGANISATION, texts).at(-1)).toBe('Aldrig inloggad');
   });
 
   it('text columns sort in Swedish order', () => {
     const compare = column('surname').comparator as (a: string, b: string, ...rest: never[]) => number;
     const sorted = ['Öberg', 'Zorn', 'Åberg', 'Andersson'].sort((a, b) => compare(a, b));
     expect(sorted).toEqual(['Andersson', 'Zorn', 'Åberg', 'Öberg']);
+  });
+});
+
+describe('what the search sees', () => {
+  it('is every column as shown, in column order', () => {
+    const user = makeUser({ id: 'x', givenName: 'Åsa', permissions: { ensamkommande: ['se-ansvar'] }, lastLoginAt: null, inactive: true });
+    expect(userColumnTexts(user, ORGANISATION, { never: 'Aldrig inloggad', inactive: 'Inaktiv' })).toEqual([
+      'Åsa',
+      'Andersson',
+      'SE2321000016-X',
+      'x@testkommunen.se',
+      'Se och ändra ansvar för ensamkommande: Se ansvar',
+      'Aldrig inloggad (Inaktiv)',
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import type { ColDef, ICellRendererParams, SuppressKeyboardEventParams } from 'a
 import type { ComponentType } from 'react';
 import type { Organisation, User } from '../../../common/api/schemas';
 import { compareSwedish } from './user-filter';
-import { lastLoginText, permissionSummary } from './user-format';
+import { lastLoginText, permissionSummary, type LastLoginTexts } from './user-format';
 
 export type Translate = (key: string) => string;
 
@@ -28,7 +28,7 @@ function suppressOpenKeys(params: SuppressKeyboardEventParams<User>): boolean {
 
 /**
  * The user list's columns, as a pure function of the texts and the organisation (whose catalogue
- * names the permissions). Every column sorts; text columns in Swedish order; the quick filter and
+ * names the permissions). Every column sorts; text columns in Swedish order; the search and the
  * CSV see the same text the cell shows.
  */
 export function userColumns({ t, organisation, firstNameRenderer, lastLoginRenderer }: UserColumnOptions): ColDef<User>[] {
@@ -60,14 +60,18 @@ export function userColumns({ t, organisation, firstNameRenderer, lastLoginRende
       // Sorts by timestamp (ISO strings order as times do); never-logged-in sorts first.
       valueGetter: (params) => params.data?.lastLoginAt ?? '',
       valueFormatter: (params) => (params.data ? lastLoginText(params.data, texts) : ''),
-      getQuickFilterText: (params) => (params.data ? lastLoginText(params.data, texts) : ''),
       cellRenderer: lastLoginRenderer,
-      minWidth: 170,
+      minWidth: 220,
     },
   ];
 }
 
 /** Defaults for every column: sortable, resizable, no per-column filter UI (the toolbar filters). */
+/** Each column's text as the list shows it, in column order: what the search field searches. */
+export function userColumnTexts(user: User, organisation: Organisation, texts: LastLoginTexts): string[] {
+  return [user.givenName, user.surname, user.hsaId, user.email, permissionSummary(user, organisation), lastLoginText(user, texts)];
+}
+
 export const DEFAULT_COLUMN: ColDef<User> = {
   sortable: true,
   resizable: true,

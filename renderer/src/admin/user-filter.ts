@@ -41,9 +41,65 @@ export function choosePermission(filter: UserFilter, organisation: Organisation,
   return valid ? { ...filter, permissionId } : filter;
 }
 
-const collator = new Intl.Collator('sv', { sensitivity: 'accent', numeric: true });
+const SWEDISH_LETTERS: Record<string, string> = { å: '{', ä: '|', æ: '|', ö: '}', ø: '}', ü: 'y' };
+const sortKeys = new Map<string, string>();
+const SORT_KEY_CACHE_LIMIT = 1_000_000;
+
+/**
+ * A key whose plain code-unit order is Swedish alphabetical order: lower case, å ä ö after z
+ * (as the three characters after 'z' in ASCII), other accents dropped (é as e). Cached per
+ * string: sorting 100,000 rows compares some 1.7 million pairs, and Intl.Collator is several
+ * times slower than comparing ready keys.
+ */
+export function swedishSortKey(value: string): string {
+  let key = sortKeys.get(value);
+  if (key === undefined) {
+    key = value
+      .toLowerCase()
+      .replace(/[åäæöøü]/g, (c) => SWEDISH_LETTERS[c]!)
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '');
+    if (sortKeys.size >= SORT_KEY_CACHE_LIMIT) sortKeys.clear();
+    sortKeys.set(value, key);
+  }
+  return key;
+}
 
 /** Swedish alphabetical order (å, ä, ö after z), case-insensitive; empty values first. */
 export function compareSwedish(a: string | null | undefined, b: string | null | undefined): number {
-  return collator.compare(a ?? '', b ?? '');
+  const x = a ?? '';
+  const y = b ?? '';
+  if (x === y) return 0;
+  const kx = swedishSortKey(x);
+  const ky = swedishSortKey(y);
+  if (kx !== ky) return kx < ky ? -1 : 1;
+  return x < y ? -1 : 1;
+}
+
+/**
+ * What the search field matches against: every column's text, lower-cased, one line per column
+ * (so a term never matches across two columns). Cached per user object; the store replaces the
+ * object on every change, so the text is never stale. Make a new index when the texts change
+ * (organisation, language).
+ */
+export function createUserSearchIndex(columnTexts: (user: User) => readonly string[]): (user: User) => string {
+  const texts = new WeakMap<User, string>();
+  return (user) => {
+    let text = texts.get(user);
+    if (text === undefined) {
+      text = columnTexts(user).join('\n').toLowerCase();
+      texts.set(user, text);
+    }
+    return text;
+  };
+}
+
+/** The search as terms: "any character or word"; several words must each match some column. */
+export function searchTerms(search: string): string[] {
+  return search.toLowerCase().split(/\s+/).filter((term) => term !== '');
+}
+
+export function matchesSearch(text: string, terms: readonly string[]): boolean {
+  for (const term of terms) if (!text.includes(term)) return false;
+  return true;
 }
