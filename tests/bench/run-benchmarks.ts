@@ -1,0 +1,34 @@
+// `npm run bench`: every benchmark, then one table of all figures (metric, value, unit, target).
+// Each script writes bench/results/NAME.json; a figure that misses its target is printed as missed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { RESULTS_DIR, reportFigures, type BenchFigure } from './bench-report';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+const SUITES: { name: string; script: string }[] = [
+  { name: 'server', script: 'server/bench/server-bench.ts' },
+  { name: 'card', script: 'tests/bench/card-bench.ts' },
+  { name: 'grid', script: 'tests/bench/grid-bench.ts' },
+];
+
+const figures: BenchFigure[] = [];
+const failures: string[] = [];
+for (const suite of SUITES) {
+  if (!existsSync(path.join(REPO_ROOT, suite.script))) continue;
+  console.log(`\n== ${suite.name} (${suite.script})`);
+  const run = spawnSync(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), [suite.script], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const file = path.join(RESULTS_DIR, `${suite.name}.json`);
+  if (run.status !== 0 || !existsSync(file)) {
+    failures.push(suite.name);
+    continue;
+  }
+  figures.push(...(JSON.parse(readFileSync(file, 'utf8')) as { figures: BenchFigure[] }).figures);
+}
+console.log('\n== all benchmarks');
+reportFigures('all', figures);
+writeFileSync(path.join(RESULTS_DIR, 'failed-suites.json'), `${JSON.stringify(failures)}\n`);
+if (failures.length > 0) {
+  console.error(`benchmark suites that failed to run: ${failures.join(', ')}`);
+  process.exit(1);
+}
