@@ -1,3 +1,4 @@
+import type { AxiosAdapter } from 'axios';
 import type { Logger } from 'pino';
 import type { CardRemovalPolicy } from '../common/session/session-state';
 import type { BackendHealth } from '../common/ipc/contract';
@@ -10,6 +11,7 @@ import { createEventBus, type EventBus } from './events/event-bus';
 import { createIpcRouter, type IpcRouter } from './ipc/ipc-router';
 import { openExternalSafely } from './security/external-links';
 import { AppInfoService, type AppInfoSource } from './services/app-info-service';
+import type { SettingsService } from './services/settings-service';
 
 export interface MainServicesOptions {
   appInfo: AppInfoSource;
@@ -25,6 +27,10 @@ export interface MainServicesOptions {
   cardRemovalPolicy: CardRemovalPolicy;
   /** Trust anchors are configured: refuse untrusted certificates before the PIN. */
   enforceLocalTrust: boolean;
+  /** The HTTP adapter for backend calls: Electron's net.fetch in the app, Node's (proxy, extra CAs) elsewhere. */
+  backendAdapter?: AxiosAdapter;
+  /** The settings view's service; absent in tests that do not need it (settings:get then refuses). */
+  settings?: SettingsService;
 }
 
 export interface MainServices {
@@ -46,7 +52,7 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
   const appInfo = new AppInfoService(options.appInfo);
   const { card } = options;
   card.onSnapshot((snapshot) => events.publish('card:snapshot', snapshot));
-  const backend = options.backend ? new BackendClient({ baseUrl: options.backend.url, timeoutMs: options.backend.timeoutMs }) : null;
+  const backend = options.backend ? new BackendClient({ baseUrl: options.backend.url, timeoutMs: options.backend.timeoutMs, adapter: options.backendAdapter }) : null;
   const session = new SessionService({
     card,
     backend,
@@ -68,6 +74,11 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
     } catch (error) {
       return { reachable: false, url: backend.baseUrl, reason: error instanceof AppFailure ? error.code : 'internal' };
     }
+  };
+
+  const requireSettings = () => {
+    if (!options.settings) throw new AppFailure('internal');
+    return options.settings;
   };
 
   const router = createIpcRouter({
@@ -95,6 +106,8 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
       'admin:set-permissions': ({ id, version, eserviceId, permissions }) =>
         withToken((token) => requireBackend().setPermissions(token, id, version, eserviceId, permissions)),
       'admin:list-audit': (query) => withToken((token) => requireBackend().listAudit(token, query)),
+      'settings:get': () => requireSettings().report(),
+      'settings:set-user': ({ key, value }) => requireSettings().setUser(key, value),
     },
   });
 

@@ -10,6 +10,7 @@ import {
 } from '../api/schemas';
 import { cardSnapshotSchema } from '../card/card-state';
 import { pinSchema, sessionStateSchema } from '../session/session-state';
+import { setUserSettingRequestSchema, settingsReportSchema } from '../settings/settings';
 
 /**
  * The one IPC contract shared by main, preload, the test bridge and the renderer.
@@ -26,6 +27,8 @@ export const appInfoSchema = z.object({
   transport: z.enum(['electron-ipc', 'test-bridge']),
   electronVersion: z.string().nullable(),
   nodeVersion: z.string(),
+  /** Running against the local demo environment (reference backend, lab card): never a packaged build. */
+  demoMode: z.boolean().optional(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
@@ -135,6 +138,17 @@ export const IPC_CHANNELS = {
       .object({ limit: z.number().int().min(1).max(1000).optional(), before: z.number().int().min(1).optional(), userId: userId.optional() })
       .strict(),
     response: auditListSchema,
+  },
+  /** Settings: every value with its source and policy lock, and what is wrong in the configuration. */
+  'settings:get': {
+    method: 'getSettings',
+    request: noRequest,
+    response: settingsReportSchema,
+  },
+  'settings:set-user': {
+    method: 'setUserSetting',
+    request: setUserSettingRequestSchema,
+    response: settingsReportSchema,
   },
 } as const;
 

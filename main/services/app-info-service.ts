@@ -5,6 +5,8 @@ export interface AppInfoSource {
   version: string;
   transport: AppInfo['transport'];
   electronVersion: string | null;
+  /** Running against the local demo environment. */
+  demoMode?: boolean;
 }
 
 /** Reports what program this is and where it runs (shown in the header and in diagnostics). */
@@ -21,6 +23,7 @@ export class AppInfoService {
       transport: this.source.transport,
       electronVersion: this.source.electronVersion,
       nodeVersion: process.versions.node,
+      demoMode: this.source.demoMode ?? false,
     };
   }
 }

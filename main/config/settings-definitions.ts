@@ -1,0 +1,84 @@
+import type { SettingKey, Settings } from '../../common/settings/settings';
+
+/** Where the PKCS#11 middleware usually lives, in the order tried: Net iD first, then OpenSC. */
+export const DEFAULT_PKCS11_MODULES: Readonly<Record<string, readonly string[]>> = {
+  win32: ['C:\\Windows\\System32\\iidp11.dll', 'C:\\Program Files\\OpenSC Project\\OpenSC\\pkcs11\\opensc-pkcs11.dll'],
+  linux: ['/usr/lib/x86_64-linux-gnu/libiidp11.so', '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so', '/usr/lib/opensc-pkcs11.so'],
+  darwin: ['/Library/Application Support/Net iD/libiidp11.dylib', '/Library/OpenSC/lib/opensc-pkcs11.so'],
+};
+
+/** The origin login signatures are bound to unless configured otherwise (the reference backend's default). */
+export const DEFAULT_ORIGIN = 'https://behorighetsadmin.test';
+
+/** How a key is written where a value is only text (environment variables, registry REG_SZ). */
+export type SettingKind = 'string' | 'list' | 'boolean';
+
+export interface SettingDefinition {
+  kind: SettingKind;
+  /** What a valid value looks like, in Swedish (ends every "invalid value" message). */
+  expected: string;
+  /** The development flag (environment variable) for this key. */
+  env: string;
+}
+
+export const SETTING_DEFINITIONS: Readonly<Record<SettingKey, SettingDefinition>> = {
+  backendUrl: {
+    kind: 'string',
+    expected: 'en http- eller https-adress, t.ex. "https://behorighet.myndighet.se/api"',
+    env: 'BEHORIGHETSADMIN_BACKEND_URL',
+  },
+  origin: {
+    kind: 'string',
+    expected: 'en ursprungsadress utan sökväg, t.ex. "https://behorighet.myndighet.se"',
+    env: 'BEHORIGHETSADMIN_ORIGIN',
+  },
+  pkcs11Modules: {
+    kind: 'list',
+    expected: 'en lista med minst en sökväg till en PKCS#11-modul, t.ex. ["C:\\\\Windows\\\\System32\\\\iidp11.dll"]',
+    env: 'BEHORIGHETSADMIN_PKCS11_MODULE',
+  },
+  trustAnchors: {
+    kind: 'list',
+    expected: 'en lista med sökvägar till PEM-filer med rot-CA-certifikat',
+    env: 'BEHORIGHETSADMIN_TRUST_ANCHORS',
+  },
+  extraCaCertificates: {
+    kind: 'list',
+    expected: 'en lista med sökvägar till PEM-filer med CA-certifikat för TLS (t.ex. kommunens egen CA)',
+    env: 'BEHORIGHETSADMIN_EXTRA_CA_CERTS',
+  },
+  cardRemoval: { kind: 'string', expected: '"logout" (logga ut) eller "lock" (lås)', env: 'BEHORIGHETSADMIN_CARD_REMOVAL' },
+  proxy: {
+    kind: 'string',
+    expected: '"system" (operativsystemets proxy), "direct" (ingen proxy) eller en proxyadress som "http://proxy.kommun.se:8080"',
+    env: 'BEHORIGHETSADMIN_PROXY',
+  },
+  logLevel: {
+    kind: 'string',
+    expected: 'en av "fatal", "error", "warn", "info", "debug", "trace"',
+    env: 'BEHORIGHETSADMIN_LOG_LEVEL',
+  },
+  language: { kind: 'string', expected: '"sv" (svenska) eller "en" (engelska)', env: 'BEHORIGHETSADMIN_LANGUAGE' },
+  crashReporting: {
+    kind: 'boolean',
+    expected: 'true eller false (i registret 1 eller 0)',
+    env: 'BEHORIGHETSADMIN_CRASH_REPORTING',
+  },
+};
+
+/** The built-in defaults; the PKCS#11 modules depend on the platform (Net iD first, then OpenSC). */
+export function defaultSettings(platform: NodeJS.Platform): Settings {
+  const modules = DEFAULT_PKCS11_MODULES[platform] ?? [];
+  return {
+    backendUrl: null,
+    origin: DEFAULT_ORIGIN,
+    pkcs11Modules: modules.length > 0 ? [...modules] : ['opensc-pkcs11.so'],
+    trustAnchors: [],
+    extraCaCertificates: [],
+    cardRemoval: 'logout',
+    proxy: 'system',
+    logLevel: 'info',
+    language: 'sv',
+    crashReporting: false,
+  };
+}
