@@ -32,8 +32,14 @@ describe('createLogger with a log file', () => {
     const { stream } = sink();
     const logger = createLogger({ destination: stream, file: { dir } });
     const child = logger.child({ component: 'session', sessionToken: TOKEN });
-    child.info({ event: 'login', pin: PIN, request: { headers: { Authorization: `Bearer ${TOKEN}`, 'x-trace': 'ok' } } }, 'login');
-    child.warn({ event: 'deep', a: { b: { c: { d: { e: { pin: PIN, newPin: PIN, token: TOKEN, signatureBase64: SIGNATURE } } } } } }, 'deep');
+    child.info(
+      { event: 'login', pin: PIN, request: { headers: { Authorization: `Bearer ${TOKEN}`, 'x-trace': 'ok' } } },
+      'login',
+    );
+    child.warn(
+      { event: 'deep', a: { b: { c: { d: { e: { pin: PIN, newPin: PIN, token: TOKEN, signatureBase64: SIGNATURE } } } } } },
+      'deep',
+    );
     child.error({ event: 'list', items: [{ pin: PIN }, [{ accessToken: TOKEN }]], signature: Buffer.from(SIGNATURE) }, 'arrays');
     const axiosLike = Object.assign(new Error('Request failed with status code 401'), {
       code: 'ERR_BAD_REQUEST',
@@ -43,7 +49,10 @@ describe('createLogger with a log file', () => {
     child.error({ event: 'inline' }, `header was Authorization: Bearer ${TOKEN}`);
     const text = readFileSync(path.join(dir, LOG_FILE_NAME), 'utf8');
     for (const secret of [PIN, TOKEN, SIGNATURE, Buffer.from(SIGNATURE).toString('base64')]) expect(text).not.toContain(secret);
-    const lines = text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(5);
     expect(lines[0]).toMatchObject({ component: 'session', event: 'login', sessionToken: '[borttaget]', pin: '[borttaget]' });
     expect(lines[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -67,9 +76,24 @@ describe('createLogger with a log file', () => {
 
 describe('scrubSecrets', () => {
   it('names secret keys in any spelling and leaves public ones', () => {
-    for (const key of ['pin', 'PIN', 'newPin', 'puk', 'token', 'sessionToken', 'access_token', 'Authorization', 'proxy-authorization', 'signature', 'signatureBase64', 'password', 'privateKey'])
+    for (const key of [
+      'pin',
+      'PIN',
+      'newPin',
+      'puk',
+      'token',
+      'sessionToken',
+      'access_token',
+      'Authorization',
+      'proxy-authorization',
+      'signature',
+      'signatureBase64',
+      'password',
+      'privateKey',
+    ])
       expect(isSecretKey(key), key).toBe(true);
-    for (const key of ['tokens', 'pinPad', 'certificateSha256', 'component', 'errorCode', 'slotId']) expect(isSecretKey(key), key).toBe(false);
+    for (const key of ['tokens', 'pinPad', 'certificateSha256', 'component', 'errorCode', 'slotId'])
+      expect(isSecretKey(key), key).toBe(false);
   });
 
   it('survives cycles and very deep objects', () => {
