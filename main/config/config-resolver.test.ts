@@ -1,0 +1,496 @@
+import 'reflect-metadata';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as x509 from '@peculiar/x509';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SETTING_KEYS, type ConfigIssue, type SettingKey } from '../../common/settings/settings';
+import { AppFailure } from '../errors/app-failure';
+import { resolveAppSettings } from './app-settings';
+import { resolveConfig, type ConfigSources } from './config-resolver';
+import { parseRegQueryOutput, RegQueryPolicyRegistry, type PolicyRegistry, type RegistryValue } from './policy-registry';
+import { UserSettingsStore } from './user-settings-store';
+
+/** A fake of the PolicyRegistry interface: values per key, or a failure to read. */
+class FakePolicyRegistry implements PolicyRegistry {
+  constructor(private readonly keys: Record<string, RegistryValue[] | Error>) {}
+  readValues(key: string): RegistryValue[] | null {
+    const entry = this.keys[key];
+    if (entry instanceof Error) throw entry;
+    return entry ?? null;
+  }
+}
+
+let dir: string;
+let userFile: string;
+let policyFile: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'behorighetsadmin-config-'));
+  userFile = path.join(dir, 'user', 'settings.json');
+  policyFile = path.join(dir, 'policy.json');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function writeJson(file: string, value: unknown): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+function resolve(overrides: Partial<ConfigSources> = {}) {
+  return resolveConfig({
+    platform: 'linux',
+    env: {},
+    userFile,
+    policy: { kind: 'file', file: policyFile },
+    readFlags: true,
+    ...overrides,
+  });
+}
+
+function entry(config: ReturnType<typeof resolve>, key: SettingKey) {
+  return config.entries.find((candidate) => candidate.key === key)!;
+}
+
+async function makeCaPem(): Promise<string> {
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = (await crypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name: 'CN=Kommunens test-CA',
+    keys,
+    signingAlgorithm: alg,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + 86_400_000),
+    extensions: [new x509.BasicConstraintsExtension(true, undefined, true)],
+  });
+  return cert.toString('pem');
+}
+
+describe('precedence: defaults < user < policy < flags', () => {
+  it('uses the built-in defaults when nothing is configured, with per-platform PKCS#11 modules', () => {
+    const config = resolve();
+    expect(config.issues).toEqual([]);
+    expect(config.values).toMatchObject({
+      backendUrl: null,
+      cardRemoval: 'logout',
+      proxy: 'system',
+      logLevel: 'info',
+      language: 'sv',
+      crashReporting: false,
+    });
+    expect(config.values.pkcs11Modules[0]).toMatch(/libiidp11\.so$/);
+    expect(resolve({ platform: 'win32' }).values.pkcs11Modules).toEqual([
+      'C:\\Windows\\System32\\iidp11.dll',
+      'C:\\Program Files\\OpenSC Project\\OpenSC\\pkcs11\\opensc-pkcs11.dll',
+    ]);
+    expect(config.entries.every((candidate) => candidate.source === 'default' && !candidate.locked)).toBe(true);
+    expect(config.entries.map((candidate) => candidate.key)).toEqual([...SETTING_KEYS]);
+  });
+
+  it('lets each layer override the one below and reports where every value came from', () => {
+    writeJson(userFile, { cardRemoval: 'lock', language: 'en', logLevel: 'debug', backendUrl: 'https://user.example/api' });
+    writeJson(policyFile, { logLevel: 'warn', backendUrl: 'https://policy.example/api' });
+    const config = resolve({ env: { BEHORIGHETSADMIN_BACKEND_URL: 'http://127.0.0.1:4780' } });
+    expect(config.issues).toEqual([]);
+    expect(entry(config, 'cardRemoval')).toMatchObject({ value: 'lock', source: 'user', locked: false, editable: true });
+    expect(entry(config, 'language')).toMatchObject({ value: 'en', source: 'user' });
+    expect(entry(config, 'logLevel')).toMatchObject({ value: 'warn', source: 'policy', locked: true, editable: false });
+    expect(entry(config, 'backendUrl')).toMatchObject({ value: 'http://127.0.0.1:4780', source: 'flag', locked: true });
+    expect(entry(config, 'proxy')).toMatchObject({ value: 'system', source: 'default' });
+  });
+
+  it('places the demo environment between the defaults and the user settings', () => {
+    writeJson(userFile, { pkcs11Modules: ['/opt/netid/libiidp11.so'] });
+    const config = resolve({ demo: { backendUrl: 'http://127.0.0.1:5000', pkcs11Modules: ['/lab/opensc-pkcs11.so'] } });
+    expect(entry(config, 'backendUrl')).toMatchObject({ value: 'http://127.0.0.1:5000', source: 'demo' });
+    expect(entry(config, 'pkcs11Modules')).toMatchObject({ value: ['/opt/netid/libiidp11.so'], source: 'user' });
+  });
+
+  it('reads the development flags from the environment (lists split on the path delimiter)', () => {
+    const config = resolve({
+      env: {
+        BEHORIGHETSADMIN_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so',
+        BEHORIGHETSADMIN_TRUST_ANCHORS: '',
+        BEHORIGHETSADMIN_CARD_REMOVAL: 'lock',
+        BEHORIGHETSADMIN_PROXY: 'http://proxy.kommun.test:8080',
+        BEHORIGHETSADMIN_CRASH_REPORTING: '1',
+        BEHORIGHETSADMIN_ORIGIN: 'https://behorighet.example',
+      },
+    });
+    expect(config.issues).toEqual([]);
+    expect(config.values).toMatchObject({
+      pkcs11Modules: ['/usr/lib/softhsm/libsofthsm2.so'],
+      trustAnchors: [],
+      cardRemoval: 'lock',
+      proxy: 'http://proxy.kommun.test:8080',
+      crashReporting: true,
+      origin: 'https://behorighet.example',
+    });
+  });
+
+  it('ignores flags when told to (a packaged build): policy cannot be overridden from the environment', () => {
+    writeJson(policyFile, { backendUrl: 'https://policy.example/api' });
+    const config = resolve({ readFlags: false, env: { BEHORIGHETSADMIN_BACKEND_URL: 'http://evil.example' } });
+    expect(entry(config, 'backendUrl')).toMatchObject({ value: 'https://policy.example/api', source: 'policy', locked: true });
+  });
+});
+
+describe('policy-locked values', () => {
+  it('locks every key the policy sets: the user value is ignored and the key is not editable', () => {
+    writeJson(userFile, { cardRemoval: 'logout', proxy: 'direct' });
+    writeJson(policyFile, { cardRemoval: 'lock', crashReporting: true });
+    const config = resolve();
+    expect(entry(config, 'cardRemoval')).toEqual({
+      key: 'cardRemoval',
+      value: 'lock',
+      source: 'policy',
+      locked: true,
+      editable: false,
+    });
+    expect(entry(config, 'crashReporting')).toMatchObject({ value: true, source: 'policy', locked: true });
+    expect(entry(config, 'proxy')).toMatchObject({ value: 'direct', source: 'user', locked: false, editable: true });
+  });
+
+  it('keeps a key locked when its policy value is invalid, falling back to the default rather than the user value', () => {
+    writeJson(userFile, { cardRemoval: 'lock' });
+    writeJson(policyFile, { cardRemoval: 'sleep' });
+    const config = resolve();
+    expect(entry(config, 'cardRemoval')).toMatchObject({ value: 'logout', source: 'default', locked: true, editable: false });
+    expect(config.issues).toHaveLength(1);
+  });
+
+  it('crash reporting is off unless policy enables it, and the user cannot turn it on', () => {
+    writeJson(userFile, { crashReporting: true });
+    const config = resolve();
+    expect(entry(config, 'crashReporting')).toMatchObject({ value: false, source: 'default', editable: false });
+    expect(config.issues[0]).toMatchObject({ source: 'user', file: userFile, key: 'crashReporting', problem: 'policy-only' });
+  });
+
+  it('reads the Windows policy from the registry key (REG_SZ, REG_MULTI_SZ, REG_DWORD, REG_EXPAND_SZ)', () => {
+    const registry = new FakePolicyRegistry({
+      'HKLM\\Software\\Policies\\Behorighetsadmin': [
+        { name: 'backendUrl', type: 'REG_SZ', data: 'https://behorighet.myndighet.example/api' },
+        { name: 'pkcs11Modules', type: 'REG_MULTI_SZ', data: 'C:\\Windows\\System32\\iidp11.dll\\0D:\\opensc.dll' },
+        { name: 'trustAnchors', type: 'REG_SZ', data: '' },
+        { name: 'crashReporting', type: 'REG_DWORD', data: '0x1' },
+        { name: 'proxy', type: 'REG_EXPAND_SZ', data: '%PROXY_URL%' },
+      ],
+    });
+    const config = resolve({
+      platform: 'win32',
+      env: { PROXY_URL: 'http://proxy.kommun.example:3128' },
+      policy: { kind: 'registry', key: 'HKLM\\Software\\Policies\\Behorighetsadmin', registry },
+    });
+    expect(config.issues).toEqual([]);
+    expect(config.policyLocation).toBe('HKLM\\Software\\Policies\\Behorighetsadmin');
+    expect(config.values).toMatchObject({
+      backendUrl: 'https://behorighet.myndighet.example/api',
+      pkcs11Modules: ['C:\\Windows\\System32\\iidp11.dll', 'D:\\opensc.dll'],
+      trustAnchors: [],
+      crashReporting: true,
+      proxy: 'http://proxy.kommun.example:3128',
+    });
+    expect(config.entries.filter((candidate) => candidate.locked).map((candidate) => candidate.key)).toEqual([
+      'backendUrl',
+      'pkcs11Modules',
+      'trustAnchors',
+      'proxy',
+      'crashReporting',
+    ]);
+  });
+
+  it('treats a missing registry key as no policy', () => {
+    const config = resolve({
+      platform: 'win32',
+      policy: { kind: 'registry', key: 'HKLM\\X', registry: new FakePolicyRegistry({}) },
+    });
+    expect(config.issues).toEqual([]);
+    expect(config.entries.some((candidate) => candidate.locked)).toBe(false);
+  });
+});
+
+describe('reg query', () => {
+  const output = [
+    '',
+    'HKEY_LOCAL_MACHINE\\Software\\Policies\\Behorighetsadmin',
+    '    backendUrl    REG_SZ    https://behorighet.example/api',
+    '    pkcs11Modules    REG_MULTI_SZ    C:\\a.dll\\0C:\\b.dll',
+    '    crashReporting    REG_DWORD    0x0',
+    '    empty value    REG_SZ',
+    '',
+    'HKEY_LOCAL_MACHINE\\Software\\Policies\\Behorighetsadmin\\Sub',
+    '',
+  ].join('\r\n');
+
+  it('parses the values of the key', () => {
+    expect(parseRegQueryOutput(output)).toEqual([
+      { name: 'backendUrl', type: 'REG_SZ', data: 'https://behorighet.example/api' },
+      { name: 'pkcs11Modules', type: 'REG_MULTI_SZ', data: 'C:\\a.dll\\0C:\\b.dll' },
+      { name: 'crashReporting', type: 'REG_DWORD', data: '0x0' },
+      { name: 'empty value', type: 'REG_SZ', data: '' },
+    ]);
+  });
+
+  it('runs `reg query KEY`, and exit status 1 means the key does not exist', () => {
+    const calls: string[][] = [];
+    expect(new RegQueryPolicyRegistry((args) => (calls.push(args), output)).readValues('HKLM\\K')).toHaveLength(4);
+    expect(calls).toEqual([['query', 'HKLM\\K']]);
+    const missing = new RegQueryPolicyRegistry(() => {
+      throw Object.assign(new Error('ERROR: The system was unable to find the specified registry key or value.'), { status: 1 });
+    });
+    expect(missing.readValues('HKLM\\K')).toBeNull();
+  });
+});
+
+describe('every invalid-configuration message names the file, the key and what is wrong', () => {
+  const only = (issues: ConfigIssue[]) => {
+    expect(issues).toHaveLength(1);
+    return issues[0]!;
+  };
+
+  it('a file that cannot be read', () => {
+    mkdirSync(policyFile);
+    const problem = only(resolve().issues);
+    expect(problem).toMatchObject({ source: 'policy', file: policyFile, key: null, problem: 'file-unreadable' });
+    expect(problem.message).toBe(`Filen ${policyFile} kunde inte läsas (EISDIR). Inga inställningar från den används.`);
+  });
+
+  it('a file that is not JSON', () => {
+    writeJson(userFile, '{"cardRemoval": "lock",}');
+    const problem = only(resolve().issues);
+    expect(problem).toMatchObject({ source: 'user', file: userFile, key: null, problem: 'json-invalid' });
+    expect(problem.message).toMatch(
+      new RegExp(
+        `^Filen ${userFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} är inte giltig JSON \\(.+\\)\\. Inga inställningar från den används\\.$`,
+      ),
+    );
+    expect(resolve().values.cardRemoval).toBe('logout');
+  });
+
+  it('a file that holds something other than an object', () => {
+    writeJson(policyFile, ['cardRemoval', 'lock']);
+    const problem = only(resolve().issues);
+    expect(problem).toMatchObject({ source: 'policy', file: policyFile, key: null, problem: 'not-an-object' });
+    expect(problem.message).toBe(
+      `Filen ${policyFile} ska innehålla ett JSON-objekt med inställningar, t.ex. {"cardRemoval": "lock"}. Inga inställningar från den används.`,
+    );
+  });
+
+  it('an unknown key (keys starting with $ are comments)', () => {
+    writeJson(policyFile, { $comment: 'Kommunens policy', backendURL: 'https://x.example' });
+    const problem = only(resolve().issues);
+    expect(problem).toMatchObject({ source: 'policy', file: policyFile, key: 'backendURL', problem: 'unknown-key' });
+    expect(problem.message).toBe(
+      `Fel i ${policyFile}: "backendURL" är ingen känd inställning (kända: ${SETTING_KEYS.join(', ')}). Den används inte.`,
+    );
+  });
+
+  it('a key only policy may set, in the user file', () => {
+    writeJson(userFile, { crashReporting: true });
+    expect(only(resolve().issues).message).toBe(
+      `Fel i ${userFile}: "crashReporting" kan bara sättas av systempolicyn, inte i användarens inställningar. Värdet används inte.`,
+    );
+  });
+
+  const invalid: Record<SettingKey, { value: unknown; expected: string }> = {
+    backendUrl: {
+      value: 'ftp://backend.example',
+      expected: 'en http- eller https-adress, t.ex. "https://behorighet.myndighet.se/api"',
+    },
+    origin: {
+      value: 'https://behorighet.example/login',
+      expected: 'en ursprungsadress utan sökväg, t.ex. "https://behorighet.myndighet.se"',
+    },
+    pkcs11Modules: {
+      value: [],
+      expected: 'en lista med minst en sökväg till en PKCS#11-modul, t.ex. ["C:\\\\Windows\\\\System32\\\\iidp11.dll"]',
+    },
+    trustAnchors: { value: '/etc/ssl/root.pem', expected: 'en lista med sökvägar till PEM-filer med rot-CA-certifikat' },
+    extraCaCertificates: {
+      value: [42],
+      expected: 'en lista med sökvägar till PEM-filer med CA-certifikat för TLS (t.ex. kommunens egen CA)',
+    },
+    cardRemoval: { value: 'sleep', expected: '"logout" (logga ut) eller "lock" (lås)' },
+    proxy: {
+      value: 'proxy.kommun.se:8080',
+      expected:
+        '"system" (operativsystemets proxy), "direct" (ingen proxy) eller en proxyadress som "http://proxy.kommun.se:8080"',
+    },
+    logLevel: { value: 'verbose', expected: 'en av "fatal", "error", "warn", "info", "debug", "trace"' },
+    language: { value: 'fi', expected: '"sv" (svenska) eller "en" (engelska)' },
+    crashReporting: { value: 'yes', expected: 'true eller false (i registret 1 eller 0)' },
+  };
+
+  for (const key of SETTING_KEYS) {
+    it(`an invalid value for ${key}`, () => {
+      const { value, expected } = invalid[key];
+      writeJson(policyFile, { [key]: value });
+      const problem = only(resolve().issues);
+      expect(problem).toMatchObject({ source: 'policy', file: policyFile, key, problem: 'invalid-value' });
+      expect(problem.message).toBe(
+        `Fel i ${policyFile}: "${key}" har värdet ${JSON.stringify(value)}, men ska vara ${expected}. Värdet används inte.`,
+      );
+    });
+  }
+
+  it('an invalid development flag names the environment variable', () => {
+    const problem = only(resolve({ env: { BEHORIGHETSADMIN_CARD_REMOVAL: 'sleep' } }).issues);
+    expect(problem).toMatchObject({
+      source: 'flag',
+      file: 'miljövariabeln BEHORIGHETSADMIN_CARD_REMOVAL',
+      key: 'cardRemoval',
+      problem: 'invalid-value',
+    });
+    expect(problem.message).toBe(
+      'Fel i miljövariabeln BEHORIGHETSADMIN_CARD_REMOVAL: "cardRemoval" har värdet "sleep", men ska vara "logout" (logga ut) eller "lock" (lås). Värdet används inte.',
+    );
+  });
+
+  it('a registry key that cannot be read', () => {
+    const registry = new FakePolicyRegistry({ 'HKLM\\K': new Error('ERROR: Access is denied.\nmore') });
+    const problem = only(resolve({ platform: 'win32', policy: { kind: 'registry', key: 'HKLM\\K', registry } }).issues);
+    expect(problem).toMatchObject({ source: 'policy', file: 'HKLM\\K', key: null, problem: 'registry-unreadable' });
+    expect(problem.message).toBe(
+      'Registernyckeln HKLM\\K kunde inte läsas (ERROR: Access is denied.). Ingen policy från den används.',
+    );
+  });
+
+  it('a CA certificate file that cannot be read, and one that holds no certificate', async () => {
+    const good = path.join(dir, 'kommun-ca.pem');
+    writeFileSync(good, await makeCaPem());
+    const missing = path.join(dir, 'missing.pem');
+    const garbage = path.join(dir, 'garbage.pem');
+    writeFileSync(garbage, '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n');
+    writeJson(policyFile, { extraCaCertificates: [good, missing, garbage] });
+    const config = resolve();
+    expect(config.extraCaPems).toHaveLength(1);
+    expect(config.issues).toEqual([
+      {
+        source: 'policy',
+        file: missing,
+        key: 'extraCaCertificates',
+        problem: 'certificate-unreadable',
+        message: `Certifikatfilen ${missing} i "extraCaCertificates" kunde inte läsas (ENOENT). Den används inte.`,
+      },
+      {
+        source: 'policy',
+        file: garbage,
+        key: 'extraCaCertificates',
+        problem: 'certificate-invalid',
+        message: `Filen ${garbage} i "extraCaCertificates" innehåller inget giltigt certifikat i PEM-format (-----BEGIN CERTIFICATE-----). Den används inte.`,
+      },
+    ]);
+  });
+
+  it('a trust anchor file that cannot be read', () => {
+    const missing = path.join(dir, 'root.pem');
+    const problem = only(resolve({ env: { BEHORIGHETSADMIN_TRUST_ANCHORS: missing } }).issues);
+    expect(problem).toMatchObject({ source: 'flag', file: missing, key: 'trustAnchors', problem: 'certificate-unreadable' });
+  });
+});
+
+describe('resolveAppSettings (the callers in main and the test bridge)', () => {
+  const base = { platform: 'linux' as const, resourcesDir: '/res', exists: () => false };
+
+  it('keeps the environment flags of the e2e fixtures working', () => {
+    const settings = resolveAppSettings({
+      ...base,
+      env: {
+        BEHORIGHETSADMIN_BACKEND_URL: 'http://127.0.0.1:4780',
+        BEHORIGHETSADMIN_PKCS11_MODULE: '/lab/opensc-pkcs11.so',
+        BEHORIGHETSADMIN_USER_DATA: path.join(dir, 'user'),
+        BEHORIGHETSADMIN_POLICY_FILE: policyFile,
+      },
+    });
+    expect(settings.backend).toEqual({ url: 'http://127.0.0.1:4780', origin: 'https://behorighetsadmin.test' });
+    expect(settings.card).toEqual({
+      modulePath: '/lab/opensc-pkcs11.so',
+      trustAnchorPaths: [],
+      atrTablePath: path.join('/res', 'known-atrs.json'),
+    });
+    expect(settings.cardRemovalPolicy).toBe('logout');
+    expect(settings.config.userFile).toBe(path.join(dir, 'user', 'settings.json'));
+    expect(settings.config.policyLocation).toBe(policyFile);
+  });
+
+  it('has no backend when none is configured, and picks the first PKCS#11 module that exists', () => {
+    const settings = resolveAppSettings({
+      ...base,
+      env: { BEHORIGHETSADMIN_USER_DATA: dir, BEHORIGHETSADMIN_POLICY_FILE: policyFile },
+      exists: (file) => file.endsWith('opensc-pkcs11.so'),
+    });
+    expect(settings.backend).toBeNull();
+    expect(settings.card.modulePath).toBe('/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so');
+  });
+
+  it('a packaged build reads the real policy location and the user data folder, never the test overrides', () => {
+    const settings = resolveAppSettings({
+      ...base,
+      packaged: true,
+      userDataDir: path.join(dir, 'userData'),
+      env: { BEHORIGHETSADMIN_POLICY_FILE: policyFile, BEHORIGHETSADMIN_USER_DATA: '/tmp/elsewhere' },
+    });
+    expect(settings.config.policyLocation).toBe('/etc/behorighetsadmin/policy.json');
+    expect(settings.config.userFile).toBe(path.join(dir, 'userData', 'settings.json'));
+    const windows = resolveAppSettings({
+      ...base,
+      platform: 'win32',
+      packaged: true,
+      userDataDir: dir,
+      env: {},
+      registry: new FakePolicyRegistry({}),
+    });
+    expect(windows.config.policyLocation).toBe('HKLM\\Software\\Policies\\Behorighetsadmin');
+  });
+
+  it('carries proxy and the extra CA certificates to the network settings', async () => {
+    const ca = path.join(dir, 'ca.pem');
+    const pem = await makeCaPem();
+    writeFileSync(ca, pem);
+    writeJson(policyFile, { proxy: 'http://127.0.0.1:3128', extraCaCertificates: [ca] });
+    const settings = resolveAppSettings({
+      ...base,
+      env: { BEHORIGHETSADMIN_USER_DATA: dir, BEHORIGHETSADMIN_POLICY_FILE: policyFile },
+    });
+    expect(settings.network.proxy).toBe('http://127.0.0.1:3128');
+    expect(settings.network.extraCaPems).toEqual([pem.trim()]);
+  });
+});
+
+describe('the user settings store', () => {
+  it('writes one key at a time, validated, and removes it with null', () => {
+    const store = new UserSettingsStore(userFile);
+    store.set('cardRemoval', 'lock', new Set());
+    store.set('proxy', 'direct', new Set());
+    expect(JSON.parse(readFileSync(userFile, 'utf8'))).toEqual({ cardRemoval: 'lock', proxy: 'direct' });
+    store.set('proxy', null, new Set());
+    expect(JSON.parse(readFileSync(userFile, 'utf8'))).toEqual({ cardRemoval: 'lock' });
+    expect(resolve().values.cardRemoval).toBe('lock');
+  });
+
+  it('refuses locked keys, policy-only keys and invalid values', () => {
+    const store = new UserSettingsStore(userFile);
+    const refused = (fn: () => void) => {
+      try {
+        fn();
+      } catch (error) {
+        expect(error).toBeInstanceOf(AppFailure);
+        return (error as AppFailure).details;
+      }
+      throw new Error('not refused');
+    };
+    expect(refused(() => store.set('cardRemoval', 'lock', new Set(['cardRemoval'])))).toEqual({
+      key: 'cardRemoval',
+      reason: 'locked-by-policy',
+    });
+    expect(refused(() => store.set('crashReporting', true, new Set()))).toEqual({ key: 'crashReporting', reason: 'policy-only' });
+    expect(refused(() => store.set('cardRemoval', 'sleep', new Set()))).toEqual({ key: 'cardRemoval', reason: 'invalid-value' });
+  });
+
+  it('keeps a broken file aside instead of overwriting it', () => {
+    writeJson(userFile, '{ broken');
+    new UserSettingsStore(userFile).set('language', 'en', new Set());
+    expect(JSON.parse(readFileSync(userFile, 'utf8'))).toEqual({ language: 'en' });
+    expect(readdirSync(path.dirname(userFile)).some((name) => name.startsWith('settings.json.invalid-'))).toBe(true);
+  });
+});
