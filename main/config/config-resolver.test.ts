@@ -1,9 +1,8 @@
-import 'reflect-metadata';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as x509 from '@peculiar/x509';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestCa } from '../../tests/fixtures/test-tls';
 import { SETTING_KEYS, type ConfigIssue, type SettingKey } from '../../common/settings/settings';
 import { AppFailure } from '../errors/app-failure';
 import { resolveAppSettings } from './app-settings';
@@ -53,17 +52,7 @@ function entry(config: ReturnType<typeof resolve>, key: SettingKey) {
 }
 
 async function makeCaPem(): Promise<string> {
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = (await crypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    name: 'CN=Kommunens test-CA',
-    keys,
-    signingAlgorithm: alg,
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-    extensions: [new x509.BasicConstraintsExtension(true, undefined, true)],
-  });
-  return cert.toString('pem');
+  return (await createTestCa()).certificatePem;
 }
 
 describe('precedence: defaults < user < policy < flags', () => {
