@@ -10,6 +10,8 @@ export const cardWorkerConfigSchema = z.object({
   /** Re-read tokens this long after a PC/SC change, so the middleware has seen the card too. */
   settleMs: z.number().int().nonnegative().default(150),
   pcscRetryMs: z.number().int().positive().default(1000),
+  /** Wait this long after start before the first snapshot, so PC/SC has listed the readers. */
+  startupSettleMs: z.number().int().nonnegative().default(300),
 });
 export type CardWorkerConfig = z.input<typeof cardWorkerConfigSchema>;
 

@@ -38,7 +38,12 @@ export function runCardWorker(channel: WorkerChannel): void {
     process: 'running',
     updatedAt: new Date().toISOString(),
   });
-  const publish = () => channel.send({ type: 'snapshot', snapshot: snapshot() });
+  // PC/SC lists readers a moment after the context opens: publishing before that would tell main
+  // "no reader" (and end a session) every time this process is replaced.
+  let ready = false;
+  const publish = () => {
+    if (ready) channel.send({ type: 'snapshot', snapshot: snapshot() });
+  };
 
   const readTokens = () => {
     if (!tokens) return;
@@ -110,10 +115,13 @@ export function runCardWorker(channel: WorkerChannel): void {
         },
       });
       monitor.start();
-      void serial(() => {
-        readTokens();
-        publish();
-      });
+      setTimeout(() => {
+        ready = true;
+        void serial(() => {
+          readTokens();
+          publish();
+        });
+      }, config.startupSettleMs);
       return;
     }
     switch (message.op) {
@@ -149,6 +157,7 @@ export function runCardWorker(channel: WorkerChannel): void {
             if (!tokens) throw new CardError('pkcs11-module-failed');
             const { params } = message;
             const slot = tokenStates.find((token) => token.slotId === params.slotId);
+            let failed = false;
             try {
               const result = await tokens.sign({
                 slotId: params.slotId,
@@ -156,12 +165,19 @@ export function runCardWorker(channel: WorkerChannel): void {
                 data: Buffer.from(params.dataBase64, 'base64'),
                 pin: params.pin,
               });
+              // A good PIN resets the token's PIN flags; no need to read the card again (a card pulled
+              // during that read is what wedges some middleware).
+              tokenStates = tokenStates.map((token) =>
+                token.slotId === params.slotId ? { ...token, pin: { ...token.pin, countLow: false, finalTry: false, triesLeft: null } } : token,
+              );
+              publish();
               return {
                 algorithm: result.algorithm,
                 signatureBase64: Buffer.from(result.signature).toString('base64'),
                 certificateBase64: Buffer.from(result.certificateDer).toString('base64'),
               };
             } catch (error) {
+              failed = true;
               const mapped = error instanceof CardError ? error : new CardError('pkcs11-failed');
               if (mapped.code !== 'pkcs11-failed' && mapped.code !== 'card-removed') throw mapped;
               // A card pulled mid-signature can leave the middleware wedged (OpenSC 0.23 keeps its
@@ -171,8 +187,8 @@ export function runCardWorker(channel: WorkerChannel): void {
               const gone = slot ? await readerEmptied(slot.slotDescription, 1000) : false;
               throw gone ? new CardError('card-removed', mapped.details) : mapped;
             } finally {
-              // The PIN state changes with every try: read it again soon, off this call's path.
-              if (!recycleAfterReply) refreshSoon();
+              // A wrong PIN changes the PIN state: read it again soon, off this call's path.
+              if (!recycleAfterReply && failed) refreshSoon();
             }
           }),
         );
