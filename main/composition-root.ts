@@ -12,6 +12,10 @@ import { createIpcRouter, type IpcRouter } from './ipc/ipc-router';
 import { openExternalSafely } from './security/external-links';
 import { AppInfoService, type AppInfoSource } from './services/app-info-service';
 import type { SettingsService } from './services/settings-service';
+import type { ConfigurationEntry } from '../common/diagnostics/support-report';
+import { DiagnosticsService, systemInfo } from './diagnostics/diagnostics-service';
+import { probeBackend } from './doctor/backend-probe';
+import { readRecentLogEntries } from './logging/log-reader';
 
 export interface MainServicesOptions {
   appInfo: AppInfoSource;
@@ -31,6 +35,13 @@ export interface MainServicesOptions {
   backendAdapter?: AxiosAdapter;
   /** The settings view's service; absent in tests that do not need it (settings:get then refuses). */
   settings?: SettingsService;
+  /** What diagnostics needs from the platform; without it there is no log folder and nothing to save to. */
+  diagnostics?: {
+    logDir: string | null;
+    configuration: () => ConfigurationEntry[];
+    saveFile?: (suggestedName: string, content: string) => Promise<string | null>;
+    openFolder?: (folder: string) => Promise<boolean>;
+  };
 }
 
 export interface MainServices {
@@ -81,6 +92,20 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
     return options.settings;
   };
 
+  const diagnostics = new DiagnosticsService({
+    card,
+    backendUrl: options.backend?.url ?? null,
+    probeBackend: (url) => probeBackend(url, 5000, options.backendAdapter),
+    appInfo: () => appInfo.getInfo(),
+    system: systemInfo,
+    configuration: options.diagnostics?.configuration ?? (() => []),
+    logDir: options.diagnostics?.logDir ?? null,
+    readRecentErrors: (dir) => readRecentLogEntries(dir),
+    saveFile: options.diagnostics?.saveFile,
+    openFolder: options.diagnostics?.openFolder,
+    logger,
+  });
+
   const router = createIpcRouter({
     logger,
     trustedOrigins: options.trustedOrigins,
@@ -108,6 +133,11 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
       'admin:list-audit': (query) => withToken((token) => requireBackend().listAudit(token, query)),
       'settings:get': () => requireSettings().report(),
       'settings:set-user': ({ key, value }) => requireSettings().setUser(key, value),
+      'diagnostics:run': () => diagnostics.run(),
+      'diagnostics:test-signature': ({ pin }) => diagnostics.testSignature(pin),
+      'diagnostics:report': () => diagnostics.report(),
+      'diagnostics:save-report': () => diagnostics.saveReport(),
+      'diagnostics:open-log-folder': () => diagnostics.openLogFolder(),
     },
   });
 

@@ -9,6 +9,7 @@ import {
   userSchema,
 } from '../api/schemas';
 import { cardSnapshotSchema } from '../card/card-state';
+import { diagnosticsRunSchema, supportReportFilesSchema, testSignatureResultSchema } from '../diagnostics/support-report';
 import { pinSchema, sessionStateSchema } from '../session/session-state';
 import { setUserSettingRequestSchema, settingsReportSchema } from '../settings/settings';
 
@@ -149,6 +150,33 @@ export const IPC_CHANNELS = {
     method: 'setUserSetting',
     request: setUserSettingRequestSchema,
     response: settingsReportSchema,
+  },
+  /** Diagnostics (support staff, before login too): the doctor's checks on fresh card and backend state. */
+  'diagnostics:run': {
+    method: 'runDiagnostics',
+    request: noRequest,
+    response: diagnosticsRunSchema,
+  },
+  /** "Provsignera med PIN": the PIN goes on to the card process only; the signature is verified locally. */
+  'diagnostics:test-signature': {
+    method: 'testSignature',
+    request: z.object({ pin: pinSchema }).strict(),
+    response: testSignatureResultSchema,
+  },
+  'diagnostics:report': {
+    method: 'getSupportReport',
+    request: noRequest,
+    response: supportReportFilesSchema,
+  },
+  'diagnostics:save-report': {
+    method: 'saveSupportReport',
+    request: noRequest,
+    response: z.object({ saved: z.boolean(), path: z.string().nullable() }),
+  },
+  'diagnostics:open-log-folder': {
+    method: 'openLogFolder',
+    request: noRequest,
+    response: z.object({ opened: z.boolean(), path: z.string().nullable() }),
   },
 } as const;
 

@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import type { CardSnapshot, CertificateSummary } from '../../common/card/card-state';
+import { supportReportSchema } from '../../common/diagnostics/support-report';
+import type { SettingEntry } from '../../common/settings/settings';
+import { describeConfiguration, withoutCredentials } from './configuration-report';
+import {
+  buildSupportReport,
+  serializeSupportReport,
+  supportReportFileContent,
+  supportReportFileName,
+  type SupportReportInput,
+} from './support-report-builder';
+
+const SECRET = 'HEMLIGT-918273-Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3A';
+
+const certificate: CertificateSummary = {
+  subject: 'CN=Alva Testsson, serialNumber=SE2321000016-A1B2, O=Testkommunen, C=SE',
+  commonName: 'Alva Testsson',
+  givenName: 'Alva',
+  surname: 'Testsson',
+  hsaId: 'SE2321000016-A1B2',
+  organisation: 'Testkommunen',
+  issuer: 'CN=Test SITHS e-id Person ID 3 CA',
+  serialNumber: '0A1B2C',
+  notBefore: '2026-01-01T00:00:00.000Z',
+  notAfter: '2028-01-01T00:00:00.000Z',
+  keyUsage: ['digitalSignature'],
+  extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'],
+  keyAlgorithm: 'rsa',
+  sha256: 'ab'.repeat(32),
+  validity: 'valid',
+  daysLeft: 400,
+  trusted: true,
+  isAuthentication: true,
+};
+
+/** Inputs with secrets smuggled into extra fields at every level: none may reach the report. */
+function poisoned(): SupportReportInput {
+  const card = {
+    pcsc: {
+      service: 'running',
+      readers: [
+        {
+          name: 'Reader 0',
+          cardPresent: true,
+          atr: '3B 88 80',
+          cardKind: 'siths',
+          cardLabel: 'SITHS',
+          eventCount: 2,
+          pin: SECRET,
+        },
+      ],
+    },
+    module: {
+      path: '/usr/lib/libiidp11.so',
+      status: 'loaded',
+      manufacturer: 'Net iD',
+      description: 'Net iD',
+      version: '6.8',
+      token: SECRET,
+    },
+    tokens: [
+      {
+        slotId: '1',
+        slotDescription: 'Reader 0',
+        label: 'SITHS',
+        manufacturer: 'SITHS',
+        model: 'eID',
+        serialNumber: '123',
+        pin: {
+          minLength: 6,
+          maxLength: 8,
+          countLow: false,
+          finalTry: false,
+          locked: false,
+          triesLeft: 3,
+          pinPad: false,
+          value: SECRET,
+        },
+        certificates: [{ ...certificate, privateKey: SECRET }],
+        authCertificate: certificate,
+        sessionToken: SECRET,
+      },
+    ],
+    process: 'running',
+    updatedAt: '2026-11-22T10:00:00.000Z',
+    pin: SECRET,
+  } as unknown as CardSnapshot;
+  return {
+    createdAt: new Date('2026-11-22T10:00:00Z'),
+    app: {
+      productName: 'Behörighetsadmin',
+      version: '0.1.0',
+      transport: 'electron-ipc',
+      electronVersion: '45.4.1',
+      nodeVersion: '22.0.0',
+      token: SECRET,
+    } as SupportReportInput['app'],
+    system: {
+      platform: 'win32',
+      arch: 'x64',
+      release: '10.0.19045',
+      osVersion: 'Windows 10 Pro',
+      pin: SECRET,
+    } as SupportReportInput['system'],
+    configuration: [
+      { key: 'backendUrl', value: 'https://api.example.se', source: 'policy', locked: true, authorization: SECRET } as never,
+    ],
+    checks: [
+      { id: 'card', status: 'pass', message: 'Kort finns i Reader 0.', details: { reader: 'Reader 0' }, pin: SECRET } as never,
+    ],
+    card,
+    testSignature: { at: '2026-11-22T09:59:00.000Z', outcome: 'verified', errorCode: null, pin: SECRET } as never,
+    recentErrors: [
+      {
+        time: '2026-11-22T09:58:00.000Z',
+        level: 'warn',
+        component: 'ipc',
+        event: 'ipc-failed',
+        errorCode: 'pin-incorrect',
+        msg: SECRET,
+      } as never,
+    ],
+  };
+}
+
+describe('buildSupportReport', () => {
+  it('copies whitelisted fields only: secrets in extra fields never reach the JSON or the text', () => {
+    const report = buildSupportReport(poisoned());
+    const files = serializeSupportReport(report);
+    expect(supportReportSchema.strict().safeParse(report).success).toBe(true);
+    for (const text of [files.json, files.text, supportReportFileContent(files)]) {
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toContain('privateKey');
+      expect(text).not.toContain('sessionToken');
+    }
+  });
+
+  it('carries what support needs: versions, configuration with source, ATR, certificate metadata, checks, recent errors', () => {
+    const report = buildSupportReport(poisoned());
+    expect(report.program).toEqual({
+      productName: 'Behörighetsadmin',
+      version: '0.1.0',
+      transport: 'electron-ipc',
+      electronVersion: '45.4.1',
+      nodeVersion: '22.0.0',
+    });
+    expect(report.card.readers[0]!.atr).toBe('3B 88 80');
+    expect(report.card.tokens[0]!.certificates[0]).toMatchObject({
+      subject: certificate.subject,
+      issuer: certificate.issuer,
+      serialNumber: '0A1B2C',
+      notAfter: certificate.notAfter,
+    });
+    const { text } = serializeSupportReport(report);
+    expect(text).toContain('Operativsystem: win32 10.0.19045 x64 (Windows 10 Pro)');
+    expect(text).toContain('[OK] Kort i läsaren: Kort finns i Reader 0.');
+    expect(text).toContain('ATR 3B 88 80');
+    expect(text).toContain('Serienummer: 0A1B2C');
+    expect(text).toContain('Giltigt: 2026-01-01 – 2028-01-01 (giltigt)');
+    expect(text).toContain('backendUrl: https://api.example.se – systempolicy, låst av policy');
+    expect(text).toContain('ipc ipc-failed (pin-incorrect)');
+    expect(text).toContain('Provsignering 2026-11-22T09:59:00.000Z: kortet signerade och signaturen stämde');
+  });
+
+  it('names the saved file by date and time', () => {
+    expect(supportReportFileName(new Date('2026-03-04T05:06:07Z'))).toBe('behorighetsadmin-rapport-2026-03-04-0506.txt');
+  });
+});
+
+describe('describeConfiguration', () => {
+  it('lists every setting with its source and adds the PKCS#11 module in use; URLs lose credentials', () => {
+    const entries: SettingEntry[] = [
+      { key: 'backendUrl', value: 'https://api.example.se/', source: 'policy', locked: true, editable: false },
+      { key: 'proxy', value: 'http://kalle:hemligt@proxy.kommun.se:8080', source: 'user', locked: false, editable: true },
+      { key: 'pkcs11Modules', value: ['/a.so', '/b.so'], source: 'default', locked: false, editable: true },
+      { key: 'crashReporting', value: false, source: 'default', locked: false, editable: false },
+    ];
+    const described = describeConfiguration({ entries, modulePath: '/b.so' });
+    expect(described).toEqual([
+      { key: 'backendUrl', value: 'https://api.example.se/', source: 'policy', locked: true },
+      { key: 'proxy', value: 'http://proxy.kommun.se:8080/', source: 'user', locked: false },
+      { key: 'pkcs11Modules', value: ['/a.so', '/b.so'], source: 'default', locked: false },
+      { key: 'crashReporting', value: 'false', source: 'default', locked: false },
+      { key: 'pkcs11ModuleInUse', value: '/b.so', source: 'default', locked: false },
+    ]);
+    expect(JSON.stringify(described)).not.toContain('hemligt');
+    expect(withoutCredentials('not a url')).toBe('not a url');
+  });
+});
