@@ -9,10 +9,11 @@ import { registerAppScheme, serveRenderer } from './app-protocol';
 import { utilityWorkerLauncher } from './card-worker-launcher';
 import { registerIpc } from './ipc-registration';
 import { createMainWindow, lockDownSession } from './main-window';
+import { electronDiagnostics, electronLogDir } from './diagnostics-platform';
 
 // Entry of the Electron main process: the thin shell around the plain-Node services.
 const distRoot = path.resolve(__dirname, '..');
-const logger = createLogger({ level: process.env.BEHORIGHETSADMIN_LOG_LEVEL ?? 'info' });
+const logger = createLogger({ level: process.env.BEHORIGHETSADMIN_LOG_LEVEL ?? 'info', file: { dir: electronLogDir() } });
 
 app.enableSandbox();
 registerAppScheme();
@@ -60,6 +61,7 @@ if (!app.requestSingleInstanceLock()) {
       backend: settings.backend,
       cardRemovalPolicy: settings.cardRemovalPolicy,
       enforceLocalTrust: settings.card.trustAnchorPaths.length > 0,
+      diagnostics: electronDiagnostics(settings, () => mainWindow),
     });
     mainWindow = createMainWindow(distRoot);
     registerIpc(services, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));

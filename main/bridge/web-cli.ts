@@ -5,6 +5,9 @@ import { nodeWorkerLauncher } from '../card/node-worker-launcher';
 import { composeMainServices } from '../composition-root';
 import { resolveAppSettings } from '../config/app-settings';
 import { createLogger } from '../logging/logger';
+import { describeConfiguration } from '../diagnostics/configuration-report';
+import { resolveReportDir, saveIntoFolder } from '../diagnostics/report-folder';
+import { resolveLogDir } from '../logging/log-location';
 import { startBridgeServer } from './bridge-server';
 
 // `npm run web`: the renderer in a browser over the test bridge. Development and test plumbing,
@@ -18,7 +21,8 @@ async function main(): Promise<void> {
     console.error(`Ogiltigt portnummer: ${values.port}`);
     process.exit(2);
   }
-  const logger = createLogger({ level: process.env.BEHORIGHETSADMIN_LOG_LEVEL ?? 'info' });
+  const logDir = resolveLogDir(process.env, process.platform);
+  const logger = createLogger({ level: process.env.BEHORIGHETSADMIN_LOG_LEVEL ?? 'info', file: { dir: logDir } });
   const settings = resolveAppSettings({ env: process.env, platform: process.platform, resourcesDir: path.resolve(__dirname, '..', '..', 'resources') });
   const card = new CardProcessSupervisor({
     launch: nodeWorkerLauncher(path.resolve(__dirname, '..', 'main', 'card-worker.cjs')),
@@ -41,6 +45,12 @@ async function main(): Promise<void> {
         backend: settings.backend,
         cardRemovalPolicy: settings.cardRemovalPolicy,
         enforceLocalTrust: settings.card.trustAnchorPaths.length > 0,
+        // No dialog or file manager here: reports go into a folder, "open the log folder" says where it is.
+        diagnostics: {
+          logDir,
+          configuration: () => describeConfiguration({ entries: settings.config.entries, modulePath: settings.card.modulePath }),
+          saveFile: saveIntoFolder(resolveReportDir(process.env)),
+        },
       }),
   });
   // Playwright's launchApp() waits for this exact line.
