@@ -108,10 +108,10 @@ export function AdministrationView({ api }: { api: AdministrationApi }) {
           {t('admin.nav.audit')}
         </button>
       </nav>
-      <p className="admin-visually-hidden" role="status" aria-live="polite">
+      {/* One live region, always present so that screen readers announce what is put in it. */}
+      <p className={route.view === 'users' && announcement ? 'admin-alert admin-alert--ok' : 'admin-visually-hidden'} role="status" aria-live="polite">
         {announcement}
       </p>
-      {route.view === 'users' && announcement && <p className="admin-alert admin-alert--ok">{announcement}</p>}
 
       {/* The list stays mounted while a user is open, so its sort, filters and scroll survive. */}
       <UserListView

@@ -21,8 +21,8 @@ const AUTOCOMPLETE: Record<UserField, string> = { givenName: 'off', surname: 'of
 
 /**
  * "Lägg till användare" and "Ändra användare": four mandatory fields validated as you type with the
- * server's schema. A field's message shows once the field has been left (or on "Spara") and then
- * follows every keystroke; a server refusal stays on its field until that field changes.
+ * server's schema. A field's message shows as soon as the field is changed or left (or on
+ * "Spara") and follows every keystroke; a server refusal stays on its field until it changes.
  */
 export function UserFormDialog({ title, intro, initial, onSubmit, onClose }: UserFormDialogProps) {
   const { t } = useTranslation();
@@ -38,7 +38,7 @@ export function UserFormDialog({ title, intro, initial, onSubmit, onClose }: Use
   const validation = validateUserForm(values);
   const clientErrors = validation.ok ? {} : validation.fields;
   const errorFor = (field: UserField): string | undefined =>
-    serverErrors[field] ?? (touched[field] || submitted ? clientErrors[field] : undefined);
+    serverErrors[field] ?? (touched[field] || submitted || values[field] !== initial[field] ? clientErrors[field] : undefined);
 
   const change = (field: UserField, value: string) => {
     setValues((v) => ({ ...v, [field]: value }));
