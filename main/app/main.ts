@@ -1,19 +1,37 @@
 import path from 'node:path';
-import { app, shell, type BrowserWindow } from 'electron';
+import { app, crashReporter, shell, type BrowserWindow } from 'electron';
 import { CardProcessSupervisor } from '../card/card-process-supervisor';
 import { composeMainServices } from '../composition-root';
-import { resolveAppSettings } from '../config/app-settings';
+import { resolveAppSettings, type AppSettingsSources } from '../config/app-settings';
+import { UserSettingsStore } from '../config/user-settings-store';
 import { createLogger } from '../logging/logger';
 import { APP_ORIGIN } from '../security/window-security';
+import { SettingsService } from '../services/settings-service';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { utilityWorkerLauncher } from './card-worker-launcher';
 import { registerIpc } from './ipc-registration';
 import { createMainWindow, lockDownSession } from './main-window';
+import { applyNetworkSettings, createNetFetchAdapter } from './net-fetch-adapter';
 import { electronDiagnostics, electronLogDir } from './diagnostics-platform';
 
 // Entry of the Electron main process: the thin shell around the plain-Node services.
 const distRoot = path.resolve(__dirname, '..');
-const logger = createLogger({ level: process.env.BEHORIGHETSADMIN_LOG_LEVEL ?? 'info', file: { dir: electronLogDir() } });
+const resourcesDir = app.isPackaged ? process.resourcesPath : path.resolve(distRoot, '..', 'resources');
+// Defaults < user settings < system policy < development flags (the flags only in an unpackaged build).
+const settingsSources: AppSettingsSources = {
+  env: process.env,
+  platform: process.platform,
+  resourcesDir,
+  userDataDir: app.getPath('userData'),
+  packaged: app.isPackaged,
+};
+const settings = resolveAppSettings(settingsSources);
+const logger = createLogger({ level: settings.logLevel, file: { dir: electronLogDir() } });
+for (const problem of settings.config.issues) {
+  logger.warn({ component: 'config', event: 'config-invalid', file: problem.file, key: problem.key }, problem.message);
+}
+// Crash reports stay on this computer (no upload), and only where policy turns them on.
+if (settings.crashReporting) crashReporter.start({ uploadToServer: false });
 
 app.enableSandbox();
 registerAppScheme();
@@ -35,11 +53,10 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     lockDownSession();
     serveRenderer(path.join(distRoot, 'renderer'));
-    const resourcesDir = app.isPackaged ? process.resourcesPath : path.resolve(distRoot, '..', 'resources');
-    const settings = resolveAppSettings({ env: process.env, platform: process.platform, resourcesDir });
+    await applyNetworkSettings(settings.network);
     const card = new CardProcessSupervisor({
       launch: utilityWorkerLauncher(path.join(distRoot, 'main', 'card-worker.cjs')),
       config: settings.card,
@@ -62,6 +79,12 @@ if (!app.requestSingleInstanceLock()) {
       cardRemovalPolicy: settings.cardRemovalPolicy,
       enforceLocalTrust: settings.card.trustAnchorPaths.length > 0,
       diagnostics: electronDiagnostics(settings, () => mainWindow),
+      backendAdapter: createNetFetchAdapter(),
+      settings: new SettingsService({
+        resolve: () => resolveAppSettings(settingsSources).config,
+        store: new UserSettingsStore(settings.config.userFile),
+        demoMode: false,
+      }),
     });
     mainWindow = createMainWindow(distRoot);
     registerIpc(services, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));

@@ -3,11 +3,14 @@ import { parseArgs } from 'node:util';
 import { CardProcessSupervisor } from '../card/card-process-supervisor';
 import { nodeWorkerLauncher } from '../card/node-worker-launcher';
 import { composeMainServices } from '../composition-root';
-import { resolveAppSettings } from '../config/app-settings';
+import { createNodeHttpAdapter } from '../backend/node-http-adapter';
+import { resolveAppSettings, type AppSettingsSources } from '../config/app-settings';
+import { UserSettingsStore } from '../config/user-settings-store';
 import { createLogger } from '../logging/logger';
 import { describeConfiguration } from '../diagnostics/configuration-report';
 import { resolveReportDir, saveIntoFolder } from '../diagnostics/report-folder';
 import { resolveLogDir } from '../logging/log-location';
+import { SettingsService } from '../services/settings-service';
 import { startBridgeServer } from './bridge-server';
 
 // `npm run web`: the renderer in a browser over the test bridge. Development and test plumbing,
@@ -22,8 +25,21 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logDir = resolveLogDir(process.env, process.platform);
-  const logger = createLogger({ level: process.env.BEHORIGHETSADMIN_LOG_LEVEL ?? 'info', file: { dir: logDir } });
-  const settings = resolveAppSettings({ env: process.env, platform: process.platform, resourcesDir: path.resolve(__dirname, '..', '..', 'resources') });
+  const settingsSources: AppSettingsSources = {
+    env: process.env,
+    platform: process.platform,
+    resourcesDir: path.resolve(__dirname, '..', '..', 'resources'),
+  };
+  const settings = resolveAppSettings(settingsSources);
+  const logger = createLogger({ level: settings.logLevel, file: { dir: logDir } });
+  for (const problem of settings.config.issues) {
+    logger.warn({ component: 'config', event: 'config-invalid', file: problem.file, key: problem.key }, problem.message);
+  }
+  const settingsService = new SettingsService({
+    resolve: () => resolveAppSettings(settingsSources).config,
+    store: new UserSettingsStore(settings.config.userFile),
+    demoMode: false,
+  });
   const card = new CardProcessSupervisor({
     launch: nodeWorkerLauncher(path.resolve(__dirname, '..', 'main', 'card-worker.cjs')),
     config: settings.card,
@@ -51,6 +67,8 @@ async function main(): Promise<void> {
           configuration: () => describeConfiguration({ entries: settings.config.entries, modulePath: settings.card.modulePath }),
           saveFile: saveIntoFolder(resolveReportDir(process.env)),
         },
+        backendAdapter: createNodeHttpAdapter(settings.network),
+        settings: settingsService,
       }),
   });
   // Playwright's launchApp() waits for this exact line.

@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BackendClient } from '../../main/backend/backend-client';
+import { createNodeHttpAdapter } from '../../main/backend/node-http-adapter';
+import { resolveAppSettings } from '../../main/config/app-settings';
+import { AppFailure } from '../../main/errors/app-failure';
+import { createTestCa } from '../fixtures/test-tls';
+
+// The proxy and CA settings reach the HTTP client: a backend with a certificate from a test CA
+// (as behind a municipality's TLS-inspecting proxy) and a loopback HTTP proxy that counts requests.
+
+const STATUS = { status: 'ok', time: new Date().toISOString(), version: 'test', message: null };
+
+let dir: string;
+let caFile: string;
+let backend: https.Server;
+let plainBackend: http.Server;
+let proxy: http.Server;
+let backendUrl: string;
+let plainBackendUrl: string;
+let proxyUrl: string;
+const proxied: string[] = [];
+
+const sockets = new Set<net.Socket>();
+
+function listen(server: net.Server): Promise<number> {
+  server.on('connection', (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+}
+
+const answer = (_request: http.IncomingMessage, response: http.ServerResponse) => {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(STATUS));
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'behorighetsadmin-network-'));
+  const ca = await createTestCa();
+  const server = await ca.issueServer();
+  caFile = path.join(dir, 'kommun-ca.pem');
+  writeFileSync(caFile, ca.certificatePem);
+  backend = https.createServer({ cert: server.certificatePem, key: server.keyPem }, answer);
+  backendUrl = `https://127.0.0.1:${await listen(backend)}`;
+  plainBackend = http.createServer(answer);
+  plainBackendUrl = `http://127.0.0.1:${await listen(plainBackend)}`;
+  // A forward proxy: CONNECT tunnels for https, absolute-URI requests for http.
+  proxy = http.createServer((request, response) => {
+    proxied.push(`${request.method} ${request.url}`);
+    const target = new URL(request.url!);
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, path: target.pathname, method: request.method, headers: request.headers },
+      (reply) => {
+        response.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(response);
+      },
+    );
+    request.pipe(upstream);
+  });
+  proxy.on('connect', (request: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    proxied.push(`CONNECT ${request.url}`);
+    const [host, port] = request.url!.split(':');
+    const upstream = net.connect(Number(port), host, () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    sockets.add(upstream);
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+  });
+  proxyUrl = `http://127.0.0.1:${await listen(proxy)}`;
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  await Promise.all([backend, plainBackend, proxy].map((server) => new Promise((resolve) => server.close(resolve))));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A client built the way the test bridge builds it: settings from a policy file, the Node adapter. */
+function clientWithPolicy(policy: Record<string, unknown>, url = backendUrl): BackendClient {
+  const policyFile = path.join(dir, `policy-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(policyFile, JSON.stringify({ backendUrl: url, ...policy }));
+  const settings = resolveAppSettings({
+    env: { BEHORIGHETSADMIN_POLICY_FILE: policyFile, BEHORIGHETSADMIN_USER_DATA: dir },
+    platform: 'linux',
+    resourcesDir: dir,
+  });
+  expect(settings.config.issues).toEqual([]);
+  return new BackendClient({
+    baseUrl: settings.backend!.url,
+    timeoutMs: 5_000,
+    adapter: createNodeHttpAdapter(settings.network),
+  });
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<AppFailure> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppFailure) return error;
+    throw error;
+  }
+  throw new Error('the call succeeded');
+}
+
+describe('extra CA certificates from policy', () => {
+  it('without the CA the call fails with a clear TLS error, never bypassed', async () => {
+    const failure = await failureOf(clientWithPolicy({ proxy: 'direct' }).status());
+    expect(failure.code).toBe('backend-tls');
+    expect(failure.details.reason).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|UNABLE_TO_GET_ISSUER/);
+  });
+
+  it('with the CA configured the call succeeds', async () => {
+    expect(await clientWithPolicy({ proxy: 'direct', extraCaCertificates: [caFile] }).status()).toEqual(STATUS);
+  });
+});
+
+describe('proxy from policy', () => {
+  it('goes through the proxy when one is configured (a CONNECT tunnel, the CA still checked)', async () => {
+    proxied.length = 0;
+    const client = clientWithPolicy({ proxy: proxyUrl, extraCaCertificates: [caFile] });
+    expect(await client.status()).toEqual(STATUS);
+    expect(proxied).toEqual([`CONNECT ${new URL(backendUrl).host}`]);
+    proxied.length = 0;
+    const failure = await failureOf(clientWithPolicy({ proxy: proxyUrl }).status());
+    expect(failure.code).toBe('backend-tls');
+    expect(proxied).toEqual([`CONNECT ${new URL(backendUrl).host}`]);
+  });
+
+  it('sends plain http through the proxy as well', async () => {
+    proxied.length = 0;
+    expect(await clientWithPolicy({ proxy: proxyUrl }, plainBackendUrl).status()).toEqual(STATUS);
+    expect(proxied).toEqual([`GET ${plainBackendUrl}/api/v1/status`]);
+  });
+
+  it('does not touch the proxy when set to direct', async () => {
+    proxied.length = 0;
+    expect(await clientWithPolicy({ proxy: 'direct', extraCaCertificates: [caFile] }).status()).toEqual(STATUS);
+    expect(await clientWithPolicy({ proxy: 'direct' }, plainBackendUrl).status()).toEqual(STATUS);
+    expect(proxied).toEqual([]);
+  });
+
+  it('a proxy that does not answer is an unreachable backend', async () => {
+    const closed = net.createServer();
+    const port = await listen(closed);
+    await new Promise((resolve) => closed.close(resolve));
+    const failure = await failureOf(
+      clientWithPolicy({ proxy: `http://127.0.0.1:${port}`, extraCaCertificates: [caFile] }).status(),
+    );
+    expect(failure.code).toBe('backend-unreachable');
+  });
+});
