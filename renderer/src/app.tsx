@@ -1,10 +1,12 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import type { AppApi } from '../../common/ipc/api';
 import { AdministrationView } from './admin/administration-view';
 import { AppHeader } from './components/app-header';
+import { createDiagnosticsStore } from './diagnostics/diagnostics-store';
+import { DiagnosticsView } from './diagnostics/diagnostics-view';
 import { errorMessageKey } from './i18n/error-message';
 import { LoginView } from './login/login-view';
 import type { AppInfoState } from './stores/app-info-store';
@@ -24,6 +26,8 @@ export function App({ api, appInfoStore, cardStore, sessionStore }: AppProps) {
   const info = useStore(appInfoStore, (state) => state.info);
   const error = useStore(appInfoStore, (state) => state.error);
   const session = useStore(sessionStore, (state) => state.session);
+  const [diagnosticsOpen, setDiagnosticsOpen] = useState(false);
+  const [diagnosticsStore] = useState(() => createDiagnosticsStore(api, { writeClipboard: (text) => navigator.clipboard.writeText(text) }));
 
   useEffect(() => {
     void appInfoStore.getState().load();
@@ -42,6 +46,7 @@ export function App({ api, appInfoStore, cardStore, sessionStore }: AppProps) {
         version={info?.version ?? null}
         session={session}
         onLogout={() => void sessionStore.getState().logout()}
+        onOpenDiagnostics={() => setDiagnosticsOpen(true)}
       />
       {info?.transport === 'test-bridge' && (
         <p className="app-banner app-banner--test" role="note">
@@ -49,7 +54,16 @@ export function App({ api, appInfoStore, cardStore, sessionStore }: AppProps) {
         </p>
       )}
       <main className="app-main">
-        {error ? (
+        {diagnosticsOpen ? (
+          <DiagnosticsView
+            store={diagnosticsStore}
+            cardStore={cardStore}
+            onClose={() => {
+              setDiagnosticsOpen(false);
+              setTimeout(() => document.getElementById('open-diagnostics')?.focus());
+            }}
+          />
+        ) : error ? (
           <p role="alert" className="app-error">
             {t(errorMessageKey(error.code))}
           </p>

@@ -7,10 +7,12 @@ export interface AppHeaderProps {
   version: string | null;
   session: SessionState;
   onLogout: () => void;
+  /** "Felsökning och diagnostik": on every view, before login too. */
+  onOpenDiagnostics?: () => void;
 }
 
 /** The header on every view: product, and once logged in the organisation, who is logged in and "Logga ut". */
-export function AppHeader({ productName, version, session, onLogout }: AppHeaderProps) {
+export function AppHeader({ productName, version, session, onLogout, onOpenDiagnostics }: AppHeaderProps) {
   const { t, i18n } = useTranslation();
   return (
     <header className="app-header">
@@ -37,6 +39,11 @@ export function AppHeader({ productName, version, session, onLogout }: AppHeader
             {t('header.logout')}
           </button>
         </div>
+      )}
+      {onOpenDiagnostics && (
+        <button type="button" id="open-diagnostics" className="app-header__diagnostics" onClick={onOpenDiagnostics}>
+          {t('diagnostics.open')}
+        </button>
       )}
       <label className="app-header__language">
         {t('app.language')}

@@ -2,6 +2,8 @@ import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import adminEn from './admin.en.json';
 import adminSv from './admin.sv.json';
+import diagnosticsEn from './diagnostics.en.json';
+import diagnosticsSv from './diagnostics.sv.json';
 import en from './en.json';
 import sv from './sv.json';
 
@@ -15,7 +17,10 @@ export async function createI18n(language: Language = 'sv'): Promise<i18n> {
     lng: language,
     fallbackLng: 'sv',
     // The administration views keep their texts in their own files, under the "admin" key.
-    resources: { sv: { translation: { ...sv, admin: adminSv } }, en: { translation: { ...en, admin: adminEn } } },
+    resources: {
+      sv: { translation: { ...sv, admin: adminSv, diagnostics: diagnosticsSv } },
+      en: { translation: { ...en, admin: adminEn, diagnostics: diagnosticsEn } },
+    },
     interpolation: { escapeValue: false },
     returnNull: false,
   });

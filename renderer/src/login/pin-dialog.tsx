@@ -11,13 +11,15 @@ export interface PinDialogProps {
   /** Receives the PIN once; the field is cleared before this is called. */
   onSubmit: (pin: string) => void;
   onCancel: () => void;
+  /** Texts for other uses than login (the diagnostics view's test signature). */
+  texts?: { title: string; submit: string; busy: string };
 }
 
 /**
  * Asks for the PIN. The field is uncontrolled, so the PIN never sits in React state or a store;
  * it is read once on submit, the field cleared, and handed to main.
  */
-export function PinDialog({ pin, busy, error, onSubmit, onCancel }: PinDialogProps) {
+export function PinDialog({ pin, busy, error, onSubmit, onCancel, texts }: PinDialogProps) {
   const { t } = useTranslation();
   const dialog = useRef<HTMLDialogElement>(null);
   const field = useRef<HTMLInputElement>(null);
@@ -61,7 +63,7 @@ export function PinDialog({ pin, busy, error, onSubmit, onCancel }: PinDialogPro
           if (value.length > 0) onSubmit(value);
         }}
       >
-        <h2 id="pin-dialog-title">{t('pin.title')}</h2>
+        <h2 id="pin-dialog-title">{texts?.title ?? t('pin.title')}</h2>
         <label htmlFor="pin-field">{t('pin.label')}</label>
         <input
           ref={field}
@@ -91,7 +93,7 @@ export function PinDialog({ pin, busy, error, onSubmit, onCancel }: PinDialogPro
             {t('pin.cancel')}
           </button>
           <button type="submit" className="button-primary" disabled={busy}>
-            {busy ? t('pin.signing') : t('pin.submit')}
+            {busy ? (texts?.busy ?? t('pin.signing')) : (texts?.submit ?? t('pin.submit'))}
           </button>
         </div>
       </form>
