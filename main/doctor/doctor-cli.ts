@@ -5,7 +5,10 @@ import type { CardSnapshot } from '../../common/card/card-state';
 import type { DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
 import { CardProcessSupervisor } from '../card/card-process-supervisor';
 import { nodeWorkerLauncher } from '../card/node-worker-launcher';
-import { resolveCardSettings } from '../config/card-settings';
+import { resolveAppSettings } from '../config/app-settings';
+import { describeConfiguration } from '../diagnostics/configuration-report';
+import { withOverrides, writeDoctorReport } from '../diagnostics/doctor-report';
+import { resolveLogDir } from '../logging/log-location';
 import { createLogger } from '../logging/logger';
 import { probeBackend } from './backend-probe';
 import { runDoctorChecks } from './doctor-checks';
@@ -24,10 +27,13 @@ async function main(): Promise<number> {
       'trust-anchor': { type: 'string', multiple: true },
       backend: { type: 'string' },
       timeout: { type: 'string', default: '15000' },
+      /** Also write the support report (text, then JSON) to this file. */
+      report: { type: 'string' },
     },
   });
   const timeoutMs = Number(values.timeout);
-  const settings = resolveCardSettings({ env: process.env, platform: process.platform, resourcesDir: path.join(REPO_ROOT, 'resources') });
+  const appSettings = resolveAppSettings({ env: process.env, platform: process.platform, resourcesDir: path.join(REPO_ROOT, 'resources') });
+  const settings = appSettings.card;
   if (values.module) settings.modulePath = values.module;
   if (values['trust-anchor']?.length) settings.trustAnchorPaths = values['trust-anchor'].map((file) => path.resolve(file));
   const backendUrl = values.backend ?? process.env.BEHORIGHETSADMIN_BACKEND_URL ?? null;
@@ -57,6 +63,15 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify({ checks }, null, 2)}\n`);
   } else {
     for (const item of checks) process.stdout.write(`${STATUS_LABEL[item.status]}  ${item.id.padEnd(21)} ${item.message}\n`);
+  }
+  if (values.report) {
+    const configuration = withOverrides(describeConfiguration({ entries: appSettings.config.entries, modulePath: settings.modulePath }), {
+      pkcs11ModuleInUse: values.module,
+      trustAnchors: values['trust-anchor']?.map((file) => path.resolve(file)),
+      backendUrl: values.backend,
+    });
+    const file = writeDoctorReport({ file: values.report, repoRoot: REPO_ROOT, checks, card, configuration, logDir: resolveLogDir(process.env, process.platform), now: new Date() });
+    process.stderr.write(`Rapporten är sparad: ${file}\n`);
   }
   return checks.some((item) => item.status === 'fail') ? 1 : 0;
 }
