@@ -9,6 +9,9 @@ import { createDiagnosticsStore } from './diagnostics/diagnostics-store';
 import { DiagnosticsView } from './diagnostics/diagnostics-view';
 import { errorMessageKey } from './i18n/error-message';
 import { LoginView } from './login/login-view';
+import { SettingsNotices } from './settings/settings-notices';
+import type { SettingsState } from './settings/settings-store';
+import { SettingsView } from './settings/settings-view';
 import type { AppInfoState } from './stores/app-info-store';
 import type { CardStoreState } from './stores/card-store';
 import type { SessionStoreState } from './stores/session-store';
@@ -18,11 +21,13 @@ export interface AppProps {
   appInfoStore: StoreApi<AppInfoState>;
   cardStore: StoreApi<CardStoreState>;
   sessionStore: StoreApi<SessionStoreState>;
+  settingsStore: StoreApi<SettingsState>;
 }
 
 /** The app shell: header on every view, then login or administration. */
-export function App({ api, appInfoStore, cardStore, sessionStore }: AppProps) {
-  const { t } = useTranslation();
+export function App({ api, appInfoStore, cardStore, sessionStore, settingsStore }: AppProps) {
+  const { t, i18n } = useTranslation();
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const info = useStore(appInfoStore, (state) => state.info);
   const error = useStore(appInfoStore, (state) => state.error);
   const session = useStore(sessionStore, (state) => state.session);
@@ -46,15 +51,32 @@ export function App({ api, appInfoStore, cardStore, sessionStore }: AppProps) {
         version={info?.version ?? null}
         session={session}
         onLogout={() => void sessionStore.getState().logout()}
-        onOpenDiagnostics={() => setDiagnosticsOpen(true)}
+        onOpenDiagnostics={() => {
+          setSettingsOpen(false);
+          setDiagnosticsOpen(true);
+        }}
+        onOpenSettings={() => {
+          setDiagnosticsOpen(false);
+          setSettingsOpen(true);
+        }}
       />
+      <SettingsNotices store={settingsStore} demoMode={info?.demoMode ?? false} onOpen={() => setSettingsOpen(true)} />
       {info?.transport === 'test-bridge' && (
         <p className="app-banner app-banner--test" role="note">
           {t('app.testBridge')}
         </p>
       )}
       <main className="app-main">
-        {diagnosticsOpen ? (
+        {settingsOpen ? (
+          <SettingsView
+            store={settingsStore}
+            onLanguage={(language) => void i18n.changeLanguage(language)}
+            onClose={() => {
+              setSettingsOpen(false);
+              setTimeout(() => document.getElementById('open-settings')?.focus());
+            }}
+          />
+        ) : diagnosticsOpen ? (
           <DiagnosticsView
             store={diagnosticsStore}
             cardStore={cardStore}

@@ -6,6 +6,7 @@ import { createI18n } from './i18n/i18n';
 import { resolveAppApi } from './platform/app-api';
 import { createAppInfoStore } from './stores/app-info-store';
 import { createCardStore } from './stores/card-store';
+import { createSettingsStore } from './settings/settings-store';
 import { createSessionStore } from './stores/session-store';
 import './styles.css';
 
@@ -17,6 +18,11 @@ async function boot(): Promise<void> {
     root.render(<p role="alert">{i18n.t('app.noApi')}</p>);
     return;
   }
+  // The configured language (user settings or policy) applies from the first paint.
+  const settingsStore = createSettingsStore(api);
+  await settingsStore.getState().load();
+  const language = settingsStore.getState().report?.entries.find((entry) => entry.key === 'language')?.value;
+  if (language === 'en') await i18n.changeLanguage('en');
   root.render(
     <StrictMode>
       <I18nextProvider i18n={i18n}>
@@ -25,6 +31,7 @@ async function boot(): Promise<void> {
           appInfoStore={createAppInfoStore(api)}
           cardStore={createCardStore(api)}
           sessionStore={createSessionStore(api)}
+          settingsStore={settingsStore}
         />
       </I18nextProvider>
     </StrictMode>,

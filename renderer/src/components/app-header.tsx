@@ -9,10 +9,11 @@ export interface AppHeaderProps {
   onLogout: () => void;
   /** "Felsökning och diagnostik": on every view, before login too. */
   onOpenDiagnostics?: () => void;
+  onOpenSettings?: () => void;
 }
 
 /** The header on every view: product, and once logged in the organisation, who is logged in and "Logga ut". */
-export function AppHeader({ productName, version, session, onLogout, onOpenDiagnostics }: AppHeaderProps) {
+export function AppHeader({ productName, version, session, onLogout, onOpenDiagnostics, onOpenSettings }: AppHeaderProps) {
   const { t, i18n } = useTranslation();
   return (
     <header className="app-header">
@@ -43,6 +44,11 @@ export function AppHeader({ productName, version, session, onLogout, onOpenDiagn
       {onOpenDiagnostics && (
         <button type="button" id="open-diagnostics" className="app-header__diagnostics" onClick={onOpenDiagnostics}>
           {t('diagnostics.open')}
+        </button>
+      )}
+      {onOpenSettings && (
+        <button type="button" id="open-settings" className="app-header__diagnostics" onClick={onOpenSettings}>
+          {t('settings.open')}
         </button>
       )}
       <label className="app-header__language">

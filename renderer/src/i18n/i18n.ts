@@ -5,6 +5,8 @@ import adminSv from './admin.sv.json';
 import diagnosticsEn from './diagnostics.en.json';
 import diagnosticsSv from './diagnostics.sv.json';
 import en from './en.json';
+import settingsEn from './settings.en.json';
+import settingsSv from './settings.sv.json';
 import sv from './sv.json';
 
 export const LANGUAGES = ['sv', 'en'] as const;
@@ -18,8 +20,8 @@ export async function createI18n(language: Language = 'sv'): Promise<i18n> {
     fallbackLng: 'sv',
     // The administration views keep their texts in their own files, under the "admin" key.
     resources: {
-      sv: { translation: { ...sv, admin: adminSv, diagnostics: diagnosticsSv } },
-      en: { translation: { ...en, admin: adminEn, diagnostics: diagnosticsEn } },
+      sv: { translation: { ...sv, admin: adminSv, diagnostics: diagnosticsSv, settings: settingsSv } },
+      en: { translation: { ...en, admin: adminEn, diagnostics: diagnosticsEn, settings: settingsEn } },
     },
     interpolation: { escapeValue: false },
     returnNull: false,
