@@ -140,7 +140,10 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
       query: userListQuerySchema,
       status: 200,
       responses: { 200: { description: 'The users.', schema: userListSchema }, 400: R400, 401: R401 },
-      handler: ({ session, query }) => s.administration.listUsers(session, query),
+      handler: ({ session, query }) =>
+        query.limit === undefined && query.offset === undefined
+          ? s.administration.listAllUsersSerialized(session)
+          : s.administration.listUsers(session, query),
     }),
     defineRoute({
       method: 'POST',

@@ -1,3 +1,5 @@
+import type { SerializedJson } from '../http/serialized-json';
+import { UserListCache } from './user-list-cache';
 import { randomUUID } from 'node:crypto';
 import {
   ESERVICES,
@@ -59,6 +61,8 @@ export class AdministrationService {
     private readonly clock: Clock,
   ) {}
 
+  private readonly userListCache = new UserListCache();
+
   private async organisation(tx: StorageTx, session: SessionContext): Promise<OrganisationRecord> {
     const org = await tx.getOrganisation(session.organisationId);
     if (!org) throw new ApiError(401, 'unauthenticated', 'Organisationen finns inte längre');
@@ -111,6 +115,18 @@ export class AdministrationService {
     const { users, total } = await this.storage.listUsers(org.id, page);
     const before = this.inactiveBefore();
     return { users: users.map((u) => this.toApiUser(u, org, before)), total };
+  }
+
+  /**
+   * The whole list, serialised: reused from the cache while the organisation's users are unchanged
+   * (one small query decides), so 100,000 users are not read and serialised again on every request.
+   */
+  async listAllUsersSerialized(session: SessionContext): Promise<SerializedJson> {
+    const org = await this.organisation(this.storage, session);
+    const stamp = await this.storage.userListStamp(org.id);
+    // The inactivity flag depends on the time: the key changes every minute of the service's clock.
+    const key = `${stamp}|${[...org.agreements].sort().join(',')}|${this.inactiveBefore().slice(0, 16)}`;
+    return this.userListCache.get(org.id, key, () => this.listUsers(session, {}));
   }
 
   /** One user of the organisation; another organisation's user is 404. */

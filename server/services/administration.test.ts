@@ -40,6 +40,40 @@ afterEach(async () => {
   await ctx.close();
 });
 
+describe('the full user list (served from a cache between changes)', () => {
+  const hsaIds = async (token = alva) => ((await call(token, 'GET', '/users')).body.users as User[]).map((u) => u.hsaId);
+  const find = async (hsaId: string) => ((await call(alva, 'GET', '/users')).body.users as User[]).find((u) => u.hsaId === hsaId);
+
+  it('shows every change at once: create, update, permissions, login, delete, and the passing of time', async () => {
+    const first = await call(alva, 'GET', '/users');
+    expect(first.headers['content-type']).toMatch(/application\/json/);
+    expect(await hsaIds()).not.toContain(ANNA.hsaId);
+    const anna = await createAnna();
+    expect(await hsaIds()).toContain(ANNA.hsaId);
+    const renamed = await call(alva, 'PATCH', `/users/${anna.id}`, { email: 'ny@testkommunen.se' }, { 'if-match': `"${anna.version}"` });
+    expect(renamed.status).toBe(200);
+    expect((await find(ANNA.hsaId))?.email).toBe('ny@testkommunen.se');
+    const granted = await call(alva, 'PUT', `/users/${anna.id}/permissions/statlig-ersattning`, { permissions: ['las-arenden'] }, { 'if-match': `"${(renamed.body as unknown as User).version}"` });
+    expect(granted.status, JSON.stringify(granted.body)).toBe(200);
+    expect((await find(ANNA.hsaId))?.permissions).toEqual({ 'statlig-ersattning': ['las-arenden'] });
+    await ctx.storage.recordUserLogin(ANNA.hsaId, ctx.clock.now().toISOString());
+    expect((await find(ANNA.hsaId))?.lastLoginAt).not.toBeNull();
+    expect((await find(ANNA.hsaId))?.inactive).toBe(false);
+    ctx.clock.advance(19 * 31 * 24 * 60 * 60 * 1000);
+    alva = await sessionFor(ctx, ALVA.hsaId); // the old session has long expired
+    expect((await find(ANNA.hsaId))?.inactive).toBe(true);
+    const current = (await find(ANNA.hsaId))!;
+    expect((await call(alva, 'DELETE', `/users/${anna.id}`, undefined, { 'if-match': `"${current.version}"` })).status).toBe(204);
+    expect(await hsaIds()).not.toContain(ANNA.hsaId);
+  });
+
+  it("never serves one organisation's cached list to another", async () => {
+    await createAnna();
+    expect(await hsaIds(alva)).toContain(ANNA.hsaId);
+    expect(await hsaIds(rut)).not.toContain(ANNA.hsaId);
+  });
+});
+
 describe('organisation', () => {
   it('lists only e-services with an agreement, each with its permissions', async () => {
     const res = await call(alva, 'GET', '/organisation');

@@ -327,6 +327,20 @@ class KyselyRepository implements StorageTx {
     return true;
   }
 
+  async userListStamp(organisationId: string): Promise<string> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('n'),
+        eb.fn.max('updated_at').as('updated'),
+        eb.fn.sum<number>('version').as('versions'),
+        eb.fn.max('last_login_at').as('login'),
+      ])
+      .where('organisation_id', '=', organisationId)
+      .executeTakeFirstOrThrow();
+    return `${row.n}|${row.updated ?? ''}|${row.versions ?? 0}|${row.login ?? ''}`;
+  }
+
   async recordUserLogin(hsaId: string, at: string): Promise<number> {
     const result = await this.db.updateTable('users').set({ last_login_at: at }).where('hsa_id', '=', hsaId).executeTakeFirst();
     return Number(result.numUpdatedRows);

@@ -110,6 +110,11 @@ export interface StorageTx {
   findUsersByHsaId(hsaId: string): Promise<UserRecord[]>;
   /** Users of one organisation sorted by surname, given name; total counts them all. */
   listUsers(organisationId: string, page?: { limit?: number; offset?: number }): Promise<{ users: UserRecord[]; total: number }>;
+  /**
+   * A value that changes whenever any user of the organisation, or their permissions or last login,
+   * changes (every write sets updated_at to now and bumps the version): lets a cached list be reused.
+   */
+  userListStamp(organisationId: string): Promise<string>;
   insertUser(user: UserRecord): Promise<void>;
   /** Bulk insert for seeding and benchmarks (batched multi-row statements). */
   insertUsers(users: readonly UserRecord[]): Promise<void>;
