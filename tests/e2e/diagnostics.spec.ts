@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -49,6 +50,27 @@ const test = base.extend<{ folders: Folders }>({
 });
 
 const CARD_TIMEOUT = { timeout: 30_000 };
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** No serious or critical WCAG 2.1 A/AA violation on screen (axe-core run in the page itself). */
+async function expectAccessible(page: Page, what: string): Promise<void> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    type Violation = { id: string; impact: string | null; nodes: { target: string[] }[] };
+    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: Violation[] }> } })
+      .axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3),
+    }));
+  });
+  expect(
+    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.targets.join(', ')}`),
+    `accessibility of ${what}`,
+  ).toEqual([]);
+}
 
 async function openDiagnostics(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Felsökning och diagnostik' }).click();
@@ -124,6 +146,7 @@ test("opens before login and lists every check in the manual's order, all green 
   for (const id of ['backend', 'backend-status', 'clock-skew']) await expectCheck(page, id, 'pass');
   await expect(page.getByTestId('diagnostics-summary')).toContainText('Alla kontroller är godkända');
   await expect(checkRow(page, 'certificate')).toContainText('SE2321000016-A1B2');
+  await expectAccessible(page, 'the diagnostics view, all green');
   await page.getByRole('button', { name: 'Tillbaka' }).click();
   await expect(page.getByRole('button', { name: 'Felsökning och diagnostik' })).toBeFocused();
 });
@@ -179,6 +202,7 @@ test('expired card: the validity check fails with the date and "Beställ ett nyt
   await openDiagnostics(page);
   await expectCheck(page, 'certificate-validity', 'fail', /Certifikatet gick ut \d{4}-\d\d-\d\d\. Beställ ett nytt kort\./);
   await expectCheck(page, 'certificate-issuer', 'pass');
+  await expectAccessible(page, 'the diagnostics view with a failing check');
   await lab.insert({ profile: 'valid' });
   await expectCardChainGreen(page);
 });
@@ -289,6 +313,7 @@ test('test signature with PIN, then the saved report of this logged-in session h
   await dialog.getByRole('button', { name: 'Provsignera' }).click();
   await expect(dialog.getByRole('alert')).toContainText('Fel PIN-kod');
   await expect(pinField).toHaveValue('');
+  await expectAccessible(page, 'the test-signature PIN dialog');
   await pinField.fill(lab.pin);
   await dialog.getByRole('button', { name: 'Provsignera' }).click();
   await expect(dialog).toHaveCount(0, { timeout: 20_000 });
