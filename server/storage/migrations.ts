@@ -117,6 +117,17 @@ export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
           .execute();
       },
     },
+    // The user-list change stamp (count, max updated_at, sum of versions, max last login) reads
+    // only this index, not 100,000 rows.
+    '0002-user-list-stamp-index': {
+      async up(db) {
+        await db.schema
+          .createIndex('users_org_stamp')
+          .on('users')
+          .columns(['organisation_id', 'updated_at', 'version', 'last_login_at'])
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }
