@@ -12,6 +12,7 @@ if (!electron) {
   );
   process.exit(1);
 }
-const child = spawn(electron, [root, ...process.argv.slice(2)], { stdio: 'inherit' });
+// --demo: with no backend configured, the app starts the demo environment (reference backend, lab card).
+const child = spawn(electron, [root, '--demo', ...process.argv.slice(2)], { stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -3,6 +3,7 @@ import { app, crashReporter, shell, type BrowserWindow } from 'electron';
 import { CardProcessSupervisor } from '../card/card-process-supervisor';
 import { composeMainServices } from '../composition-root';
 import { resolveAppSettings, type AppSettingsSources } from '../config/app-settings';
+import { startDemoEnvironment, type DemoEnvironment } from '../demo/demo-environment';
 import { UserSettingsStore } from '../config/user-settings-store';
 import { createLogger } from '../logging/logger';
 import { APP_ORIGIN } from '../security/window-security';
@@ -25,7 +26,7 @@ const settingsSources: AppSettingsSources = {
   userDataDir: app.getPath('userData'),
   packaged: app.isPackaged,
 };
-const settings = resolveAppSettings(settingsSources);
+let settings = resolveAppSettings(settingsSources);
 const logger = createLogger({ level: settings.logLevel, file: { dir: electronLogDir() } });
 for (const problem of settings.config.issues) {
   logger.warn({ component: 'config', event: 'config-invalid', file: problem.file, key: problem.key }, problem.message);
@@ -56,6 +57,15 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(async () => {
     lockDownSession();
     serveRenderer(path.join(distRoot, 'renderer'));
+    // `npm start` passes --demo: with no backend configured, a checkout starts the demo environment.
+    // A packaged build never does.
+    let demo: DemoEnvironment | null = null;
+    if (!app.isPackaged && process.argv.includes('--demo') && settings.backend === null) {
+      demo = await startDemoEnvironment({ repoRoot: path.resolve(distRoot, '..'), logger });
+      settingsSources.demo = demo.settings;
+      settings = resolveAppSettings(settingsSources);
+      app.on('will-quit', () => void demo?.stop());
+    }
     await applyNetworkSettings(settings.network);
     const card = new CardProcessSupervisor({
       launch: utilityWorkerLauncher(path.join(distRoot, 'main', 'card-worker.cjs')),
@@ -72,6 +82,7 @@ if (!app.requestSingleInstanceLock()) {
         version: app.getVersion(),
         transport: 'electron-ipc',
         electronVersion: process.versions.electron ?? null,
+        demoMode: demo !== null,
       },
       openExternal: (url) => shell.openExternal(url),
       card,
@@ -83,7 +94,7 @@ if (!app.requestSingleInstanceLock()) {
       settings: new SettingsService({
         resolve: () => resolveAppSettings(settingsSources).config,
         store: new UserSettingsStore(settings.config.userFile),
-        demoMode: false,
+        demoMode: demo !== null,
       }),
     });
     mainWindow = createMainWindow(distRoot);

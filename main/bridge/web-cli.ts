@@ -10,6 +10,7 @@ import { createLogger } from '../logging/logger';
 import { describeConfiguration } from '../diagnostics/configuration-report';
 import { resolveReportDir, saveIntoFolder } from '../diagnostics/report-folder';
 import { resolveLogDir } from '../logging/log-location';
+import { startDemoEnvironment, type DemoEnvironment } from '../demo/demo-environment';
 import { SettingsService } from '../services/settings-service';
 import { startBridgeServer } from './bridge-server';
 
@@ -18,7 +19,10 @@ import { startBridgeServer } from './bridge-server';
 declare const __APP_VERSION__: string;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { port: { type: 'string', default: '4173' } } });
+  // --demo (from `npm run web`): with no backend configured, start the demo environment.
+  const { values } = parseArgs({
+    options: { port: { type: 'string', default: '4173' }, demo: { type: 'boolean', default: false } },
+  });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`Ogiltigt portnummer: ${values.port}`);
@@ -30,15 +34,24 @@ async function main(): Promise<void> {
     platform: process.platform,
     resourcesDir: path.resolve(__dirname, '..', '..', 'resources'),
   };
-  const settings = resolveAppSettings(settingsSources);
+  let settings = resolveAppSettings(settingsSources);
   const logger = createLogger({ level: settings.logLevel, file: { dir: logDir } });
+  let demo: DemoEnvironment | null = null;
+  if (values.demo && settings.backend === null) {
+    demo = await startDemoEnvironment({ repoRoot: path.resolve(__dirname, '..', '..'), logger });
+    settingsSources.demo = demo.settings;
+    settings = resolveAppSettings(settingsSources);
+    console.log(
+      `Demoläge: referensservern med demodata på ${demo.settings.backendUrl}${demo.labCard ? ', labbkortet "valid" i den första virtuella läsaren (PIN 123456)' : ''}.`,
+    );
+  }
   for (const problem of settings.config.issues) {
     logger.warn({ component: 'config', event: 'config-invalid', file: problem.file, key: problem.key }, problem.message);
   }
   const settingsService = new SettingsService({
     resolve: () => resolveAppSettings(settingsSources).config,
     store: new UserSettingsStore(settings.config.userFile),
-    demoMode: false,
+    demoMode: demo !== null,
   });
   const card = new CardProcessSupervisor({
     launch: nodeWorkerLauncher(path.resolve(__dirname, '..', 'main', 'card-worker.cjs')),
@@ -54,7 +67,13 @@ async function main(): Promise<void> {
       composeMainServices({
         logger,
         trustedOrigins: [origin],
-        appInfo: { productName: 'Behörighetsadmin', version: __APP_VERSION__, transport: 'test-bridge', electronVersion: null },
+        appInfo: {
+          productName: 'Behörighetsadmin',
+          version: __APP_VERSION__,
+          transport: 'test-bridge',
+          electronVersion: null,
+          demoMode: demo !== null,
+        },
         // No browser to hand links to from a test bridge: refuse quietly (the wrapper still checks).
         openExternal: async () => undefined,
         card,
@@ -76,7 +95,7 @@ async function main(): Promise<void> {
   console.log('Testbrygga för utveckling och test: inte produkten. Stäng med Ctrl+C.');
   const stop = () => {
     card.stop();
-    void bridge.close().then(() => process.exit(0));
+    void Promise.all([bridge.close(), demo?.stop()]).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
