@@ -18,6 +18,11 @@ export const sessionStateSchema = z.discriminatedUnion('status', [
     expiresAt: z.string(),
   }),
   z.object({ status: z.literal('locked'), administrator: administratorSchema }),
+  /**
+   * The backend ended the session (idle or absolute timeout) while the administrator was working:
+   * the window keeps what was on screen, unsaved input included, and asks for the card and PIN again.
+   */
+  z.object({ status: z.literal('expired'), administrator: administratorSchema }),
 ]);
 export type SessionState = z.infer<typeof sessionStateSchema>;
 

@@ -141,6 +141,7 @@ export class SessionService {
   /** Logs out: the backend invalidates the token (best effort), main forgets it. */
   async logout(): Promise<SessionState> {
     await this.end('logout');
+    if (this.current.status !== 'logged-out') this.setState({ status: 'logged-out', reason: 'logout' });
     return this.current;
   }
 
@@ -170,7 +171,12 @@ export class SessionService {
 
   private async end(reason: LogoutReason, { callBackend = true }: { callBackend?: boolean } = {}): Promise<void> {
     const active = this.endActive();
-    if (this.current.status !== 'logged-out' || active) this.setState({ status: 'logged-out', reason });
+    if (reason === 'expired' && active) {
+      // Keep the window as it is and ask for the card again; the token is gone all the same.
+      this.setState({ status: 'expired', administrator: active.state.administrator });
+    } else if (this.current.status !== 'logged-out' || active) {
+      this.setState({ status: 'logged-out', reason });
+    }
     if (active && callBackend && this.options.backend) {
       try {
         await this.options.backend.logout(active.token);
@@ -184,7 +190,13 @@ export class SessionService {
 
   private onCardSnapshot(snapshot: CardSnapshot): void {
     const active = this.active;
-    if (!active || snapshot.process !== 'running') return;
+    if (snapshot.process !== 'running') return;
+    if (!active && this.current.status === 'expired' && !snapshot.pcsc.readers.some((reader) => reader.cardPresent)) {
+      // Pulling the card while asked to log in again gives up the kept window, as a logout does.
+      this.setState({ status: 'logged-out', reason: 'card-removed' });
+      return;
+    }
+    if (!active) return;
     const reader = snapshot.pcsc.readers.find((candidate) => candidate.name === active.readerName);
     const removed =
       snapshot.pcsc.service !== 'running' || !reader || !reader.cardPresent || reader.eventCount !== active.readerEventCount;

@@ -9,6 +9,7 @@ import { createDiagnosticsStore } from './diagnostics/diagnostics-store';
 import { DiagnosticsView } from './diagnostics/diagnostics-view';
 import { errorMessageKey } from './i18n/error-message';
 import { LoginView } from './login/login-view';
+import { ReloginDialog } from './login/relogin-dialog';
 import { SettingsNotices } from './settings/settings-notices';
 import type { SettingsState } from './settings/settings-store';
 import { SettingsView } from './settings/settings-view';
@@ -89,8 +90,16 @@ export function App({ api, appInfoStore, cardStore, sessionStore, settingsStore 
           <p role="alert" className="app-error">
             {t(errorMessageKey(error.code))}
           </p>
-        ) : session.status === 'logged-in' ? (
-          <AdministrationView api={api} />
+        ) : session.status === 'logged-in' || session.status === 'expired' ? (
+          <>
+            {/* Keyed by the administrator: another person's login never sees this one's data. */}
+            <AdministrationView key={session.administrator.hsaId} api={api} />
+            {session.status === 'expired' && (
+              <ReloginDialog onLogout={() => void sessionStore.getState().logout()}>
+                <LoginView api={api} cardStore={cardStore} sessionStore={sessionStore} appInfo={info} />
+              </ReloginDialog>
+            )}
+          </>
         ) : (
           <LoginView api={api} cardStore={cardStore} sessionStore={sessionStore} appInfo={info} />
         )}

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { expect, loginWithCard, test, waitForCardReady } from './support/card-fixtures';
 
 // Faults a workstation does to the program mid-session, with the real stack: each ends in a clear
@@ -46,4 +47,60 @@ test('the card pulled while the PIN is being checked gives "card removed", and t
   await lab.setFault(null);
   await lab.insert({ profile: 'valid' });
   await loginWithCard(page, lab.pin);
+});
+
+test('the session expiring mid-edit loses no input: the form keeps its values and saves after logging in again', async ({ app, lab, backend }) => {
+  const { page } = app;
+  await lab.insert({ profile: 'valid' });
+  await loginWithCard(page, lab.pin);
+  await page.getByRole('button', { name: 'Lägg till användare' }).click();
+  const form = page.getByRole('dialog', { name: 'Lägg till användare' });
+  await form.getByLabel('Förnamn').fill('Greta');
+  await form.getByLabel('Efternamn').fill('Sessionsdotter');
+  await form.getByLabel('HSA-id').fill('SE2321000016-EXP1');
+  await form.getByLabel('E-post').fill('greta.sessionsdotter@testkommunen.se');
+
+  // The backend ends every session (as its idle timeout would) while the form is open.
+  const db = new Database(backend.dbFile);
+  db.prepare('DELETE FROM sessions').run();
+  db.close();
+  await form.getByRole('button', { name: 'Spara' }).click();
+
+  const relogin = page.getByTestId('relogin-dialog');
+  await expect(relogin).toBeVisible({ timeout: 15_000 });
+  await expect(relogin).toContainText('Sessionen har gått ut');
+  await relogin.getByRole('button', { name: 'Logga in' }).click();
+  await page.getByLabel('PIN-kod för legitimering').fill(lab.pin);
+  await page.getByRole('dialog', { name: 'Ange PIN-kod' }).getByRole('button', { name: 'Logga in' }).click();
+  await expect(relogin).toBeHidden({ timeout: 20_000 });
+
+  await expect(form.getByLabel('Förnamn')).toHaveValue('Greta');
+  await expect(form.getByLabel('HSA-id')).toHaveValue('SE2321000016-EXP1');
+  await form.getByRole('button', { name: 'Spara' }).click();
+  await expect(page.getByText('Greta Sessionsdotter har lagts till')).toBeVisible({ timeout: 15_000 });
+  const check = new Database(backend.dbFile, { readonly: true });
+  const row = check.prepare('SELECT given_name FROM users WHERE hsa_id = ?').get('SE2321000016-EXP1') as { given_name: string } | undefined;
+  check.close();
+  expect(row?.given_name).toBe('Greta');
+});
+
+test('pulling the card while asked to log in again gives up the kept window', async ({ app, lab, backend }) => {
+  const { page } = app;
+  await lab.insert({ profile: 'valid' });
+  await loginWithCard(page, lab.pin);
+  const db = new Database(backend.dbFile);
+  db.prepare('DELETE FROM sessions').run();
+  db.close();
+  await page.getByRole('button', { name: 'Lägg till användare' }).click();
+  const form = page.getByRole('dialog', { name: 'Lägg till användare' });
+  await form.getByLabel('Förnamn').fill('X');
+  await form.getByLabel('Efternamn').fill('Y');
+  await form.getByLabel('HSA-id').fill('SE2321000016-EXP2');
+  await form.getByLabel('E-post').fill('x.y@testkommunen.se');
+  await form.getByRole('button', { name: 'Spara' }).click();
+  await expect(page.getByTestId('relogin-dialog')).toBeVisible({ timeout: 15_000 });
+  await lab.remove();
+  await expect(page.getByTestId('relogin-dialog')).toHaveCount(0, { timeout: 15_000 });
+  await expect(page.getByRole('dialog', { name: 'Lägg till användare' })).toHaveCount(0);
+  await expect(page.getByTestId('logout-reason')).toContainText('kortet togs ut');
 });

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { _electron, chromium, type Browser, type ElectronApplication, type Page } from '@playwright/test';
 import { findElectronBinary } from '../../../build/electron-binary.mjs';
@@ -108,7 +110,24 @@ async function launchChromiumBridge(options: LaunchOptions): Promise<LaunchedApp
   }
 }
 
-/** The one driver every spec uses; specs never know which mode they run in. */
+/**
+ * The one driver every spec uses; specs never know which mode they run in. Each launch gets its
+ * own user-data folder and no system policy unless a spec gives them, so a developer's own
+ * settings or a machine's policy file never change what a spec sees.
+ */
 export async function launchApp(options: LaunchOptions = {}): Promise<LaunchedApp> {
-  return launchMode() === 'electron' ? launchElectron(options) : launchChromiumBridge(options);
+  const isolated = mkdtempSync(path.join(os.tmpdir(), 'behorighetsadmin-app-'));
+  const env = {
+    BEHORIGHETSADMIN_USER_DATA: path.join(isolated, 'user-data'),
+    BEHORIGHETSADMIN_POLICY_FILE: path.join(isolated, 'no-policy.json'),
+    ...options.env,
+  };
+  const app = await (launchMode() === 'electron' ? launchElectron({ ...options, env }) : launchChromiumBridge({ ...options, env }));
+  return {
+    ...app,
+    close: async () => {
+      await app.close();
+      rmSync(isolated, { recursive: true, force: true });
+    },
+  };
 }
