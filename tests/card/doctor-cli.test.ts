@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
+import { CHECK_IDS, type DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
 import { startCardLab, type CardLab } from '../cardlab/index';
 import { startReferenceBackend, type ReferenceBackend } from '../fixtures/reference-backend';
 import { REPO_ROOT } from './card-test-support';
@@ -47,21 +47,7 @@ describe('npm run doctor', () => {
     await lab.insert({ profile: 'valid' });
     const result = await doctor();
     expect(Object.values(statusOf(result.checks))).toEqual(Array(13).fill('pass'));
-    expect(result.checks.map((check) => check.id)).toEqual([
-      'pcsc-service',
-      'reader',
-      'card',
-      'atr',
-      'pkcs11-module',
-      'token',
-      'certificate',
-      'certificate-validity',
-      'certificate-issuer',
-      'pin-state',
-      'backend',
-      'backend-status',
-      'clock-skew',
-    ]);
+    expect(result.checks.map((check) => check.id)).toEqual([...CHECK_IDS]);
     expect(result.code).toBe(0);
   });
 
