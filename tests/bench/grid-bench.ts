@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { buildContentSecurityPolicy } from '../../main/security/window-security';
+import { reportFigures } from './bench-report';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const OUT = path.join(ROOT, 'dist', 'grid-bench');
@@ -192,6 +193,10 @@ async function main(): Promise<void> {
     }
     console.log(`  keystrokes ${keystrokes.join(' / ')} ms; clearing the search ${clearMs} ms; sorts ${sorts.join(' / ')} ms`);
     if (errors.length) console.log(`  page errors:\n    ${errors.join('\n    ')}`);
+    reportFigures(
+      'grid',
+      rows.map(([metric, value, target, unit]) => ({ metric: `grid with ${USERS} users: ${metric}`, value, unit, target: `<= ${target}` })),
+    );
     if (values.check && rows.some(([, value, target]) => value > target)) process.exitCode = 1;
   } finally {
     await browser.close();
