@@ -1,5 +1,7 @@
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, loginWithCard, test, waitForCardReady } from './support/card-fixtures';
+import { launchApp } from './support/launch-app';
 
 // Faults a workstation does to the program mid-session, with the real stack: each ends in a clear
 // message and a state the user can go on from, with no access left behind.
@@ -103,4 +105,30 @@ test('pulling the card while asked to log in again gives up the kept window', as
   await expect(page.getByTestId('relogin-dialog')).toHaveCount(0, { timeout: 15_000 });
   await expect(page.getByRole('dialog', { name: 'Lägg till användare' })).toHaveCount(0);
   await expect(page.getByTestId('logout-reason')).toContainText('kortet togs ut');
+});
+
+test('with the "lock" card-removal policy, pulling the card locks the window; the card and PIN open it again', async ({ lab, backend }) => {
+  const app = await launchApp({
+    env: {
+      BEHORIGHETSADMIN_BACKEND_URL: backend.url,
+      BEHORIGHETSADMIN_PKCS11_MODULE: lab.pkcs11Module,
+      BEHORIGHETSADMIN_TRUST_ANCHORS: [lab.pki.rootCa.certificatePath, lab.pki.intermediateCa.certificatePath].join(path.delimiter),
+      BEHORIGHETSADMIN_CARD_REMOVAL: 'lock',
+    },
+  });
+  try {
+    const { page } = app;
+    await lab.insert({ profile: 'valid' });
+    await loginWithCard(page, lab.pin);
+    await lab.remove();
+    await expect(page.getByTestId('logout-reason')).toContainText('Programmet är låst', { timeout: 15_000 });
+    await expect(page.getByTestId('logout-reason')).toContainText('Alva Testsson');
+    await expect(page.getByTestId('session-header')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Lägg till användare' })).toHaveCount(0);
+    await lab.insert({ profile: 'valid' });
+    await loginWithCard(page, lab.pin);
+    await expect(page.getByTestId('header-user')).toContainText('Alva Testsson');
+  } finally {
+    await app.close();
+  }
 });
