@@ -1,16 +1,7 @@
 import { z } from 'zod';
 
-/**
- * The closed set of error codes the backend answers with, in `{ error: { code, message, fields? } }`.
- * The client maps each code to its own Swedish text; `message` is for logs and integrators.
- */
-export const API_ERROR_CODES = [
-  // 400: input that does not match the schema; `fields` names each offending field.
-  'validation-failed',
-  'body-too-large',
-  'certificate-malformed',
-  'permission-unknown',
-  // 401 from POST /auth/login: which check failed.
+/** Login failure codes, all answered with 401. */
+export const LOGIN_FAILURE_CODES = [
   'challenge-unknown',
   'challenge-expired',
   'challenge-used',
@@ -24,6 +15,20 @@ export const API_ERROR_CODES = [
   'certificate-key-usage',
   'certificate-no-hsa-id',
   'not-authorised',
+] as const;
+
+/**
+ * The closed set of error codes the backend answers with, in `{ error: { code, message, fields? } }`.
+ * The client maps each code to its own Swedish text; `message` is for logs and integrators.
+ */
+export const API_ERROR_CODES = [
+  // 400: input that does not match the schema; `fields` names each offending field.
+  'validation-failed',
+  'body-too-large',
+  'certificate-malformed',
+  'permission-unknown',
+  // 401 from POST /auth/login: which check failed.
+  ...LOGIN_FAILURE_CODES,
   // 401 on every other route.
   'unauthenticated',
   'session-expired',
@@ -40,23 +45,6 @@ export const API_ERROR_CODES = [
 ] as const;
 
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
-
-/** Login failure codes, all answered with 401. */
-export const LOGIN_FAILURE_CODES = [
-  'challenge-unknown',
-  'challenge-expired',
-  'challenge-used',
-  'origin-mismatch',
-  'algorithm-unsupported',
-  'algorithm-mismatch',
-  'signature-invalid',
-  'certificate-expired',
-  'certificate-not-yet-valid',
-  'certificate-untrusted',
-  'certificate-key-usage',
-  'certificate-no-hsa-id',
-  'not-authorised',
-] as const satisfies readonly ApiErrorCode[];
 
 export type LoginFailureCode = (typeof LOGIN_FAILURE_CODES)[number];
 

@@ -96,12 +96,12 @@ export function App({ api, appInfoStore, cardStore, sessionStore, settingsStore 
             <AdministrationView key={session.administrator.hsaId} api={api} />
             {session.status === 'expired' && (
               <ReloginDialog onLogout={() => void sessionStore.getState().logout()}>
-                <LoginView api={api} cardStore={cardStore} sessionStore={sessionStore} appInfo={info} />
+                <LoginView api={api} cardStore={cardStore} sessionStore={sessionStore} />
               </ReloginDialog>
             )}
           </>
         ) : (
-          <LoginView api={api} cardStore={cardStore} sessionStore={sessionStore} appInfo={info} />
+          <LoginView api={api} cardStore={cardStore} sessionStore={sessionStore} />
         )}
       </main>
     </div>

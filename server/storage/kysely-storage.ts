@@ -212,25 +212,7 @@ class KyselyRepository implements StorageTx {
   }
 
   async insertUser(u: UserRecord): Promise<void> {
-    await this.db
-      .insertInto('users')
-      .values({
-        id: u.id,
-        organisation_id: u.organisationId,
-        hsa_id: u.hsaId,
-        given_name: u.givenName,
-        surname: u.surname,
-        email: u.email,
-        version: u.version,
-        created_at: u.createdAt,
-        updated_at: u.updatedAt,
-        last_login_at: u.lastLoginAt,
-      })
-      .execute();
-    const perms = Object.entries(u.permissions).flatMap(([eserviceId, ids]) =>
-      ids.map((permission_id) => ({ user_id: u.id, eservice_id: eserviceId, permission_id })),
-    );
-    if (perms.length > 0) await this.db.insertInto('user_permissions').values(perms).execute();
+    await this.insertUsers([u]);
   }
 
   async insertUsers(users: readonly UserRecord[]): Promise<void> {

@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import type { AppApi } from '../../../common/ipc/api';
-import type { AppInfo } from '../../../common/ipc/contract';
 import { errorMessageKey } from '../i18n/error-message';
 import type { CardStoreState } from '../stores/card-store';
 import type { SessionStoreState } from '../stores/session-store';
@@ -13,14 +12,13 @@ import { PinDialog } from './pin-dialog';
 import { TroubleshootingPanel } from './troubleshooting-panel';
 
 export interface LoginViewProps {
-  api: Pick<AppApi, 'getBackendHealth'>;
+  api: Pick<AppApi, 'getBackendHealth' | 'getSupportReport'>;
   cardStore: StoreApi<CardStoreState>;
   sessionStore: StoreApi<SessionStoreState>;
-  appInfo: AppInfo | null;
 }
 
 /** Card status live, then PIN, then the signed challenge; troubleshooting when something fails. */
-export function LoginView({ api, cardStore, sessionStore, appInfo }: LoginViewProps) {
+export function LoginView({ api, cardStore, sessionStore }: LoginViewProps) {
   const { t } = useTranslation();
   const snapshot = useStore(cardStore, (state) => state.snapshot);
   const cardBusy = useStore(cardStore, (state) => state.busy);
@@ -91,8 +89,6 @@ export function LoginView({ api, cardStore, sessionStore, appInfo }: LoginViewPr
         <TroubleshootingPanel
           api={api}
           status={status}
-          snapshot={snapshot}
-          appInfo={appInfo}
           lastError={shownError}
           busy={cardBusy || loggingIn}
           onRetry={() => {

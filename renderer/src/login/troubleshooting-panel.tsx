@@ -2,18 +2,14 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppApi } from '../../../common/ipc/api';
 import type { AppError } from '../../../common/errors/error-codes';
-import type { AppInfo, BackendHealth } from '../../../common/ipc/contract';
-import type { CardSnapshot } from '../../../common/card/card-state';
+import type { BackendHealth } from '../../../common/ipc/contract';
 import type { CardStatus } from './card-status';
-import { buildDiagnosticReport } from './diagnostic-report';
 
 type Check = 'ok' | 'problem' | 'manual';
 
 export interface TroubleshootingPanelProps {
-  api: Pick<AppApi, 'getBackendHealth'>;
+  api: Pick<AppApi, 'getBackendHealth' | 'getSupportReport'>;
   status: CardStatus;
-  snapshot: CardSnapshot | null;
-  appInfo: AppInfo | null;
   lastError: AppError | null;
   busy: boolean;
   onRetry: () => void;
@@ -27,7 +23,7 @@ export interface TroubleshootingPanelProps {
  */
 export function TroubleshootingPanel(props: TroubleshootingPanelProps) {
   const { t } = useTranslation();
-  const { api, status, snapshot, appInfo, lastError, busy } = props;
+  const { api, status, lastError, busy } = props;
   const [health, setHealth] = useState<BackendHealth | null>(null);
   const [copied, setCopied] = useState(false);
 
@@ -68,12 +64,15 @@ export function TroubleshootingPanel(props: TroubleshootingPanelProps) {
       check: 'manual',
       action: {
         label: t('troubleshooting.copyReport'),
+        // The same support report as the diagnostics view: built in main from whitelisted fields.
         run: () => {
-          const report = buildDiagnosticReport({ now: new Date(), app: appInfo, card: snapshot, backend: health, lastError });
-          void navigator.clipboard.writeText(report).then(
-            () => setCopied(true),
-            () => setCopied(false),
-          );
+          void api
+            .getSupportReport()
+            .then((result) => (result.ok ? navigator.clipboard.writeText(result.value.text) : Promise.reject(new Error(result.error.code))))
+            .then(
+              () => setCopied(true),
+              () => setCopied(false),
+            );
         },
       },
     },
