@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // pcscd or a server live under tests/ and share the same runner.
 export default defineConfig({
   test: {
-    include: ['{main,preload,common,server,renderer,tests}/**/*.test.{ts,tsx}'],
+    include: ['{main,preload,common,server,renderer,tests,build}/**/*.test.{ts,tsx}'],
     exclude: ['node_modules', 'dist', 'tests/e2e/**'],
     environment: 'node',
     testTimeout: 30_000,
