@@ -1,6 +1,7 @@
 import { ipcMain, type WebContents } from 'electron';
 import { EVENT_CHANNEL } from '../../common/ipc/contract';
 import type { MainServices } from '../composition-root';
+import { isOurTopFrame } from '../security/shell-decisions';
 
 /**
  * The only file that touches ipcMain: every channel goes through the router, which checks the
@@ -9,10 +10,11 @@ import type { MainServices } from '../composition-root';
 export function registerIpc(services: MainServices, window: () => WebContents | null): () => void {
   for (const channel of services.router.channels) {
     ipcMain.handle(channel, (event, payload: unknown) => {
-      const ours = window();
       const frame = event.senderFrame;
-      const isOurTopFrame = ours !== null && event.sender === ours && frame !== null && frame === ours.mainFrame;
-      return services.router.dispatch(channel, payload, { frameUrl: frame?.url ?? null, isMainFrame: isOurTopFrame });
+      return services.router.dispatch(channel, payload, {
+        frameUrl: frame?.url ?? null,
+        isMainFrame: isOurTopFrame(event, window()),
+      });
     });
   }
   const unsubscribe = services.events.subscribe((message) => {

@@ -6,12 +6,13 @@ import { resolveAppSettings, type AppSettingsSources } from '../config/app-setti
 import { startDemoEnvironment, type DemoEnvironment } from '../demo/demo-environment';
 import { UserSettingsStore } from '../config/user-settings-store';
 import { createLogger } from '../logging/logger';
+import { cardWorkerLaunchPlan } from '../security/shell-decisions';
 import { APP_ORIGIN } from '../security/window-security';
 import { SettingsService } from '../services/settings-service';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { utilityWorkerLauncher } from './card-worker-launcher';
 import { registerIpc } from './ipc-registration';
-import { createMainWindow, lockDownSession } from './main-window';
+import { createMainWindow, guardWebContents, lockDownSession } from './main-window';
 import { applyNetworkSettings, createNetFetchAdapter } from './net-fetch-adapter';
 import { electronDiagnostics, electronLogDir } from './diagnostics-platform';
 
@@ -49,10 +50,7 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
 
-  app.on('web-contents-created', (_event, contents) => {
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-  });
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
 
   void app.whenReady().then(async () => {
     lockDownSession();
@@ -68,7 +66,7 @@ if (!app.requestSingleInstanceLock()) {
     }
     await applyNetworkSettings(settings.network);
     const card = new CardProcessSupervisor({
-      launch: utilityWorkerLauncher(path.join(distRoot, 'main', 'card-worker.cjs')),
+      launch: utilityWorkerLauncher(cardWorkerLaunchPlan({ distRoot, packaged: app.isPackaged })),
       config: settings.card,
       logger,
     });

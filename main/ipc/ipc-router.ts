@@ -1,13 +1,8 @@
 import type { Logger } from 'pino';
 import { AppFailure } from '../errors/app-failure';
+import { originOf } from '../security/shell-decisions';
 import { fail, ok, type AppErrorCode, type Result } from '../../common/errors/error-codes';
-import {
-  IPC_CHANNELS,
-  isIpcChannel,
-  type IpcChannel,
-  type IpcRequest,
-  type IpcResponse,
-} from '../../common/ipc/contract';
+import { IPC_CHANNELS, isIpcChannel, type IpcChannel, type IpcRequest, type IpcResponse } from '../../common/ipc/contract';
 
 /** Who sent an IPC message: the frame's URL and whether it is the window's top frame. */
 export interface IpcSender {
@@ -30,17 +25,6 @@ export interface IpcRouterOptions {
   /** Origins our own renderer is served from (app://renderer in Electron, the bridge's origin). */
   trustedOrigins: readonly string[];
   logger: Logger;
-}
-
-function originOf(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    const parsed = new URL(url);
-    // Custom schemes report origin "null" in WHATWG URL; compare scheme and host instead.
-    return parsed.origin === 'null' ? `${parsed.protocol}//${parsed.host}` : parsed.origin;
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildContentSecurityPolicy, isAllowedNavigation, secureWebPreferences } from './window-security';
+import { buildContentSecurityPolicy, isAllowedNavigation } from './window-security';
 
 function directives(csp: string): Map<string, string[]> {
   return new Map(
@@ -11,21 +11,6 @@ function directives(csp: string): Map<string, string[]> {
 }
 
 describe('window security', () => {
-  it('runs the page isolated, sandboxed and without Node', () => {
-    const prefs = secureWebPreferences('/app/preload.cjs');
-    expect(prefs).toMatchObject({
-      preload: '/app/preload.cjs',
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-    });
-  });
-
   it('has a CSP with no remote or inline script, no eval, no plugins and no framing', () => {
     const csp = directives(buildContentSecurityPolicy());
     expect(csp.get('default-src')).toEqual(["'none'"]);

@@ -32,25 +32,6 @@ export function buildContentSecurityPolicy({ connectSources = [] }: ContentSecur
     .join('; ');
 }
 
-/** webPreferences for every window: isolated, sandboxed, no Node in the page. */
-export function secureWebPreferences(preloadPath: string) {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-    spellcheck: false,
-  } as const;
-}
-
 /** Navigation inside the window is allowed only to our own renderer's pages. */
 export function isAllowedNavigation(url: string): boolean {
   try {

@@ -26,6 +26,11 @@ export interface LaunchedApp {
   page: Page;
   /** Everything the main-process side logged so far (for checks that no secret was logged). */
   mainLog(): string;
+  /**
+   * The text on the clipboard, read by the test after the page wrote it (the page itself is given
+   * no clipboard permission: its write goes through the app's own permission rule or the browser's default).
+   */
+  readClipboard(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -50,7 +55,14 @@ async function launchElectron(options: LaunchOptions): Promise<LaunchedApp> {
   let log = '';
   app.process().stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   app.process().stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  return { mode: 'electron', page, mainLog: () => log, close: () => app.close() };
+  return {
+    mode: 'electron',
+    page,
+    mainLog: () => log,
+    // The OS clipboard as main sees it.
+    readClipboard: () => app.evaluate(({ clipboard }) => clipboard.readText()),
+    close: () => app.close(),
+  };
 }
 
 function waitForListening(child: ChildProcess, onOutput: (text: string) => void): Promise<string> {
@@ -93,6 +105,11 @@ async function launchChromiumBridge(options: LaunchOptions): Promise<LaunchedApp
       mode: 'chromium-bridge',
       page,
       mainLog: () => log,
+      // Only the test reads: the read permission is granted after the page's write, never before it.
+      readClipboard: async () => {
+        await page.context().grantPermissions(['clipboard-read']);
+        return page.evaluate(() => navigator.clipboard.readText());
+      },
       close: async () => {
         await opened.close();
         await new Promise<void>((resolve) => {
@@ -122,7 +139,9 @@ export async function launchApp(options: LaunchOptions = {}): Promise<LaunchedAp
     BEHORIGHETSADMIN_POLICY_FILE: path.join(isolated, 'no-policy.json'),
     ...options.env,
   };
-  const app = await (launchMode() === 'electron' ? launchElectron({ ...options, env }) : launchChromiumBridge({ ...options, env }));
+  const app = await (launchMode() === 'electron'
+    ? launchElectron({ ...options, env })
+    : launchChromiumBridge({ ...options, env }));
   return {
     ...app,
     close: async () => {
