@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../common/api/index';
 import { runAgencyCommand } from './agency-cli';
 import { createSqliteStorage } from './storage/sqlite-storage';
+import { engineDatabases, type EngineDatabases } from './test-support/storage-engines';
+import { ALVA, createTestContext, sessionFor } from './test-support/test-context';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ba-agency-'));
 const db = path.join(dir, 'agency.sqlite');
@@ -177,5 +180,43 @@ describe('npm run agency', () => {
     expect(await storage.getOperatorMessage()).toMatchObject({ severity: 'disturbance', text: 'Störning i inloggningen' });
     expect((await storage.findUsersByHsaId('SE2321000016-US01'))[0]?.lastLoginAt).not.toBeNull();
     await storage.close();
+  });
+});
+
+describe('npm run agency --db postgres://… next to a running server on the same database', () => {
+  let pg: EngineDatabases;
+  beforeAll(async () => {
+    pg = await engineDatabases('postgres');
+  });
+  afterAll(async () => {
+    await pg?.dispose();
+  });
+
+  it("shows a login the agency records in the server's user list at once, even one older than the newest", async () => {
+    const url = await pg.fresh();
+    const ctx = await createTestContext({ db: url });
+    try {
+      const token = await sessionFor(ctx, ALVA.hsaId);
+      const headers = { authorization: `Bearer ${token}` };
+      const users = async () =>
+        (await ctx.app.fastify.inject({ method: 'GET', url: '/api/v1/users', headers })).json<{ users: User[] }>().users;
+      for (const [n, hsaId] of ['SE2321000016-LG01', 'SE2321000016-LG02'].entries()) {
+        const res = await ctx.app.fastify.inject({
+          method: 'POST',
+          url: '/api/v1/users',
+          headers,
+          payload: { givenName: 'Lena', surname: `Login${n}`, hsaId, email: `lena${n}@testkommunen.se` },
+        });
+        expect(res.statusCode).toBe(201);
+      }
+      const run = async (...args: string[]) => runAgencyCommand(['--db', url, ...args], () => undefined);
+      expect(await run('user', 'login', '--hsa-id', 'SE2321000016-LG01', '--at', '2026-03-01T12:00:00Z')).toBe(0);
+      expect((await users()).find((u) => u.hsaId === 'SE2321000016-LG01')?.lastLoginAt).toBe('2026-03-01T12:00:00.000Z');
+      // Earlier than the newest login: max(last_login_at) does not move.
+      expect(await run('user', 'login', '--hsa-id', 'SE2321000016-LG02', '--at', '2026-02-01T12:00:00Z')).toBe(0);
+      expect((await users()).find((u) => u.hsaId === 'SE2321000016-LG02')?.lastLoginAt).toBe('2026-02-01T12:00:00.000Z');
+    } finally {
+      await ctx.close();
+    }
   });
 });

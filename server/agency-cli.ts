@@ -8,9 +8,10 @@ import {
 import { systemClock } from './clock';
 import { DEFAULT_DB } from './config';
 import { AgencyError, AgencyService } from './services/agency-service';
-import { createSqliteStorage } from './storage/sqlite-storage';
+import { openStorage } from './storage/open-storage';
 
-const USAGE = `Usage: npm run agency -- [--db FILE] COMMAND [options]      (env BA_DB; default ${DEFAULT_DB})
+const USAGE = `Usage: npm run agency -- [--db FILE|postgres://USER@HOST:PORT/DB] COMMAND [options]
+                                      (env BA_DB; default ${DEFAULT_DB})
 
 The agency's side, which no administrator can do from the client.
 
@@ -68,7 +69,7 @@ export async function runAgencyCommand(argv: readonly string[], out: (line: stri
     out(USAGE);
     return values.help ? 0 : 2;
   }
-  const storage = await createSqliteStorage(values.db ?? process.env.BA_DB ?? DEFAULT_DB);
+  const storage = await openStorage(values.db ?? process.env.BA_DB ?? DEFAULT_DB);
   const agency = new AgencyService(storage, systemClock);
   try {
     switch (`${group} ${action ?? ''}`) {

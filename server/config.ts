@@ -27,7 +27,9 @@ export const USAGE = `Usage: npm run server -- [options]
 
   --port N               TCP port (default ${DEFAULT_PORT}; 0 picks a free one)      env BA_PORT
   --host ADDR            bind address (default ${DEFAULT_HOST})                       env BA_HOST
-  --db FILE              SQLite file, created on first start (default ${DEFAULT_DB})  env BA_DB
+  --db FILE|URL          SQLite file, created on first start (default ${DEFAULT_DB}),  env BA_DB
+                         or postgres://USER[:PASSWORD]@HOST:PORT/DB for PostgreSQL
+                         (several instances may share one PostgreSQL database)
   --origin URL           origin login signatures must be bound to                     env BA_ORIGIN
                          (default ${DEFAULT_ORIGIN})
   --trust-anchor FILE    PEM root CA(s) to trust; repeatable                         env BA_TRUST_ANCHORS

@@ -5,7 +5,7 @@ import { systemClock } from './clock';
 import type { ServerConfig } from './config';
 import { LogMailSender, OutboxDispatcher } from './outbox/outbox-dispatcher';
 import { seedDemo } from './seed/demo-seed';
-import { createSqliteStorage } from './storage/sqlite-storage';
+import { openStorage } from './storage/open-storage';
 
 export interface RunningServer {
   url: string;
@@ -17,7 +17,7 @@ export interface RunningServer {
 /** Opens storage, seeds if asked, and listens; what `npm run server` runs. */
 export async function startServer(config: ServerConfig, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? pino({ level: config.logLevel, base: { service: 'behorighetsadmin-server' } });
-  const storage = await createSqliteStorage(config.db);
+  const storage = await openStorage(config.db);
   if (config.seed === 'demo') {
     const result = await seedDemo(storage, systemClock);
     log.info(result, result.created ? 'demo data loaded' : 'demo data already present');
@@ -47,7 +47,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  log.info({ url, origin: config.origin, db: config.db }, 'server started');
+  log.info({ url, origin: config.origin, db: storage.options.location }, 'server started');
 
   let closing: Promise<void> | undefined;
   return {

@@ -129,7 +129,12 @@ async function main(): Promise<void> {
           `${loginsPerSecond.toFixed(0)} logins/s through POST /api/v1/auth/login (nonce, checks, session writes; sequential)`,
       );
       figures.push(
-        { metric: `backend login verifications ${algorithm} (certificate parsed each time)`, value: coldPerSecond, unit: '/s', target: '>= 300' },
+        {
+          metric: `backend login verifications ${algorithm} (certificate parsed each time)`,
+          value: coldPerSecond,
+          unit: '/s',
+          target: '>= 300',
+        },
         { metric: `backend full logins ${algorithm} via POST /auth/login`, value: loginsPerSecond, unit: '/s', target: '>= 300' },
       );
     }
@@ -192,7 +197,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => reportFigures('server', figures)).catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+main()
+  .then(() => reportFigures('server', figures))
+  .catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });

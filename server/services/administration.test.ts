@@ -50,10 +50,22 @@ describe('the full user list (served from a cache between changes)', () => {
     expect(await hsaIds()).not.toContain(ANNA.hsaId);
     const anna = await createAnna();
     expect(await hsaIds()).toContain(ANNA.hsaId);
-    const renamed = await call(alva, 'PATCH', `/users/${anna.id}`, { email: 'ny@testkommunen.se' }, { 'if-match': `"${anna.version}"` });
+    const renamed = await call(
+      alva,
+      'PATCH',
+      `/users/${anna.id}`,
+      { email: 'ny@testkommunen.se' },
+      { 'if-match': `"${anna.version}"` },
+    );
     expect(renamed.status).toBe(200);
     expect((await find(ANNA.hsaId))?.email).toBe('ny@testkommunen.se');
-    const granted = await call(alva, 'PUT', `/users/${anna.id}/permissions/statlig-ersattning`, { permissions: ['las-arenden'] }, { 'if-match': `"${(renamed.body as unknown as User).version}"` });
+    const granted = await call(
+      alva,
+      'PUT',
+      `/users/${anna.id}/permissions/statlig-ersattning`,
+      { permissions: ['las-arenden'] },
+      { 'if-match': `"${(renamed.body as unknown as User).version}"` },
+    );
     expect(granted.status, JSON.stringify(granted.body)).toBe(200);
     expect((await find(ANNA.hsaId))?.permissions).toEqual({ 'statlig-ersattning': ['las-arenden'] });
     await ctx.storage.recordUserLogin(ANNA.hsaId, ctx.clock.now().toISOString());

@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 
-/** Table shapes as Kysely sees them; the same for SQLite and (later) PostgreSQL. */
+/** Table shapes as Kysely sees them; the same for SQLite and PostgreSQL. */
 export interface Database {
   organisations: { id: string; name: string; kind: string; created_at: string };
   agreements: { organisation_id: string; eservice_id: string };
@@ -47,7 +47,14 @@ export interface Database {
     sent_at: string | null;
     attempts: number;
     last_error: string | null;
+    /** Set while one dispatcher holds the message (until claimed_until); null otherwise. */
+    claim_token: string | null;
+    claimed_until: string | null;
+    /** Not before this time (back-off after a failure); null: at once. */
+    next_attempt_at: string | null;
   };
+  list_stamps: { organisation_id: string; stamp: number };
+  write_probes: { instance_id: string; written_at: string };
   challenges: { nonce: string; created_at: string; expires_at: string; used_at: string | null };
   sessions: {
     token_hash: string;

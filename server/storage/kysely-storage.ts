@@ -54,6 +54,11 @@ function addPermission(map: PermissionMap, eserviceId: string, permissionId: str
   (map[eserviceId] ??= []).push(permissionId);
 }
 
+/** A changed-rows count from either driver (bigint from Kysely, number or string from pg). */
+function changed(result: { numUpdatedRows?: bigint; numDeletedRows?: bigint }): number {
+  return Number(result.numUpdatedRows ?? result.numDeletedRows ?? 0);
+}
+
 /** Storage operations over any Kysely connection or transaction; portable SQL only. */
 class KyselyRepository implements StorageTx {
   constructor(protected readonly db: Db) {}
@@ -92,10 +97,27 @@ class KyselyRepository implements StorageTx {
 
   async setAgreements(organisationId: string, eserviceIds: readonly EServiceId[]): Promise<void> {
     await this.db.deleteFrom('agreements').where('organisation_id', '=', organisationId).execute();
+    await this.moveListStamps([organisationId]);
     if (eserviceIds.length > 0) {
       await this.db
         .insertInto('agreements')
         .values(eserviceIds.map((e) => ({ organisation_id: organisationId, eservice_id: e })))
+        .execute();
+    }
+  }
+
+  /**
+   * Moves the organisations' user-list stamps. Every write to users, their permissions or the
+   * agreements calls it in the same statement sequence (and transaction, when there is one), so
+   * any instance's cached list is stale the moment the write commits. Sorted: two writers lock
+   * the stamp rows in the same order.
+   */
+  protected async moveListStamps(organisationIds: Iterable<string>): Promise<void> {
+    for (const organisationId of [...new Set(organisationIds)].sort()) {
+      await this.db
+        .insertInto('list_stamps')
+        .values({ organisation_id: organisationId, stamp: 1 })
+        .onConflict((oc) => oc.column('organisation_id').doUpdateSet((eb) => ({ stamp: eb('list_stamps.stamp', '+', 1) })))
         .execute();
     }
   }
@@ -236,6 +258,7 @@ class KyselyRepository implements StorageTx {
           })),
         )
         .execute();
+      await this.moveListStamps(chunk.map((u) => u.organisationId));
       const perms = chunk.flatMap((u) =>
         Object.entries(u.permissions).flatMap(([eserviceId, ids]) =>
           ids.map((permission_id) => ({ user_id: u.id, eservice_id: eserviceId, permission_id })),
@@ -271,7 +294,9 @@ class KyselyRepository implements StorageTx {
       .where('id', '=', id)
       .where('version', '=', expectedVersion)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    if (changed(result) !== 1) return false;
+    await this.moveListStamps([organisationId]);
+    return true;
   }
 
   async deleteUser(organisationId: string, id: string, expectedVersion: number): Promise<boolean> {
@@ -282,7 +307,9 @@ class KyselyRepository implements StorageTx {
       .where('id', '=', id)
       .where('version', '=', expectedVersion)
       .executeTakeFirst();
-    return Number(result.numDeletedRows) === 1;
+    if (changed(result) !== 1) return false;
+    await this.moveListStamps([organisationId]);
+    return true;
   }
 
   async replacePermissions(
@@ -297,8 +324,10 @@ class KyselyRepository implements StorageTx {
       .set((eb) => ({ updated_at: updatedAt, version: eb('version', '+', 1) }))
       .where('id', '=', userId)
       .where('version', '=', expectedVersion)
+      .returning('organisation_id')
       .executeTakeFirst();
-    if (Number(bumped.numUpdatedRows) !== 1) return false;
+    if (!bumped) return false;
+    await this.moveListStamps([bumped.organisation_id]);
     await this.db.deleteFrom('user_permissions').where('user_id', '=', userId).where('eservice_id', '=', eserviceId).execute();
     if (permissionIds.length > 0) {
       await this.db
@@ -311,21 +340,22 @@ class KyselyRepository implements StorageTx {
 
   async userListStamp(organisationId: string): Promise<string> {
     const row = await this.db
-      .selectFrom('users')
-      .select((eb) => [
-        eb.fn.countAll<number>().as('n'),
-        eb.fn.max('updated_at').as('updated'),
-        eb.fn.sum<number>('version').as('versions'),
-        eb.fn.max('last_login_at').as('login'),
-      ])
+      .selectFrom('list_stamps')
+      .select('stamp')
       .where('organisation_id', '=', organisationId)
-      .executeTakeFirstOrThrow();
-    return `${row.n}|${row.updated ?? ''}|${row.versions ?? 0}|${row.login ?? ''}`;
+      .executeTakeFirst();
+    return String(row?.stamp ?? 0);
   }
 
   async recordUserLogin(hsaId: string, at: string): Promise<number> {
-    const result = await this.db.updateTable('users').set({ last_login_at: at }).where('hsa_id', '=', hsaId).executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    const rows = await this.db
+      .updateTable('users')
+      .set({ last_login_at: at })
+      .where('hsa_id', '=', hsaId)
+      .returning('organisation_id')
+      .execute();
+    await this.moveListStamps(rows.map((r) => r.organisation_id));
+    return rows.length;
   }
 
   async insertAudit(r: AuditRecordInput): Promise<void> {
@@ -384,6 +414,8 @@ export class KyselyStorage extends KyselyRepository implements Storage {
   constructor(
     private readonly kysely: Kysely<Database>,
     private readonly dialect: SqlDialectName,
+    /** Where the data lives (file path, or URL without password), for error messages and logs. */
+    readonly options: { location: string } = { location: dialect },
   ) {
     super(kysely);
   }
@@ -400,6 +432,42 @@ export class KyselyStorage extends KyselyRepository implements Storage {
 
   transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> {
     return this.kysely.transaction().execute((trx) => fn(new KyselyRepository(trx)));
+  }
+
+  // Writes of several statements (the row, its permissions, the list stamp) are atomic also when
+  // called outside a transaction.
+  override insertOrganisation(org: OrganisationRecord): Promise<void> {
+    return this.transaction((tx) => tx.insertOrganisation(org));
+  }
+
+  override setAgreements(organisationId: string, eserviceIds: readonly EServiceId[]): Promise<void> {
+    return this.transaction((tx) => tx.setAgreements(organisationId, eserviceIds));
+  }
+
+  override insertUsers(users: readonly UserRecord[]): Promise<void> {
+    return this.transaction((tx) => tx.insertUsers(users));
+  }
+
+  override updateUser(organisationId: string, id: string, expectedVersion: number, fields: UserFields, updatedAt: string) {
+    return this.transaction((tx) => tx.updateUser(organisationId, id, expectedVersion, fields, updatedAt));
+  }
+
+  override deleteUser(organisationId: string, id: string, expectedVersion: number): Promise<boolean> {
+    return this.transaction((tx) => tx.deleteUser(organisationId, id, expectedVersion));
+  }
+
+  override replacePermissions(
+    userId: string,
+    eserviceId: string,
+    permissionIds: readonly string[],
+    expectedVersion: number,
+    updatedAt: string,
+  ): Promise<boolean> {
+    return this.transaction((tx) => tx.replacePermissions(userId, eserviceId, permissionIds, expectedVersion, updatedAt));
+  }
+
+  override recordUserLogin(hsaId: string, at: string): Promise<number> {
+    return this.transaction((tx) => tx.recordUserLogin(hsaId, at));
   }
 
   async insertChallenge(nonce: string, createdAt: string, expiresAt: string): Promise<void> {

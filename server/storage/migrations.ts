@@ -3,8 +3,9 @@ import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely
 export type SqlDialectName = 'sqlite' | 'postgres';
 
 /**
- * Schema migrations, in code so they ship with the server. Only the auto-increment key differs
- * between SQLite and PostgreSQL; everything else is portable SQL.
+ * Schema migrations, in code so they ship with the server, and the same for SQLite and PostgreSQL:
+ * only the auto-increment key differs; everything else is portable SQL (text timestamps in ISO
+ * 8601 UTC, which sort as text in both). Each migration runs in one transaction on both engines.
  */
 export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
   const serialKey = (db: Kysely<unknown>, table: string) =>
@@ -125,6 +126,26 @@ export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
           .createIndex('users_org_stamp')
           .on('users')
           .columns(['organisation_id', 'updated_at', 'version', 'last_login_at'])
+          .execute();
+      },
+    },
+    // Several instances on one database: a change stamp per organisation that every write to its
+    // users, permissions or agreements moves (the list caches of all instances key on it), outbox
+    // claims with a lease and back-off, and a row each instance writes to prove it can write.
+    '0003-multi-instance': {
+      async up(db) {
+        await db.schema
+          .createTable('list_stamps')
+          .addColumn('organisation_id', 'text', (c) => c.primaryKey())
+          .addColumn('stamp', 'integer', (c) => c.notNull())
+          .execute();
+        await db.schema.alterTable('outbox').addColumn('claim_token', 'text').execute();
+        await db.schema.alterTable('outbox').addColumn('claimed_until', 'text').execute();
+        await db.schema.alterTable('outbox').addColumn('next_attempt_at', 'text').execute();
+        await db.schema
+          .createTable('write_probes')
+          .addColumn('instance_id', 'text', (c) => c.primaryKey())
+          .addColumn('written_at', 'text', (c) => c.notNull())
           .execute();
       },
     },

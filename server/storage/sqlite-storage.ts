@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import type { Database } from './database-schema';
 import { KyselyStorage } from './kysely-storage';
+import { SqliteWriteLockDialect } from './sqlite-dialect';
 
 /**
  * Opens (creating if needed) the SQLite file and migrates it. ":memory:" gives a private
@@ -12,12 +13,18 @@ import { KyselyStorage } from './kysely-storage';
 export async function createSqliteStorage(file: string): Promise<KyselyStorage> {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new BetterSqlite3(file);
+  // Opening may meet another process's write (or its crash recovery): wait for it here, once.
+  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  // Waiting for another writer happens in SqliteWriteLockDialect, asynchronously; a busy
+  // timeout here would block the event loop instead.
+  sqlite.pragma('busy_timeout = 0');
   // WAL + NORMAL is durable across application crashes, which is what a reference server needs.
   sqlite.pragma('synchronous = NORMAL');
-  const storage = new KyselyStorage(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), 'sqlite');
+  const storage = new KyselyStorage(new Kysely<Database>({ dialect: new SqliteWriteLockDialect(sqlite) }), 'sqlite', {
+    location: file,
+  });
   await storage.migrate();
   return storage;
 }

@@ -111,8 +111,8 @@ export interface StorageTx {
   /** Users of one organisation sorted by surname, given name; total counts them all. */
   listUsers(organisationId: string, page?: { limit?: number; offset?: number }): Promise<{ users: UserRecord[]; total: number }>;
   /**
-   * A value that changes whenever any user of the organisation, or their permissions or last login,
-   * changes (every write sets updated_at to now and bumps the version): lets a cached list be reused.
+   * A value that changes with every write to the organisation's users, their permissions, last
+   * logins or the agreements (a counter row every such write moves): lets a cached list be reused.
    */
   userListStamp(organisationId: string): Promise<string>;
   insertUser(user: UserRecord): Promise<void>;

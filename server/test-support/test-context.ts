@@ -5,7 +5,7 @@ import { buildApp, type App } from '../app';
 import { TrustStore } from '../auth/trust-store';
 import { ManualClock } from '../clock';
 import { AgencyService } from '../services/agency-service';
-import { createSqliteStorage } from '../storage/sqlite-storage';
+import { openStorage } from '../storage/open-storage';
 import type { Storage } from '../storage/storage';
 
 export const TEST_ORIGIN = 'https://behorighetsadmin.test';
@@ -25,11 +25,12 @@ export interface TestContext {
 }
 
 /**
- * A backend on a private in-memory database with the card lab's PKI trusted, a kommun with one
- * agreement (statlig-ersattning only) and two administrators, and a region with one.
+ * A backend on a private in-memory database (or on `db`: a new SQLite file or PostgreSQL database)
+ * with the card lab's PKI trusted, a kommun with one agreement (statlig-ersattning only) and two
+ * administrators, and a region with one.
  */
-export async function createTestContext(options: { storage?: (s: Storage) => Storage } = {}): Promise<TestContext> {
-  const real = await createSqliteStorage(':memory:');
+export async function createTestContext(options: { storage?: (s: Storage) => Storage; db?: string } = {}): Promise<TestContext> {
+  const real = await openStorage(options.db ?? ':memory:');
   const storage = options.storage ? options.storage(real) : real;
   const clock = new ManualClock(new Date());
   const pki = await ensureTestPki();

@@ -1,0 +1,271 @@
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, engineDatabases, type EngineDatabases } from '../test-support/storage-engines';
+import type { KyselyStorage } from './kysely-storage';
+import { openStorage } from './open-storage';
+import type { UserRecord } from './storage';
+
+// The storage contract, run against both engines: SQLite files and a real PostgreSQL server.
+
+const T0 = '2026-01-01T10:00:00.000Z';
+const T1 = '2026-01-01T11:00:00.000Z';
+const T2 = '2026-01-01T12:00:00.000Z';
+
+function user(n: number, organisationId = 'kommun-a', permissions: UserRecord['permissions'] = {}): UserRecord {
+  return {
+    id: `u-${organisationId}-${n}`,
+    organisationId,
+    hsaId: `SE2321000016-U${String(n).padStart(4, '0')}`,
+    givenName: `Förnamn${n}`,
+    surname: `Efternamn${String(n).padStart(4, '0')}`,
+    email: `u${n}@a.se`,
+    version: 1,
+    createdAt: T0,
+    updatedAt: T0,
+    lastLoginAt: null,
+    permissions,
+  };
+}
+
+async function withOrganisations(storage: KyselyStorage): Promise<void> {
+  await storage.insertOrganisation({
+    id: 'kommun-a',
+    name: 'A kommun',
+    kind: 'kommun',
+    agreements: ['statlig-ersattning'],
+    createdAt: T0,
+  });
+  await storage.insertOrganisation({
+    id: 'region-b',
+    name: 'Region B',
+    kind: 'region',
+    agreements: ['landsting'],
+    createdAt: T0,
+  });
+}
+
+describe.each(ENGINES)('storage on %s', (engine) => {
+  let dbs: EngineDatabases;
+  let storage: KyselyStorage;
+  const opened: KyselyStorage[] = [];
+  const open = async (db?: string) => {
+    const s = await openStorage(db ?? (await dbs.fresh()));
+    opened.push(s);
+    return s;
+  };
+
+  beforeAll(async () => {
+    dbs = await engineDatabases(engine);
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close().catch(() => undefined)));
+  });
+  afterAll(async () => {
+    await dbs?.dispose();
+  });
+
+  it('migrates a new database and is idempotent on the next start', async () => {
+    const db = await dbs.fresh();
+    storage = await open(db);
+    await withOrganisations(storage);
+    await storage.close();
+    storage = await open(db);
+    expect((await storage.listOrganisations()).map((o) => o.id)).toEqual(['kommun-a', 'region-b']);
+    expect((await storage.getOrganisation('kommun-a'))?.agreements).toEqual(['statlig-ersattning']);
+  });
+
+  it('lets two instances migrate one new database at the same time', async () => {
+    const db = await dbs.fresh();
+    const [a, b] = await Promise.all([open(db), open(db)]);
+    await withOrganisations(a!);
+    expect((await b!.listOrganisations()).length).toBe(2);
+  });
+
+  it('stores users with permissions, lists them sorted, and pages', async () => {
+    storage = await open();
+    await withOrganisations(storage);
+    await storage.insertUsers([
+      user(3),
+      user(1, 'kommun-a', { 'statlig-ersattning': ['las-arenden'] }),
+      user(2),
+      user(9, 'region-b'),
+    ]);
+    const all = await storage.listUsers('kommun-a');
+    expect(all.total).toBe(3);
+    expect(all.users.map((u) => u.id)).toEqual(['u-kommun-a-1', 'u-kommun-a-2', 'u-kommun-a-3']);
+    expect(all.users[0]?.permissions).toEqual({ 'statlig-ersattning': ['las-arenden'] });
+    expect(all.users[0]?.version).toBe(1);
+    const page = await storage.listUsers('kommun-a', { limit: 1, offset: 1 });
+    expect(page).toMatchObject({ total: 3, users: [{ id: 'u-kommun-a-2' }] });
+    expect((await storage.findUsersByHsaId(user(9).hsaId)).map((u) => u.organisationId)).toEqual(['region-b']);
+  });
+
+  it('writes only over the expected version', async () => {
+    storage = await open();
+    await withOrganisations(storage);
+    await storage.insertUser(user(1));
+    const fields = { hsaId: user(1).hsaId, givenName: 'Ny', surname: 'Namn', email: 'ny@a.se' };
+    expect(await storage.updateUser('kommun-a', 'u-kommun-a-1', 1, fields, T1)).toBe(true);
+    expect(await storage.updateUser('kommun-a', 'u-kommun-a-1', 1, fields, T1)).toBe(false);
+    expect(await storage.replacePermissions('u-kommun-a-1', 'statlig-ersattning', ['las-arenden', 'attestera'], 2, T2)).toBe(
+      true,
+    );
+    expect(await storage.replacePermissions('u-kommun-a-1', 'statlig-ersattning', [], 2, T2)).toBe(false);
+    const stored = await storage.findUser('kommun-a', 'u-kommun-a-1');
+    expect(stored).toMatchObject({ givenName: 'Ny', version: 3, updatedAt: T2 });
+    expect(stored?.permissions['statlig-ersattning']?.sort()).toEqual(['attestera', 'las-arenden']);
+    expect(await storage.deleteUser('kommun-a', 'u-kommun-a-1', 2)).toBe(false);
+    expect(await storage.deleteUser('kommun-a', 'u-kommun-a-1', 3)).toBe(true);
+    expect(await storage.findUser('kommun-a', 'u-kommun-a-1')).toBeUndefined();
+  });
+
+  it('rolls a failed transaction back entirely', async () => {
+    storage = await open();
+    await withOrganisations(storage);
+    await expect(
+      storage.transaction(async (tx) => {
+        await tx.insertUser(user(1));
+        await tx.insertUser(user(1)); // the same id again
+      }),
+    ).rejects.toThrow();
+    expect((await storage.listUsers('kommun-a')).total).toBe(0);
+  });
+
+  it('burns a nonce once: ok, then used; unknown and expired told apart', async () => {
+    storage = await open();
+    await storage.insertChallenge('n1', T0, T1);
+    await storage.insertChallenge('n2', T0, T1);
+    expect(await storage.consumeChallenge('n1', T0)).toBe('ok');
+    expect(await storage.consumeChallenge('n1', T0)).toBe('used');
+    expect(await storage.consumeChallenge('nope', T0)).toBe('unknown');
+    expect(await storage.consumeChallenge('n2', T2)).toBe('expired');
+  });
+
+  it('lets exactly one of two instances burn a nonce', async () => {
+    const db = await dbs.fresh();
+    const a = await open(db);
+    const b = await open(db);
+    await a.insertChallenge('shared', T0, T2);
+    const outcomes = await Promise.all([a.consumeChallenge('shared', T1), b.consumeChallenge('shared', T1)]);
+    expect(outcomes.sort()).toEqual(['ok', 'used']);
+  });
+
+  it('shares sessions between instances and purges expired ones', async () => {
+    const db = await dbs.fresh();
+    const a = await open(db);
+    const b = await open(db);
+    const session = {
+      tokenHash: 'h1',
+      administratorHsaId: 'SE2321000016-A1B2',
+      organisationId: 'kommun-a',
+      createdAt: T0,
+      lastSeenAt: T0,
+      idleExpiresAt: T1,
+      absoluteExpiresAt: T2,
+    };
+    await a.insertSession(session);
+    expect(await b.findSession('h1')).toEqual(session);
+    await b.touchSession('h1', T1, T2);
+    expect((await a.findSession('h1'))?.idleExpiresAt).toBe(T2);
+    await a.purgeExpired(T2, T0);
+    expect(await b.findSession('h1')).toBeUndefined();
+  });
+
+  it('keeps the audit log newest first, filtered by target and before', async () => {
+    storage = await open();
+    for (const [i, target] of ['x', 'y', 'x'].entries()) {
+      await storage.insertAudit({
+        organisationId: 'kommun-a',
+        actor: 'SE2321000016-A1B2',
+        action: 'user.updated',
+        targetType: 'user',
+        targetId: target,
+        before: { i },
+        after: null,
+        at: T0,
+      });
+    }
+    const all = await storage.listAudit('kommun-a', { limit: 10 });
+    expect(all.map((r) => r.before)).toEqual([{ i: 2 }, { i: 1 }, { i: 0 }]);
+    expect(typeof all[0]?.id).toBe('number');
+    expect((await storage.listAudit('kommun-a', { limit: 10, targetId: 'x' })).length).toBe(2);
+    expect((await storage.listAudit('kommun-a', { limit: 10, before: all[0]!.id })).length).toBe(2);
+  });
+
+  it('keeps the operator message', async () => {
+    storage = await open();
+    expect(await storage.getOperatorMessage()).toBeNull();
+    await storage.setOperatorMessage({ severity: 'warning', text: 'Underhåll i kväll', since: T0 });
+    expect(await storage.getOperatorMessage()).toEqual({ severity: 'warning', text: 'Underhåll i kväll', since: T0 });
+    await storage.setOperatorMessage(null);
+    expect(await storage.getOperatorMessage()).toBeNull();
+  });
+
+  it('moves the user-list stamp on every write, including a login older than the newest one', async () => {
+    storage = await open();
+    await withOrganisations(storage);
+    await storage.insertUsers([user(1), user(2)]);
+    const stamps = new Set<string>([await storage.userListStamp('kommun-a')]);
+    const moved = async () => {
+      const stamp = await storage.userListStamp('kommun-a');
+      const isNew = !stamps.has(stamp);
+      stamps.add(stamp);
+      return isNew;
+    };
+    await storage.recordUserLogin(user(1).hsaId, T2);
+    expect(await moved()).toBe(true);
+    // An earlier login of another user leaves max(last_login_at) where it was.
+    await storage.recordUserLogin(user(2).hsaId, T1);
+    expect(await moved()).toBe(true);
+    await storage.setAgreements('kommun-a', ['statlig-ersattning', 'ensamkommande']);
+    expect(await moved()).toBe(true);
+    await storage.insertUser(user(3));
+    expect(await moved()).toBe(true);
+    expect(await storage.deleteUser('kommun-a', user(3).id, 1)).toBe(true);
+    expect(await moved()).toBe(true);
+  });
+});
+
+describe('SQLite shared by two processes', () => {
+  let dbs: EngineDatabases;
+  beforeAll(async () => {
+    dbs = await engineDatabases('sqlite');
+  });
+  afterAll(async () => {
+    await dbs.dispose();
+  });
+
+  it("waits for another process's write instead of failing with 'database is locked'", async () => {
+    const file = await dbs.fresh();
+    const storage = await openStorage(file);
+    try {
+      await withOrganisations(storage);
+      let childOutput = '';
+      let childExit: Promise<number | null> = Promise.resolve(null);
+      const written = storage.transaction(async (tx) => {
+        await tx.findUser('kommun-a', 'u-kommun-a-1');
+        // Another process writes while this transaction is open (between its read and its write).
+        const script = `
+          const db = require('better-sqlite3')(${JSON.stringify(file)});
+          db.pragma('busy_timeout = 10000');
+          console.log('ready');
+          db.prepare("insert into organisations (id, name, kind, created_at) values ('kommun-c', 'C', 'kommun', '${T0}')").run();
+          console.log('done');`;
+        const child = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.on('data', (d: Buffer) => (childOutput += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (childOutput += d.toString()));
+        childExit = new Promise((resolve) => child.once('exit', resolve));
+        while (!childOutput.includes('ready') && child.exitCode === null) await sleep(20);
+        await sleep(300);
+        await tx.insertUser(user(1));
+      });
+      await expect(written).resolves.toBeUndefined();
+      expect(await childExit, childOutput).toBe(0);
+      expect((await storage.findUser('kommun-a', 'u-kommun-a-1'))?.id).toBe('u-kommun-a-1');
+      expect((await storage.getOrganisation('kommun-c'))?.name).toBe('C');
+    } finally {
+      await storage.close();
+    }
+  });
+});
