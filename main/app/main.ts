@@ -28,7 +28,7 @@ const settingsSources: AppSettingsSources = {
   packaged: app.isPackaged,
 };
 let settings = resolveAppSettings(settingsSources);
-const logger = createLogger({ level: settings.logLevel, file: { dir: electronLogDir() } });
+const logger = createLogger({ level: settings.logLevel, file: { dir: electronLogDir() }, packaged: app.isPackaged });
 for (const problem of settings.config.issues) {
   logger.warn({ component: 'config', event: 'config-invalid', file: problem.file, key: problem.key }, problem.message);
 }

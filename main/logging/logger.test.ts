@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readRecentLogEntries } from './log-reader';
-import { createLogger, isSecretKey, scrubSecrets } from './logger';
+import { createLogger, isSecretKey, logOutputs, scrubSecrets } from './logger';
 import { LOG_FILE_NAME, logFilePath, RotatingFileDestination } from './rotating-file';
 
 const dirs: string[] = [];
@@ -136,5 +137,30 @@ describe('readRecentLogEntries', () => {
     expect(Object.keys(entries[2]!).sort()).toEqual(['component', 'errorCode', 'event', 'level', 'time']);
     expect(readRecentLogEntries(dir, 1)).toHaveLength(1);
     expect(readRecentLogEntries(null)).toEqual([]);
+  });
+});
+
+describe('where the log goes', () => {
+  it('a packaged build logs to the file only; development also to stderr', () => {
+    expect(logOutputs({ packaged: true, file: true })).toEqual(['file']);
+    expect(logOutputs({ packaged: false, file: true })).toEqual(['stderr', 'file']);
+    expect(logOutputs({ packaged: false, file: false })).toEqual(['stderr']);
+    // A packaged build always has its log folder; without one it logs nowhere rather than to a missing stderr.
+    expect(logOutputs({ packaged: true, file: false })).toEqual([]);
+  });
+
+  it('a packaged build writes nothing to fd 2 (a Windows GUI program started without a console has none)', () => {
+    const dir = tempDir();
+    const script = `
+      import { createLogger } from ${JSON.stringify(path.join(import.meta.dirname, 'logger.ts'))};
+      const logger = createLogger({ level: 'info', file: { dir: ${JSON.stringify(dir)} }, packaged: true });
+      logger.info({ event: 'started' }, 'Behörighetsadmin started');
+      logger.flush?.();
+    `;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe('');
+    expect(readFileSync(path.join(dir, LOG_FILE_NAME), 'utf8')).toContain('"event":"started"');
   });
 });

@@ -94,13 +94,25 @@ function scrubbing(destination: DestinationStream): DestinationStream {
 
 export interface LoggerOptions {
   level?: string;
+  /** Stands in for stderr (tests). */
   destination?: DestinationStream;
   /** Also write to a rotating log file (the user's data folder; a folder from env under the bridge and tests). */
   file?: RotatingFileOptions;
+  /** A packaged build: no stderr (see logOutputs). */
+  packaged?: boolean;
+}
+
+/**
+ * Where the log goes: the rotating file where there is one, and stderr only in development. A
+ * packaged Windows GUI program started without a console has no fd 2 (writes there are lost,
+ * duplicated or hang), so a packaged build logs to the file only.
+ */
+export function logOutputs({ packaged, file }: { packaged: boolean; file: boolean }): ('stderr' | 'file')[] {
+  return [...(packaged ? [] : (['stderr'] as const)), ...(file ? (['file'] as const) : [])];
 }
 
 /** Creates the structured logger shared by every main-process component. */
-export function createLogger({ level = 'info', destination, file }: LoggerOptions = {}): Logger {
+export function createLogger({ level = 'info', destination, file, packaged = false }: LoggerOptions = {}): Logger {
   const options = {
     level,
     base: { app: 'behorighetsadmin' },
@@ -113,16 +125,16 @@ export function createLogger({ level = 'info', destination, file }: LoggerOption
       log: (object: Record<string, unknown>) => scrubSecrets(object) as Record<string, unknown>,
     },
   };
-  const primary = scrubbing(destination ?? pino.destination(2));
-  const logger = file
-    ? pino(
-        options,
-        pino.multistream([
-          { stream: primary, level: 'trace' as const },
-          { stream: scrubbing(new RotatingFileDestination(file)), level: 'trace' as const },
-        ]),
-      )
-    : pino(options, primary);
+  const streams = logOutputs({ packaged, file: file !== undefined }).map((output) =>
+    output === 'stderr' ? (destination ?? pino.destination(2)) : new RotatingFileDestination(file!),
+  );
+  const scrubbed = streams.map((stream) => ({ stream: scrubbing(stream), level: 'trace' as const }));
+  const logger =
+    scrubbed.length === 1
+      ? pino(options, scrubbed[0]!.stream)
+      : scrubbed.length === 0
+        ? pino({ ...options, enabled: false })
+        : pino(options, pino.multistream(scrubbed));
   // pino applies formatters.bindings to the root only; children (and theirs, which inherit this) scrub here.
   const child = logger.child as unknown as (this: unknown, bindings: pino.Bindings, options?: unknown) => Logger;
   const scrubbedChild = function (this: unknown, bindings: pino.Bindings, childOptions?: unknown) {
