@@ -1,7 +1,13 @@
 import type { Logger } from 'pino';
 import type { CardSnapshot } from '../../common/card/card-state';
 import { fail, ok, type AppErrorCode, type Result } from '../../common/errors/error-codes';
-import { RECYCLE_EXIT_CODE, fromWorkerSchema, type CardWorkerConfig, type SignOutcome, type ToWorker } from './card-worker-protocol';
+import {
+  RECYCLE_EXIT_CODE,
+  fromWorkerSchema,
+  type CardWorkerConfig,
+  type SignOutcome,
+  type ToWorker,
+} from './card-worker-protocol';
 
 /** A running card process, however it was started (utilityProcess in Electron, fork under Node). */
 export interface WorkerHandle {
@@ -25,6 +31,11 @@ export interface SupervisorOptions {
   /** How often the card process must show a live event loop, and how long it may take to answer. */
   heartbeatIntervalMs?: number;
   heartbeatTimeoutMs?: number;
+  /**
+   * How long a new card process may take to answer its first message. Start-up (loading the addons,
+   * a cold disk, an antivirus scan) can take longer than a heartbeat, and must not count as a hang.
+   */
+  startTimeoutMs?: number;
 }
 
 export interface SignInput {
@@ -59,6 +70,8 @@ export class CardProcessSupervisor {
   /** Consecutive exits without a snapshot in between: restarts back off so a crash loop stays cheap. */
   private crashStreak = 0;
   private heartbeat: NodeJS.Timeout | null = null;
+  /** Whether the current process has answered once: the heartbeat limit applies only after that. */
+  private workerAnswered = false;
   private readonly log: Logger;
 
   constructor(private readonly options: SupervisorOptions) {
@@ -72,7 +85,7 @@ export class CardProcessSupervisor {
     this.spawn();
     // A PKCS#11 call that blocks the card process's event loop is noticed even when nobody asks.
     this.heartbeat = setInterval(() => {
-      if (this.worker) void this.request({ op: 'ping' }, this.options.heartbeatTimeoutMs ?? 5_000);
+      if (this.worker && this.workerAnswered) void this.request({ op: 'ping' }, this.options.heartbeatTimeoutMs ?? 5_000);
     }, this.options.heartbeatIntervalMs ?? 1_500);
     this.heartbeat.unref();
   }
@@ -159,14 +172,20 @@ export class CardProcessSupervisor {
     return this.request({ op: 'test-crash' }, timeoutMs);
   }
 
-  private request(body: DistributiveOmit<Extract<ToWorker, { type: 'request' }>, 'type' | 'id'>, timeoutMs: number): Promise<Result<unknown>> {
+  private request(
+    body: DistributiveOmit<Extract<ToWorker, { type: 'request' }>, 'type' | 'id'>,
+    timeoutMs: number,
+  ): Promise<Result<unknown>> {
     const worker = this.worker;
     if (!worker) return Promise.resolve(fail('card-process-crashed'));
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        this.log.error({ event: 'card-process-hung', op: body.op, timeoutMs }, 'Card process did not answer in time; restarting it');
+        this.log.error(
+          { event: 'card-process-hung', op: body.op, timeoutMs },
+          'Card process did not answer in time; restarting it',
+        );
         resolve(fail('card-process-hung'));
         this.terminate('card-process-hung');
         // The first hang restarts at once; a module that hangs every time backs off.
@@ -181,8 +200,10 @@ export class CardProcessSupervisor {
     if (this.stopped || this.worker) return;
     const worker = this.options.launch();
     this.worker = worker;
+    this.workerAnswered = false;
     worker.onMessage((raw) => {
       if (this.worker !== worker) return;
+      this.workerAnswered = true;
       const parsed = fromWorkerSchema.safeParse(raw);
       if (!parsed.success) {
         this.log.warn({ event: 'card-process-bad-message' }, 'Ignored a malformed message from the card process');
@@ -215,6 +236,9 @@ export class CardProcessSupervisor {
       this.scheduleRestart(this.backoff(false));
     });
     worker.send({ type: 'init', config: this.options.config });
+    // The first answer has the start-up limit; a process that never answers (a module hanging in
+    // C_Initialize) is replaced like any hung one.
+    void this.request({ op: 'ping' }, this.options.startTimeoutMs ?? 20_000);
   }
 
   /** Delay before the next restart: doubles with each failure in a row, up to 30 s. */

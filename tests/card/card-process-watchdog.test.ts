@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CardProcessSupervisor } from '../../main/card/card-process-supervisor';
-import { startSupervisor } from './card-test-support';
+import path from 'node:path';
+import { REPO_ROOT, startSupervisor } from './card-test-support';
 
 // The watchdog against the real card process: a call that hangs past its limit, and a crash.
 let supervisor: CardProcessSupervisor | null = null;
@@ -13,7 +14,10 @@ afterEach(() => {
 describe('card process watchdog', () => {
   it('reports a module that does not exist as missing, without crashing', async () => {
     supervisor = startSupervisor({ modulePath: '/nonexistent/pkcs11.so' });
-    const snapshot = await supervisor.waitFor((s) => s.process === 'running' && s.module.path === '/nonexistent/pkcs11.so', 20_000);
+    const snapshot = await supervisor.waitFor(
+      (s) => s.process === 'running' && s.module.path === '/nonexistent/pkcs11.so',
+      20_000,
+    );
     expect(snapshot?.module.status).toBe('missing');
     const reread = await supervisor.reread();
     expect(reread.ok && reread.value.module.status).toBe('missing');
@@ -38,6 +42,21 @@ describe('card process watchdog', () => {
     expect(await supervisor.waitFor((s) => s.process === 'running', 20_000)).not.toBeNull();
     expect(await supervisor.crashForTest(10_000)).toEqual({ ok: false, error: { code: 'card-process-crashed' } });
     expect(await supervisor.waitFor((s) => s.process === 'running', 20_000)).not.toBeNull();
+    expect((await supervisor.refresh()).ok).toBe(true);
+  });
+
+  it('lets a slow-starting process start: the heartbeat limit counts only once it has answered', async () => {
+    // Start-up (here 2.5 s) is longer than the heartbeat limit (1 s): it must not be taken for a hang.
+    supervisor = startSupervisor(
+      {
+        modulePath: '/nonexistent/pkcs11.so',
+        execArgv: ['--require', path.join(REPO_ROOT, 'tests/fixtures/slow-start.cjs'), '--import', 'tsx'],
+        env: { SLOW_START_MS: '2500' },
+      },
+      { heartbeatIntervalMs: 200, heartbeatTimeoutMs: 1_000 },
+    );
+    const running = await supervisor.waitFor((s) => s.process === 'running', 20_000);
+    expect(running?.process).toBe('running');
     expect((await supervisor.refresh()).ok).toBe(true);
   });
 

@@ -9,11 +9,14 @@ export const ATR_TABLE = path.join(REPO_ROOT, 'resources', 'known-atrs.json');
 
 /** A real card process (the TypeScript entry run through tsx), supervised as in the app. */
 export function startSupervisor(
-  settings: { modulePath: string; trustAnchorPaths?: string[]; env?: NodeJS.ProcessEnv },
+  settings: { modulePath: string; trustAnchorPaths?: string[]; env?: NodeJS.ProcessEnv; execArgv?: string[] },
   overrides: Partial<SupervisorOptions> = {},
 ): CardProcessSupervisor {
   const supervisor = new CardProcessSupervisor({
-    launch: nodeWorkerLauncher(WORKER_ENTRY, { execArgv: ['--import', 'tsx'], env: { ...process.env, BEHORIGHETSADMIN_TEST_HOOKS: '1', ...settings.env } }),
+    launch: nodeWorkerLauncher(WORKER_ENTRY, {
+      execArgv: settings.execArgv ?? ['--import', 'tsx'],
+      env: { ...process.env, BEHORIGHETSADMIN_TEST_HOOKS: '1', ...settings.env },
+    }),
     config: {
       modulePath: settings.modulePath,
       trustAnchorPaths: settings.trustAnchorPaths ?? [],
