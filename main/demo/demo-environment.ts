@@ -28,6 +28,30 @@ export interface DemoOptions {
   cardLabInstalled?: () => boolean;
 }
 
+export interface TsxSpawn {
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * How demo mode runs one of the repository's TypeScript command-line tools: Node itself with tsx as
+ * a loader (resolved from the repository, the working directory). Never node_modules/.bin/tsx.cmd:
+ * since Node 20.12.2 Windows refuses to spawn a .cmd without a shell (EINVAL). Under Electron its
+ * own executable runs as Node (ELECTRON_RUN_AS_NODE).
+ */
+export function tsxSpawn(
+  script: string,
+  args: string[],
+  runtime: { execPath: string; electron: boolean; env: NodeJS.ProcessEnv },
+): TsxSpawn {
+  return {
+    command: runtime.execPath,
+    args: ['--import', 'tsx', script, ...args],
+    env: runtime.electron ? { ...runtime.env, ELECTRON_RUN_AS_NODE: '1' } : runtime.env,
+  };
+}
+
 function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number, what: string): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let output = '';
@@ -69,14 +93,15 @@ export async function startDemoEnvironment({
   cardLabInstalled = () => CARD_LAB_FILES.every((file) => existsSync(file)),
 }: DemoOptions): Promise<DemoEnvironment> {
   const log = logger.child({ component: 'demo' });
-  const tsx = path.join(repoRoot, 'node_modules', '.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx');
+  const runtime = { execPath: process.execPath, electron: process.versions.electron !== undefined, env: process.env };
+  const run = (script: string, args: string[]): ChildProcess => {
+    const { command, args: argv, env } = tsxSpawn(script, args, runtime);
+    return spawn(command, argv, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  };
   const settings: Partial<Settings> = {};
   let lab: ChildProcess | null = null;
   if (cardLabInstalled()) {
-    lab = spawn(tsx, ['tests/cardlab/cli.ts', 'serve', '--profile', 'valid'], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    lab = run('tests/cardlab/cli.ts', ['serve', '--profile', 'valid']);
     try {
       const [line] = await waitForLine(lab, /^\{.*\}$/m, 120_000, 'Kortlabbet');
       const info = JSON.parse(line) as { pkcs11Module: string; trustAnchor: string };
@@ -91,14 +116,16 @@ export async function startDemoEnvironment({
     }
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'behorighetsadmin-demo-'));
-  const server = spawn(
-    tsx,
-    ['server/cli.ts', '--port', '0', '--db', path.join(dataDir, 'demo.sqlite'), '--seed', 'demo', '--log-level', 'warn'],
-    {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const server = run('server/cli.ts', [
+    '--port',
+    '0',
+    '--db',
+    path.join(dataDir, 'demo.sqlite'),
+    '--seed',
+    'demo',
+    '--log-level',
+    'warn',
+  ]);
   const stop = async () => {
     await Promise.all([stopChild(server), stopChild(lab)]);
     rmSync(dataDir, { recursive: true, force: true });
