@@ -31,6 +31,8 @@ export interface MainServicesOptions {
   cardRemovalPolicy: CardRemovalPolicy;
   /** Trust anchors are configured: refuse untrusted certificates before the PIN. */
   enforceLocalTrust: boolean;
+  /** The system policy file or registry key (named by the "no CA certificates configured" notice). */
+  policyLocation?: string;
   /** The HTTP adapter for backend calls: Electron's net.fetch in the app, Node's (proxy, extra CAs) elsewhere. */
   backendAdapter?: AxiosAdapter;
   /** The settings view's service; absent in tests that do not need it (settings:get then refuses). */
@@ -63,7 +65,9 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
   const appInfo = new AppInfoService(options.appInfo);
   const { card } = options;
   card.onSnapshot((snapshot) => events.publish('card:snapshot', snapshot));
-  const backend = options.backend ? new BackendClient({ baseUrl: options.backend.url, timeoutMs: options.backend.timeoutMs, adapter: options.backendAdapter }) : null;
+  const backend = options.backend
+    ? new BackendClient({ baseUrl: options.backend.url, timeoutMs: options.backend.timeoutMs, adapter: options.backendAdapter })
+    : null;
   const session = new SessionService({
     card,
     backend,
@@ -95,6 +99,7 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
   const diagnostics = new DiagnosticsService({
     card,
     backendUrl: options.backend?.url ?? null,
+    trust: { configured: options.enforceLocalTrust, policyLocation: options.policyLocation ?? 'policyfilen' },
     probeBackend: (url) => probeBackend(url, 5000, options.backendAdapter),
     appInfo: () => appInfo.getInfo(),
     system: systemInfo,
@@ -123,7 +128,8 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
       'admin:list-users': () => withToken((token) => requireBackend().listUsers(token)),
       'admin:get-user': ({ id }) => withToken((token) => requireBackend().getUser(token, id)),
       'admin:create-user': ({ user }) => withToken((token) => requireBackend().createUser(token, user)),
-      'admin:update-user': ({ id, version, patch }) => withToken((token) => requireBackend().updateUser(token, id, version, patch)),
+      'admin:update-user': ({ id, version, patch }) =>
+        withToken((token) => requireBackend().updateUser(token, id, version, patch)),
       'admin:delete-user': async ({ id, version }) => {
         await withToken((token) => requireBackend().deleteUser(token, id, version));
         return { deleted: true as const };

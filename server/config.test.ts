@@ -8,20 +8,25 @@ describe('server configuration', () => {
       port: 4780,
       db: '.data/behorighetsadmin.sqlite',
       origin: DEFAULT_ORIGIN,
-      trustAnchors: [],
+      caCertificates: [],
       seed: null,
     });
   });
 
-  it('takes flags over environment variables, and repeatable trust anchors', () => {
+  it('takes flags over environment variables, and one repeatable list of CA certificates', () => {
     const env = { BA_PORT: '9000', BA_ORIGIN: 'https://env.example', BA_DB: '/tmp/env.sqlite' };
     expect(
-      parseServerConfig(['--port', '9100', '--trust-anchor', 'package.json', '--trust-anchor', 'tsconfig.json'], env),
+      parseServerConfig(['--port', '9100', '--ca-certificates', 'package.json', '--ca-certificates', 'tsconfig.json'], env),
     ).toMatchObject({
       port: 9100,
       origin: 'https://env.example',
       db: '/tmp/env.sqlite',
-      trustAnchors: ['package.json', 'tsconfig.json'],
+      caCertificates: ['package.json', 'tsconfig.json'],
+    });
+    expect(parseServerConfig([], { BA_CA_CERTIFICATES: 'package.json' })).toMatchObject({ caCertificates: ['package.json'] });
+    // The older names feed the same list.
+    expect(parseServerConfig(['--trust-anchor', 'package.json', '--intermediate', 'tsconfig.json'], {})).toMatchObject({
+      caCertificates: ['package.json', 'tsconfig.json'],
     });
   });
 

@@ -15,8 +15,8 @@ export interface ServerConfig {
   port: number;
   db: string;
   origin: string;
-  trustAnchors: string[];
-  intermediates: string[];
+  /** PEM files of the CA certificates to trust: roots (self-signed, the anchors) and intermediates, in one list. */
+  caCertificates: string[];
   seed: 'demo' | null;
   logLevel: string;
   sessionIdleMinutes: number;
@@ -32,9 +32,11 @@ export const USAGE = `Usage: npm run server -- [options]
                          (several instances may share one PostgreSQL database)
   --origin URL           origin login signatures must be bound to                     env BA_ORIGIN
                          (default ${DEFAULT_ORIGIN})
-  --trust-anchor FILE    PEM root CA(s) to trust; repeatable                         env BA_TRUST_ANCHORS
-  --intermediate FILE    PEM intermediate CA(s) used to build chains; repeatable      env BA_INTERMEDIATES
-                         (env lists are separated by '${path.delimiter}')
+  --ca-certificates FILE PEM CA certificates to trust: the roots and the issuing      env BA_CA_CERTIFICATES
+                         (intermediate) CAs, one list; a file may hold several;
+                         repeatable (env list separated by '${path.delimiter}'). A login needs
+                         a chain through these to a self-signed root among them.
+                         (--trust-anchor and --intermediate are older names for it.)
   --seed demo            load the demo kommun and region (and, when ${CARDLAB_PKI_DIR} exists,
                          trust the card lab's test root and intermediate CA)
   --session-idle-minutes N     (default 15)                                           env BA_SESSION_IDLE_MINUTES
@@ -68,6 +70,7 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
       host: { type: 'string' },
       db: { type: 'string' },
       origin: { type: 'string' },
+      'ca-certificates': { type: 'string', multiple: true },
       'trust-anchor': { type: 'string', multiple: true },
       intermediate: { type: 'string', multiple: true },
       seed: { type: 'string' },
@@ -94,15 +97,14 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     );
   }
 
-  let trustAnchors = values['trust-anchor'] ?? envList(env.BA_TRUST_ANCHORS);
-  let intermediates = values.intermediate ?? envList(env.BA_INTERMEDIATES);
-  if (seed === 'demo' && trustAnchors.length === 0 && existsSync(path.join(CARDLAB_PKI_DIR, 'root-ca.pem'))) {
-    trustAnchors = [path.join(CARDLAB_PKI_DIR, 'root-ca.pem')];
-    if (intermediates.length === 0 && existsSync(path.join(CARDLAB_PKI_DIR, 'person-ca.pem'))) {
-      intermediates = [path.join(CARDLAB_PKI_DIR, 'person-ca.pem')];
-    }
+  const flagged = [...(values['ca-certificates'] ?? []), ...(values['trust-anchor'] ?? []), ...(values.intermediate ?? [])];
+  let caCertificates = flagged.length > 0 ? flagged : envList(env.BA_CA_CERTIFICATES);
+  if (seed === 'demo' && caCertificates.length === 0) {
+    caCertificates = ['root-ca.pem', 'person-ca.pem']
+      .map((file) => path.join(CARDLAB_PKI_DIR, file))
+      .filter((file) => existsSync(file));
   }
-  for (const file of [...trustAnchors, ...intermediates]) {
+  for (const file of caCertificates) {
     if (!existsSync(file)) throw new ConfigError(`Certificate file not found: ${file}`);
   }
 
@@ -111,8 +113,7 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     port: positiveNumber(values.port ?? env.BA_PORT ?? String(DEFAULT_PORT), '--port', true),
     db: values.db ?? env.BA_DB ?? DEFAULT_DB,
     origin,
-    trustAnchors,
-    intermediates,
+    caCertificates,
     seed: seed === 'demo' ? 'demo' : null,
     logLevel: values['log-level'] ?? env.BA_LOG_LEVEL ?? 'info',
     sessionIdleMinutes: positiveNumber(

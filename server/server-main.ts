@@ -22,8 +22,11 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     const result = await seedDemo(storage, systemClock);
     log.info(result, result.created ? 'demo data loaded' : 'demo data already present');
   }
-  const trust = TrustStore.fromFiles(config.trustAnchors, config.intermediates);
-  if (trust.anchors.length === 0) log.warn('no trust anchors configured: every login will fail with certificate-untrusted');
+  const trust = TrustStore.fromCaFiles(config.caCertificates);
+  if (trust.anchors.length === 0)
+    log.warn(
+      'no self-signed root among the CA certificates (--ca-certificates): every login will fail with certificate-untrusted',
+    );
   else log.info(trust.describe(), 'trust configured');
 
   const app = buildApp({

@@ -87,6 +87,7 @@ if (!app.requestSingleInstanceLock()) {
       backend: settings.backend,
       cardRemovalPolicy: settings.cardRemovalPolicy,
       enforceLocalTrust: settings.card.trustAnchorPaths.length > 0,
+      policyLocation: settings.config.policyLocation,
       diagnostics: electronDiagnostics(settings, () => mainWindow),
       backendAdapter: createNetFetchAdapter(),
       settings: new SettingsService({

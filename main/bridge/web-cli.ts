@@ -80,6 +80,7 @@ async function main(): Promise<void> {
         backend: settings.backend,
         cardRemovalPolicy: settings.cardRemovalPolicy,
         enforceLocalTrust: settings.card.trustAnchorPaths.length > 0,
+        policyLocation: settings.config.policyLocation,
         // No dialog or file manager here: reports go into a folder, "open the log folder" says where it is.
         diagnostics: {
           logDir,

@@ -294,7 +294,10 @@ describe('every invalid-configuration message names the file, the key and what i
       value: [],
       expected: 'en lista med minst en sökväg till en PKCS#11-modul, t.ex. ["C:\\\\Windows\\\\System32\\\\iidp11.dll"]',
     },
-    trustAnchors: { value: '/etc/ssl/root.pem', expected: 'en lista med sökvägar till PEM-filer med rot-CA-certifikat' },
+    trustAnchors: {
+      value: '/etc/ssl/root.pem',
+      expected: 'en lista med sökvägar till PEM-filer med CA-certifikat (rot-CA och utfärdande CA; en fil får innehålla flera)',
+    },
     extraCaCertificates: {
       value: [42],
       expected: 'en lista med sökvägar till PEM-filer med CA-certifikat för TLS (t.ex. kommunens egen CA)',

@@ -39,7 +39,7 @@ export const SETTING_DEFINITIONS: Readonly<Record<SettingKey, SettingDefinition>
   },
   trustAnchors: {
     kind: 'list',
-    expected: 'en lista med sökvägar till PEM-filer med rot-CA-certifikat',
+    expected: 'en lista med sökvägar till PEM-filer med CA-certifikat (rot-CA och utfärdande CA; en fil får innehålla flera)',
     env: 'BEHORIGHETSADMIN_TRUST_ANCHORS',
   },
   extraCaCertificates: {

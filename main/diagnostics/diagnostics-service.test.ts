@@ -77,6 +77,7 @@ function service(overrides: Partial<DiagnosticsServiceOptions> & Pick<Diagnostic
   });
   const diagnostics = new DiagnosticsService({
     backendUrl: 'http://127.0.0.1:9/',
+    trust: { configured: true, policyLocation: '/etc/behorighetsadmin/policy.json' },
     probeBackend: async () => BACKEND_OK,
     appInfo: () => ({
       productName: 'Behörighetsadmin',

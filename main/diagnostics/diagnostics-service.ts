@@ -14,7 +14,7 @@ import type { AppInfo } from '../../common/ipc/contract';
 import type { CardService } from '../card/card-service';
 import { AppFailure, unwrap } from '../errors/app-failure';
 import type { BackendProbe } from '../doctor/backend-probe';
-import { runDoctorChecks } from '../doctor/doctor-checks';
+import { runDoctorChecks, type TrustConfiguration } from '../doctor/doctor-checks';
 import {
   buildSupportReport,
   serializeSupportReport,
@@ -29,6 +29,8 @@ export interface DiagnosticsServiceOptions {
   card: Pick<CardService, 'snapshot' | 'refresh' | 'sign'>;
   /** The configured backend, or null. */
   backendUrl: string | null;
+  /** Whether CA certificates are configured, and where IT sets them. */
+  trust: TrustConfiguration;
   probeBackend: (url: string) => Promise<BackendProbe>;
   appInfo: () => AppInfo;
   system: () => SupportReport['system'];
@@ -100,7 +102,7 @@ export class DiagnosticsService {
     ]);
     const snapshot = refreshed.ok ? refreshed.value : card.snapshot();
     const now = this.now();
-    const checks = runDoctorChecks({ card: snapshot, backend, backendUrl, now });
+    const checks = runDoctorChecks({ card: snapshot, trust: this.options.trust, backend, backendUrl, now });
     const failed = checks.filter((check) => check.status === 'fail').map((check) => check.id);
     this.log.info({ event: 'checks-run', failed }, 'Diagnostics checks run');
     return { checks, ranAt: now.toISOString() };

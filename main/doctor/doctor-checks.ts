@@ -5,8 +5,16 @@ import type { BackendProbe } from './backend-probe';
 /** Clock difference against the backend beyond which login may fail (certificate and nonce times). */
 export const MAX_CLOCK_SKEW_SECONDS = 120;
 
+/** Whether any CA certificate is configured (setting `trustAnchors`), and where IT sets it. */
+export interface TrustConfiguration {
+  configured: boolean;
+  /** The system policy file or registry key the setting belongs in. */
+  policyLocation: string;
+}
+
 export interface DoctorInput {
   card: CardSnapshot;
+  trust: TrustConfiguration;
   /** null when no backend is configured. */
   backend: BackendProbe | null;
   backendUrl: string | null;
@@ -40,19 +48,29 @@ function pickCard(card: CardSnapshot): { reader: ReaderState | null; token: Toke
  * Walks the chain from card service to backend and says, for each link, pass / warn / fail / skip
  * with the remedy in plain Swedish. Shared by `npm run doctor` and the diagnostics view.
  */
-export function runDoctorChecks({ card, backend, backendUrl, now }: DoctorInput): DiagnosticCheck[] {
+export function runDoctorChecks({ card, trust, backend, backendUrl, now }: DoctorInput): DiagnosticCheck[] {
   const checks: DiagnosticCheck[] = [];
   const serviceUp = card.pcsc.service === 'running';
   checks.push(
     serviceUp
       ? check('pcsc-service', 'pass', 'Korttjänsten (PC/SC) är igång.')
-      : check('pcsc-service', 'fail', 'Korttjänsten (PC/SC) är inte igång. Starta om datorn, eller be IT starta tjänsten (pcscd på Linux, Smartkort/SCardSvr på Windows).'),
+      : check(
+          'pcsc-service',
+          'fail',
+          'Korttjänsten (PC/SC) är inte igång. Starta om datorn, eller be IT starta tjänsten (pcscd på Linux, Smartkort/SCardSvr på Windows).',
+        ),
   );
 
   const readers = card.pcsc.readers;
   if (!serviceUp) checks.push(check('reader', 'skip', SKIPPED_AFTER('korttjänsten')));
-  else if (readers.length === 0) checks.push(check('reader', 'fail', 'Ingen kortläsare hittades. Kontrollera att kortläsaren är ansluten; prova en annan USB-port.'));
-  else checks.push(check('reader', 'pass', `Kortläsare: ${readers.map((reader) => reader.name).join(', ')}.`, { readers: readers.length }));
+  else if (readers.length === 0)
+    checks.push(
+      check('reader', 'fail', 'Ingen kortläsare hittades. Kontrollera att kortläsaren är ansluten; prova en annan USB-port.'),
+    );
+  else
+    checks.push(
+      check('reader', 'pass', `Kortläsare: ${readers.map((reader) => reader.name).join(', ')}.`, { readers: readers.length }),
+    );
 
   const { reader, token } = pickCard(card);
   if (!serviceUp || readers.length === 0) checks.push(check('card', 'skip', SKIPPED_AFTER('kortläsaren')));
@@ -61,39 +79,94 @@ export function runDoctorChecks({ card, backend, backendUrl, now }: DoctorInput)
 
   if (!reader) checks.push(check('atr', 'skip', SKIPPED_AFTER('ett kort i läsaren')));
   else if (reader.cardKind === 'unknown')
-    checks.push(check('atr', 'warn', 'Kortet känns inte igen som ett SITHS-kort. Kontrollera att det är ditt SITHS-kort som sitter i läsaren.', { atr: reader.atr }));
-  else checks.push(check('atr', 'pass', `Kortet känns igen: ${reader.cardLabel ?? 'SITHS-kort'}.`, { atr: reader.atr, kind: reader.cardKind }));
+    checks.push(
+      check(
+        'atr',
+        'warn',
+        'Kortet känns inte igen som ett SITHS-kort. Kontrollera att det är ditt SITHS-kort som sitter i läsaren.',
+        { atr: reader.atr },
+      ),
+    );
+  else
+    checks.push(
+      check('atr', 'pass', `Kortet känns igen: ${reader.cardLabel ?? 'SITHS-kort'}.`, { atr: reader.atr, kind: reader.cardKind }),
+    );
 
   const module = card.module;
   if (module.status === 'loaded')
     checks.push(
-      check('pkcs11-module', 'pass', `Programvaran för e-legitimation är laddad (${module.description ?? module.path}, version ${module.version ?? 'okänd'}).`, {
-        path: module.path,
-        manufacturer: module.manufacturer,
-        version: module.version,
-      }),
+      check(
+        'pkcs11-module',
+        'pass',
+        `Programvaran för e-legitimation är laddad (${module.description ?? module.path}, version ${module.version ?? 'okänd'}).`,
+        {
+          path: module.path,
+          manufacturer: module.manufacturer,
+          version: module.version,
+        },
+      ),
     );
   else if (module.status === 'missing')
-    checks.push(check('pkcs11-module', 'fail', `Programvaran för e-legitimation (PKCS#11-modulen) finns inte: ${module.path}. Installera Net iD eller ange rätt sökväg i inställningarna.`, { path: module.path }));
-  else checks.push(check('pkcs11-module', 'fail', `Programvaran för e-legitimation (PKCS#11-modulen) kunde inte startas: ${module.path}. Starta om datorn; kvarstår felet, installera om Net iD.`, { path: module.path }));
+    checks.push(
+      check(
+        'pkcs11-module',
+        'fail',
+        `Programvaran för e-legitimation (PKCS#11-modulen) finns inte: ${module.path}. Installera Net iD eller ange rätt sökväg i inställningarna.`,
+        { path: module.path },
+      ),
+    );
+  else
+    checks.push(
+      check(
+        'pkcs11-module',
+        'fail',
+        `Programvaran för e-legitimation (PKCS#11-modulen) kunde inte startas: ${module.path}. Starta om datorn; kvarstår felet, installera om Net iD.`,
+        { path: module.path },
+      ),
+    );
 
-  if (module.status !== 'loaded' || !reader) checks.push(check('token', 'skip', SKIPPED_AFTER('kortet och programvaran för e-legitimation')));
-  else if (!token) checks.push(check('token', 'fail', 'Kortet kunde inte läsas av programvaran för e-legitimation. Kontrollera att kortet är rent och sitter rätt, och välj "Läs in kortet på nytt".'));
-  else checks.push(check('token', 'pass', `Kortet läses: ${token.label}.`, { label: token.label, serialNumber: token.serialNumber, slot: token.slotDescription }));
+  if (module.status !== 'loaded' || !reader)
+    checks.push(check('token', 'skip', SKIPPED_AFTER('kortet och programvaran för e-legitimation')));
+  else if (!token)
+    checks.push(
+      check(
+        'token',
+        'fail',
+        'Kortet kunde inte läsas av programvaran för e-legitimation. Kontrollera att kortet är rent och sitter rätt, och välj "Läs in kortet på nytt".',
+      ),
+    );
+  else
+    checks.push(
+      check('token', 'pass', `Kortet läses: ${token.label}.`, {
+        label: token.label,
+        serialNumber: token.serialNumber,
+        slot: token.slotDescription,
+      }),
+    );
 
   const certificate = token?.authCertificate ?? null;
   if (!token) checks.push(check('certificate', 'skip', SKIPPED_AFTER('kortet')));
-  else if (!certificate) checks.push(check('certificate', 'fail', 'Kortet saknar certifikat för inloggning (legitimering). Kontakta den som utfärdade kortet.', { certificates: token.certificates.length }));
+  else if (!certificate)
+    checks.push(
+      check('certificate', 'fail', 'Kortet saknar certifikat för inloggning (legitimering). Kontakta den som utfärdade kortet.', {
+        certificates: token.certificates.length,
+      }),
+    );
   else
     checks.push(
-      check('certificate', 'pass', `Certifikat för ${certificate.commonName ?? certificate.subject}, HSA-id ${certificate.hsaId ?? 'saknas'}.`, {
-        subject: certificate.subject,
-        hsaId: certificate.hsaId,
-        issuer: certificate.issuer,
-        serialNumber: certificate.serialNumber,
-        notBefore: certificate.notBefore,
-        notAfter: certificate.notAfter,
-      }),
+      check(
+        'certificate',
+        'pass',
+        `Certifikat för ${certificate.commonName ?? certificate.subject}, HSA-id ${certificate.hsaId ?? 'saknas'}.`,
+        {
+          subject: certificate.subject,
+          hsaId: certificate.hsaId,
+          issuer: certificate.issuer,
+          serialNumber: certificate.serialNumber,
+          notBefore: certificate.notBefore,
+          notAfter: certificate.notAfter,
+        },
+      ),
     );
 
   if (!certificate) {
@@ -103,30 +176,89 @@ export function runDoctorChecks({ card, backend, backendUrl, now }: DoctorInput)
     const dates = { notBefore: certificate.notBefore, notAfter: certificate.notAfter, daysLeft: certificate.daysLeft };
     switch (certificate.validity) {
       case 'valid':
-        checks.push(check('certificate-validity', 'pass', `Certifikatet är giltigt till ${dateOnly(certificate.notAfter)}.`, dates));
+        checks.push(
+          check('certificate-validity', 'pass', `Certifikatet är giltigt till ${dateOnly(certificate.notAfter)}.`, dates),
+        );
         break;
       case 'expiring-soon':
-        checks.push(check('certificate-validity', 'warn', `Certifikatet går ut ${dateOnly(certificate.notAfter)} (om ${certificate.daysLeft} dagar). Beställ ett nytt kort i god tid.`, dates));
+        checks.push(
+          check(
+            'certificate-validity',
+            'warn',
+            `Certifikatet går ut ${dateOnly(certificate.notAfter)} (om ${certificate.daysLeft} dagar). Beställ ett nytt kort i god tid.`,
+            dates,
+          ),
+        );
         break;
       case 'expired':
-        checks.push(check('certificate-validity', 'fail', `Certifikatet gick ut ${dateOnly(certificate.notAfter)}. Beställ ett nytt kort.`, dates));
+        checks.push(
+          check(
+            'certificate-validity',
+            'fail',
+            `Certifikatet gick ut ${dateOnly(certificate.notAfter)}. Beställ ett nytt kort.`,
+            dates,
+          ),
+        );
         break;
       case 'not-yet-valid':
-        checks.push(check('certificate-validity', 'fail', `Certifikatet gäller först från ${dateOnly(certificate.notBefore)}. Kontrollera datorns klocka, eller vänta tills kortet börjar gälla.`, dates));
+        checks.push(
+          check(
+            'certificate-validity',
+            'fail',
+            `Certifikatet gäller först från ${dateOnly(certificate.notBefore)}. Kontrollera datorns klocka, eller vänta tills kortet börjar gälla.`,
+            dates,
+          ),
+        );
         break;
     }
     checks.push(
-      certificate.trusted
-        ? check('certificate-issuer', 'pass', `Utfärdat av en betrodd utfärdare: ${certificate.issuer}.`, { issuer: certificate.issuer })
-        : check('certificate-issuer', 'fail', `Certifikatet är utfärdat av en utfärdare som programmet inte litar på: ${certificate.issuer}. Kontrollera att det är ett SITHS-kort, eller be IT lägga till rätt rotcertifikat.`, { issuer: certificate.issuer }),
+      !trust.configured
+        ? check(
+            'certificate-issuer',
+            'warn',
+            `Inga CA-certifikat är inställda, så programmet kan inte kontrollera utfärdaren (${certificate.issuer}). Be IT ange SITHS rot-CA och utfärdande CA i inställningen "trustAnchors" i ${trust.policyLocation} (vid utveckling: --trust-anchor eller BEHORIGHETSADMIN_TRUST_ANCHORS).`,
+            {
+              issuer: certificate.issuer,
+              setting: 'trustAnchors',
+              policyLocation: trust.policyLocation,
+              flag: '--trust-anchor',
+              env: 'BEHORIGHETSADMIN_TRUST_ANCHORS',
+            },
+          )
+        : certificate.trusted
+          ? check('certificate-issuer', 'pass', `Utfärdat av en betrodd utfärdare: ${certificate.issuer}.`, {
+              issuer: certificate.issuer,
+            })
+          : check(
+              'certificate-issuer',
+              'fail',
+              `Certifikatet är utfärdat av en utfärdare som programmet inte litar på: ${certificate.issuer}. Kontrollera att det är ett SITHS-kort, eller be IT lägga till rätt rotcertifikat.`,
+              { issuer: certificate.issuer },
+            ),
     );
   }
 
   if (!token) checks.push(check('pin-state', 'skip', SKIPPED_AFTER('kortet')));
-  else if (token.pin.locked) checks.push(check('pin-state', 'fail', 'PIN-koden är låst. Lås upp kortet med PUK-koden eller kontakta den som utfärdade kortet.', { locked: true }));
-  else if (token.pin.finalTry) checks.push(check('pin-state', 'warn', 'Ett försök kvar innan PIN-koden låses. Var säker på koden innan du försöker igen.', { triesLeft: 1 }));
-  else if (token.pin.countLow) checks.push(check('pin-state', 'warn', 'PIN-koden har angetts fel nyligen; få försök kvar innan den låses.', { countLow: true }));
-  else checks.push(check('pin-state', 'pass', 'PIN-koden är inte låst.', { minLength: token.pin.minLength, maxLength: token.pin.maxLength }));
+  else if (token.pin.locked)
+    checks.push(
+      check('pin-state', 'fail', 'PIN-koden är låst. Lås upp kortet med PUK-koden eller kontakta den som utfärdade kortet.', {
+        locked: true,
+      }),
+    );
+  else if (token.pin.finalTry)
+    checks.push(
+      check('pin-state', 'warn', 'Ett försök kvar innan PIN-koden låses. Var säker på koden innan du försöker igen.', {
+        triesLeft: 1,
+      }),
+    );
+  else if (token.pin.countLow)
+    checks.push(
+      check('pin-state', 'warn', 'PIN-koden har angetts fel nyligen; få försök kvar innan den låses.', { countLow: true }),
+    );
+  else
+    checks.push(
+      check('pin-state', 'pass', 'PIN-koden är inte låst.', { minLength: token.pin.minLength, maxLength: token.pin.maxLength }),
+    );
 
   if (!backendUrl || !backend) {
     const why = 'Ingen tjänsteadress är inställd.';
@@ -141,26 +273,55 @@ export function runDoctorChecks({ card, backend, backendUrl, now }: DoctorInput)
       malformed: 'svarade med något som inte är tjänstens statussvar',
     };
     checks.push(
-      check('backend', 'fail', `Tjänsten ${backendUrl} ${reasons[backend.reason]}. Försök igen om en stund; kontrollera nätverket eller proxyinställningarna.`, { url: backendUrl, reason: backend.reason, detail: backend.detail }),
+      check(
+        'backend',
+        'fail',
+        `Tjänsten ${backendUrl} ${reasons[backend.reason]}. Försök igen om en stund; kontrollera nätverket eller proxyinställningarna.`,
+        { url: backendUrl, reason: backend.reason, detail: backend.detail },
+      ),
       check('backend-status', 'skip', SKIPPED_AFTER('tjänsten')),
       check('clock-skew', 'skip', SKIPPED_AFTER('tjänsten')),
     );
     return checks;
   }
-  checks.push(check('backend', 'pass', `Tjänsten svarar (${backend.roundTripMs} ms).`, { url: backendUrl, version: backend.status.version, roundTripMs: backend.roundTripMs }));
+  checks.push(
+    check('backend', 'pass', `Tjänsten svarar (${backend.roundTripMs} ms).`, {
+      url: backendUrl,
+      version: backend.status.version,
+      roundTripMs: backend.roundTripMs,
+    }),
+  );
   const message = backend.status.message;
   if (backend.status.status === 'ok' && (!message || message.severity === 'info'))
-    checks.push(check('backend-status', 'pass', message ? `Tjänsten meddelar: ${message.text}` : 'Tjänsten rapporterar inga störningar.'));
+    checks.push(
+      check('backend-status', 'pass', message ? `Tjänsten meddelar: ${message.text}` : 'Tjänsten rapporterar inga störningar.'),
+    );
   else if (backend.status.status === 'unavailable')
-    checks.push(check('backend-status', 'fail', 'Tjänsten rapporterar att den inte fungerar just nu. Försök igen senare.', { message: message?.text ?? null }));
+    checks.push(
+      check('backend-status', 'fail', 'Tjänsten rapporterar att den inte fungerar just nu. Försök igen senare.', {
+        message: message?.text ?? null,
+      }),
+    );
   else
-    checks.push(check('backend-status', message?.severity === 'disturbance' ? 'fail' : 'warn', `Tjänsten rapporterar en störning: ${message?.text ?? 'ingen beskrivning'}. Försök igen senare.`, { severity: message?.severity ?? null, since: message?.since ?? null }));
+    checks.push(
+      check(
+        'backend-status',
+        message?.severity === 'disturbance' ? 'fail' : 'warn',
+        `Tjänsten rapporterar en störning: ${message?.text ?? 'ingen beskrivning'}. Försök igen senare.`,
+        { severity: message?.severity ?? null, since: message?.since ?? null },
+      ),
+    );
 
   const skewSeconds = Math.round((now.getTime() - new Date(backend.status.time).getTime() - backend.roundTripMs / 2) / 1000);
   checks.push(
     Math.abs(skewSeconds) <= MAX_CLOCK_SKEW_SECONDS
       ? check('clock-skew', 'pass', 'Datorns klocka stämmer med tjänstens.', { skewSeconds })
-      : check('clock-skew', 'fail', `Datorns klocka går fel med ${Math.abs(skewSeconds)} sekunder jämfört med tjänsten. Ställ klockan (be IT kontrollera tidssynkroniseringen).`, { skewSeconds }),
+      : check(
+          'clock-skew',
+          'fail',
+          `Datorns klocka går fel med ${Math.abs(skewSeconds)} sekunder jämfört med tjänsten. Ställ klockan (be IT kontrollera tidssynkroniseringen).`,
+          { skewSeconds },
+        ),
   );
   return checks;
 }

@@ -24,6 +24,7 @@ async function main(): Promise<number> {
     options: {
       json: { type: 'boolean', default: false },
       module: { type: 'string' },
+      /** CA certificate files (roots and intermediates; a file may hold several): the setting trustAnchors. */
       'trust-anchor': { type: 'string', multiple: true },
       backend: { type: 'string' },
       timeout: { type: 'string', default: '15000' },
@@ -32,7 +33,11 @@ async function main(): Promise<number> {
     },
   });
   const timeoutMs = Number(values.timeout);
-  const appSettings = resolveAppSettings({ env: process.env, platform: process.platform, resourcesDir: path.join(REPO_ROOT, 'resources') });
+  const appSettings = resolveAppSettings({
+    env: process.env,
+    platform: process.platform,
+    resourcesDir: path.join(REPO_ROOT, 'resources'),
+  });
   const settings = appSettings.card;
   if (values.module) settings.modulePath = values.module;
   if (values['trust-anchor']?.length) settings.trustAnchorPaths = values['trust-anchor'].map((file) => path.resolve(file));
@@ -41,7 +46,9 @@ async function main(): Promise<number> {
   // Logs go to stderr at warn level so --json stays clean on stdout.
   const logger = createLogger({ level: process.env.BEHORIGHETSADMIN_LOG_LEVEL ?? 'warn' });
   const supervisor = new CardProcessSupervisor({
-    launch: nodeWorkerLauncher(path.join(HERE, '..', 'card', 'card-worker-entry.ts'), { execArgv: ['--import', import.meta.resolve('tsx')] }),
+    launch: nodeWorkerLauncher(path.join(HERE, '..', 'card', 'card-worker-entry.ts'), {
+      execArgv: ['--import', import.meta.resolve('tsx')],
+    }),
     config: { ...settings, pcscRetryMs: 500 },
     logger,
     readTimeoutMs: timeoutMs,
@@ -51,26 +58,41 @@ async function main(): Promise<number> {
   let card: CardSnapshot;
   try {
     // Give PC/SC a moment to report readers and cards, then read the token once more.
-    await supervisor.waitFor((snapshot) => snapshot.process === 'running' && snapshot.updatedAt !== new Date(0).toISOString(), timeoutMs);
+    await supervisor.waitFor(
+      (snapshot) => snapshot.process === 'running' && snapshot.updatedAt !== new Date(0).toISOString(),
+      timeoutMs,
+    );
     await new Promise((resolve) => setTimeout(resolve, 400));
     const refreshed = await supervisor.refresh();
     card = refreshed.ok ? refreshed.value : supervisor.snapshot();
   } finally {
     supervisor.stop();
   }
-  const checks = runDoctorChecks({ card, backend: await backendProbe, backendUrl, now: new Date() });
+  const trust = { configured: settings.trustAnchorPaths.length > 0, policyLocation: appSettings.config.policyLocation };
+  const checks = runDoctorChecks({ card, trust, backend: await backendProbe, backendUrl, now: new Date() });
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ checks }, null, 2)}\n`);
   } else {
     for (const item of checks) process.stdout.write(`${STATUS_LABEL[item.status]}  ${item.id.padEnd(21)} ${item.message}\n`);
   }
   if (values.report) {
-    const configuration = withOverrides(describeConfiguration({ entries: appSettings.config.entries, modulePath: settings.modulePath }), {
-      pkcs11ModuleInUse: values.module,
-      trustAnchors: values['trust-anchor']?.map((file) => path.resolve(file)),
-      backendUrl: values.backend,
+    const configuration = withOverrides(
+      describeConfiguration({ entries: appSettings.config.entries, modulePath: settings.modulePath }),
+      {
+        pkcs11ModuleInUse: values.module,
+        trustAnchors: values['trust-anchor']?.map((file) => path.resolve(file)),
+        backendUrl: values.backend,
+      },
+    );
+    const file = writeDoctorReport({
+      file: values.report,
+      repoRoot: REPO_ROOT,
+      checks,
+      card,
+      configuration,
+      logDir: resolveLogDir(process.env, process.platform),
+      now: new Date(),
     });
-    const file = writeDoctorReport({ file: values.report, repoRoot: REPO_ROOT, checks, card, configuration, logDir: resolveLogDir(process.env, process.platform), now: new Date() });
     process.stderr.write(`Rapporten är sparad: ${file}\n`);
   }
   return checks.some((item) => item.status === 'fail') ? 1 : 0;

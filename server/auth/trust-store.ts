@@ -15,7 +15,8 @@ export interface CaCertificate {
  * Trust anchors (roots) and intermediate CAs. The login request carries only the card's leaf
  * certificate, as Web eID does; the server holds the intermediates itself and builds the chain
  * leaf → intermediates → anchor. Only anchors are trusted; an intermediate that does not chain to
- * an anchor is worthless.
+ * an anchor is worthless. Configured as one list of CA certificates (`--ca-certificates`): the
+ * self-signed ones are the anchors, the others intermediates.
  */
 export class TrustStore {
   readonly anchors: CaCertificate[];
@@ -30,6 +31,24 @@ export class TrustStore {
   static fromFiles(anchorFiles: readonly string[], intermediateFiles: readonly string[] = []): TrustStore {
     const read = (f: string) => readFileSync(f, 'utf8');
     return new TrustStore(anchorFiles.map(read), intermediateFiles.map(read));
+  }
+
+  /** One list of CA certificates (PEM texts, each may hold several): self-signed roots become anchors. */
+  static fromCaPems(pems: readonly string[]): TrustStore {
+    const blocks = pems.flatMap(splitPem);
+    const selfSigned = (pem: string): boolean => {
+      const cert = new NodeCertificate(pem);
+      return cert.checkIssued(cert) && cert.verify(cert.publicKey);
+    };
+    return new TrustStore(
+      blocks.filter(selfSigned),
+      blocks.filter((pem) => !selfSigned(pem)),
+    );
+  }
+
+  /** Reads one list of CA certificate files (roots and intermediates; a file may hold several). */
+  static fromCaFiles(files: readonly string[]): TrustStore {
+    return TrustStore.fromCaPems(files.map((file) => readFileSync(file, 'utf8')));
   }
 
   /** Subjects of the anchors, for the startup log. */

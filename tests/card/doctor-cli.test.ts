@@ -12,11 +12,14 @@ let backend: ReferenceBackend;
 
 function doctor(extra: string[] = []): Promise<{ code: number | null; checks: DiagnosticCheck[]; ms: number }> {
   const args = ['main/doctor/doctor-cli.ts', '--json', '--module', lab.pkcs11Module];
-  args.push('--trust-anchor', lab.pki.rootCa.certificatePath, '--trust-anchor', lab.pki.intermediateCa.certificatePath);
+  args.push('--trust-anchor', lab.pki.caCertificatesPath);
   args.push('--backend', backend.url, ...extra);
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), args, {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.once('error', reject);
@@ -34,7 +37,7 @@ const statusOf = (checks: DiagnosticCheck[]) => Object.fromEntries(checks.map((c
 
 beforeAll(async () => {
   lab = await startCardLab();
-  backend = await startReferenceBackend({ trustAnchor: lab.pki.rootCa.certificatePath, intermediate: lab.pki.intermediateCa.certificatePath });
+  backend = await startReferenceBackend({ caCertificates: lab.pki.caCertificatesPath });
 }, 120_000);
 
 afterAll(async () => {

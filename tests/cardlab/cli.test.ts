@@ -3,7 +3,7 @@
  * one JSON line on stdout, OpenSC's pkcs11-tool reading the card, SIGTERM cleaning up.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,8 @@ interface ServeLine {
   reader: string;
   pin: string;
   hsaId: string;
-  trustAnchor: string;
+  caCertificates: string;
+  appEnv: Record<string, string>;
   profile: string;
   controlUrl: string;
   pid: number;
@@ -74,7 +75,12 @@ describe('cardlab command', () => {
       hsaId: 'SE2321000016-A1B2',
       profile: 'valid',
     });
-    expect(existsSync(info.trustAnchor)).toBe(true);
+    // The one CA file the app needs (root and intermediate), and the environment to hand it over.
+    expect((readFileSync(info.caCertificates, 'utf8').match(/BEGIN CERTIFICATE/g) ?? []).length).toBe(2);
+    expect(info.appEnv).toEqual({
+      BEHORIGHETSADMIN_PKCS11_MODULE: info.pkcs11Module,
+      BEHORIGHETSADMIN_TRUST_ANCHORS: info.caCertificates,
+    });
     expect(existsSync(CONTROL_FILE)).toBe(true);
 
     const listed = await pkcs11Tool(info.pkcs11Module, ['-L']);

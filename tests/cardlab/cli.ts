@@ -86,7 +86,12 @@ async function serve(values: Values): Promise<void> {
       readers: lab.readers,
       pin: lab.pin,
       hsaId: lab.hsaId,
-      trustAnchor: lab.trustAnchorPath,
+      // What the app needs: the setting trustAnchors takes this one file (root and intermediate).
+      caCertificates: lab.caCertificatesPath,
+      appEnv: {
+        BEHORIGHETSADMIN_PKCS11_MODULE: lab.pkcs11Module,
+        BEHORIGHETSADMIN_TRUST_ANCHORS: lab.caCertificatesPath,
+      },
       profile,
       controlUrl: control.info.url,
       controlPort: control.info.port,

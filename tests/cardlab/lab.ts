@@ -70,8 +70,10 @@ export interface CardLab {
   /** Reader names as PC/SC reports them, index 0 and 1. */
   readonly readers: readonly string[];
   readonly pki: TestPki;
-  /** PEM file of the trust anchor, "Test SITHS e-id Root CA v2". */
+  /** PEM file of the root alone, "Test SITHS e-id Root CA v2" (for `openssl verify -CAfile`). */
   readonly trustAnchorPath: string;
+  /** PEM file with every CA certificate the app and the backend need: root and intermediate. */
+  readonly caCertificatesPath: string;
   /** PIN of every lab card. */
   readonly pin: string;
   /** HSA-id of the card in the first reader (the default person's when it is empty). */
@@ -319,6 +321,7 @@ function createLab(pki: TestPki, service: Service, onStopped: () => void): CardL
     readers: [...LAB_READER_NAMES],
     pki,
     trustAnchorPath: pki.rootCa.certificatePath,
+    caCertificatesPath: pki.caCertificatesPath,
     pin: LAB_PIN,
     get hsaId(): string {
       return slots[0]?.credentials.person.hsaId ?? LAB_PERSON.hsaId;

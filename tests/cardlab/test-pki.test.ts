@@ -4,6 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { X509Certificate } from 'node:crypto';
+import { TrustStore as ClientTrustStore } from '../../main/card/trust-store';
+import { parseLeafCertificate, verifyChain } from '../../server/auth/certificate-verifier';
+import { TrustStore as ServerTrustStore } from '../../server/auth/trust-store';
 import { LAB_PERSON, PROFILE_NAMES, type CardProfileName } from './profiles.js';
 import { ensureTestPki, type IssuedCredential, type TestPki } from './test-pki.js';
 
@@ -73,6 +77,24 @@ describe('test PKI', () => {
     expect(intermediate.issuer).toBe('CN=Test SITHS e-id Root CA v2,O=Test SITHS,C=SE');
     expect((await inspect(pki.untrustedRootCa.certificatePath)).subject).toContain('CN=Test Untrusted Root CA');
     expect(pki.rootCa.certificatePem).toContain('BEGIN CERTIFICATE');
+  });
+
+  it('writes one CA file (root and intermediate) that alone makes the app and the backend trust a valid card', async () => {
+    const card = await pki.issueCard('valid');
+    const leaf = card.authentication!.certificateDer;
+    // With the root alone (what the lab used to print as trustAnchor) the chain cannot be built.
+    expect(ClientTrustStore.fromPemFiles([pki.rootCa.certificatePath]).isTrusted(new X509Certificate(leaf))).toBe(false);
+    const client = ClientTrustStore.fromPemFiles([pki.caCertificatesPath]);
+    expect(client.size).toBe(2);
+    expect(client.isTrusted(new X509Certificate(leaf))).toBe(true);
+    const server = ServerTrustStore.fromCaFiles([pki.caCertificatesPath]);
+    expect(server.describe()).toEqual({
+      anchors: ['C=SE, O=Test SITHS, CN=Test SITHS e-id Root CA v2'],
+      intermediates: ['C=SE, O=Test SITHS, CN=Test SITHS e-id Person ID 3 CA'],
+    });
+    expect(() => verifyChain(parseLeafCertificate(Buffer.from(leaf).toString('base64')), server, new Date())).not.toThrow();
+    const untrusted = (await pki.issueCard('untrusted')).authentication!.certificateDer;
+    expect(client.isTrusted(new X509Certificate(untrusted))).toBe(false);
   });
 
   it('is cached: a second call returns the same CAs', async () => {

@@ -52,6 +52,11 @@ export interface TestPki {
   untrustedRootCa: CaCertificate;
   /** "Test Untrusted Person ID CA": issues the `untrusted` profile's certificates. */
   untrustedIntermediateCa: CaCertificate;
+  /**
+   * One PEM file with every CA certificate the app and the reference backend need for lab cards: the
+   * root and the intermediate (what IT configures for SITHS: root and issuing CAs, in one list).
+   */
+  caCertificatesPath: string;
   /** Issue fresh keys and certificates for a card of this profile (memoised per process). */
   issueCard(profile: CardProfileName, person?: LabPerson): Promise<CardCredentials>;
 }
@@ -263,6 +268,21 @@ async function issuePersonCert(
   };
 }
 
+const CA_BUNDLE_FILE = 'ca-certificates.pem';
+
+/** Writes the CA bundle (root then intermediate) unless it is there with the same content; atomic. */
+async function writeCaBundle(cas: readonly CaCertificate[]): Promise<string> {
+  const file = path.join(PKI_DIR, CA_BUNDLE_FILE);
+  const content = cas.map((ca) => ca.certificatePem.trim() + '\n').join('');
+  const current = await readFile(file, 'utf8').catch(() => null);
+  if (current !== content) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, content);
+    await rename(tmp, file);
+  }
+  return file;
+}
+
 let pkiPromise: Promise<TestPki> | null = null;
 
 /**
@@ -288,6 +308,7 @@ async function loadPki(): Promise<TestPki> {
     loadCa('untrustedRoot'),
     loadCa('untrustedIntermediate'),
   ]);
+  const caCertificatesPath = await writeCaBundle([root.info, intermediate.info]);
   const issued = new Map<string, Promise<CardCredentials>>();
 
   async function issue(profile: CardProfileName, person: LabPerson): Promise<CardCredentials> {
@@ -317,6 +338,7 @@ async function loadPki(): Promise<TestPki> {
     intermediateCa: intermediate.info,
     untrustedRootCa: untrustedRoot.info,
     untrustedIntermediateCa: untrustedIntermediate.info,
+    caCertificatesPath,
     issueCard(profile, person = LAB_PERSON) {
       const key = `${profile}|${JSON.stringify(person)}`;
       let p = issued.get(key);

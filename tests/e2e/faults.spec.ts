@@ -1,4 +1,3 @@
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, loginWithCard, test, waitForCardReady } from './support/card-fixtures';
 import { launchApp } from './support/launch-app';
@@ -6,7 +5,10 @@ import { launchApp } from './support/launch-app';
 // Faults a workstation does to the program mid-session, with the real stack: each ends in a clear
 // message and a state the user can go on from, with no access left behind.
 
-test('pcscd killed mid-session: the session ends with a message, and after it is back the card logs in again', async ({ app, lab }) => {
+test('pcscd killed mid-session: the session ends with a message, and after it is back the card logs in again', async ({
+  app,
+  lab,
+}) => {
   const { page } = app;
   await lab.insert({ profile: 'valid' });
   await loginWithCard(page, lab.pin);
@@ -28,7 +30,10 @@ test('another card swapped in mid-session ends the session; the new card must lo
   await lab.insert({ profile: 'valid' });
   await loginWithCard(page, lab.pin);
   // insert() pulls the card and puts another one in.
-  await lab.insert({ profile: 'valid', person: { givenName: 'Bo', surname: 'Testsson', hsaId: 'SE2321000016-B2C3', organisation: 'Testkommunen' } });
+  await lab.insert({
+    profile: 'valid',
+    person: { givenName: 'Bo', surname: 'Testsson', hsaId: 'SE2321000016-B2C3', organisation: 'Testkommunen' },
+  });
   await expect(page.getByTestId('session-header')).toHaveCount(0, { timeout: 15_000 });
   await waitForCardReady(page);
   await expect(page.getByTestId('card-status')).toContainText('SE2321000016-B2C3');
@@ -51,7 +56,11 @@ test('the card pulled while the PIN is being checked gives "card removed", and t
   await loginWithCard(page, lab.pin);
 });
 
-test('the session expiring mid-edit loses no input: the form keeps its values and saves after logging in again', async ({ app, lab, backend }) => {
+test('the session expiring mid-edit loses no input: the form keeps its values and saves after logging in again', async ({
+  app,
+  lab,
+  backend,
+}) => {
   const { page } = app;
   await lab.insert({ profile: 'valid' });
   await loginWithCard(page, lab.pin);
@@ -81,7 +90,8 @@ test('the session expiring mid-edit loses no input: the form keeps its values an
   await form.getByRole('button', { name: 'Spara' }).click();
   await expect(page.getByText('Greta Sessionsdotter har lagts till')).toBeVisible({ timeout: 15_000 });
   const check = new Database(backend.dbFile, { readonly: true });
-  const row = check.prepare('SELECT given_name FROM users WHERE hsa_id = ?').get('SE2321000016-EXP1') as { given_name: string } | undefined;
+  const row = check.prepare('SELECT given_name FROM users WHERE hsa_id = ?').get('SE2321000016-EXP1') as
+    { given_name: string } | undefined;
   check.close();
   expect(row?.given_name).toBe('Greta');
 });
@@ -107,12 +117,15 @@ test('pulling the card while asked to log in again gives up the kept window', as
   await expect(page.getByTestId('logout-reason')).toContainText('kortet togs ut');
 });
 
-test('with the "lock" card-removal policy, pulling the card locks the window; the card and PIN open it again', async ({ lab, backend }) => {
+test('with the "lock" card-removal policy, pulling the card locks the window; the card and PIN open it again', async ({
+  lab,
+  backend,
+}) => {
   const app = await launchApp({
     env: {
       BEHORIGHETSADMIN_BACKEND_URL: backend.url,
       BEHORIGHETSADMIN_PKCS11_MODULE: lab.pkcs11Module,
-      BEHORIGHETSADMIN_TRUST_ANCHORS: [lab.pki.rootCa.certificatePath, lab.pki.intermediateCa.certificatePath].join(path.delimiter),
+      BEHORIGHETSADMIN_TRUST_ANCHORS: lab.pki.caCertificatesPath,
       BEHORIGHETSADMIN_CARD_REMOVAL: 'lock',
     },
   });

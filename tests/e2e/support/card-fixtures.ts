@@ -1,5 +1,4 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import path from 'node:path';
 import { startCardLab, type CardLab } from '../../cardlab/index';
 import { launchApp, type LaunchedApp } from './launch-app';
 import { startReferenceBackend, type ReferenceBackend } from '../../fixtures/reference-backend';
@@ -28,10 +27,7 @@ export const test = base.extend<{ backend: ReferenceBackend; app: LaunchedApp },
     { scope: 'worker', timeout: 120_000 },
   ],
   backend: async ({ lab }, use) => {
-    const backend = await startReferenceBackend({
-      trustAnchor: lab.pki.rootCa.certificatePath,
-      intermediate: lab.pki.intermediateCa.certificatePath,
-    });
+    const backend = await startReferenceBackend({ caCertificates: lab.pki.caCertificatesPath });
     try {
       await use(backend);
     } finally {
@@ -44,7 +40,7 @@ export const test = base.extend<{ backend: ReferenceBackend; app: LaunchedApp },
       env: {
         BEHORIGHETSADMIN_BACKEND_URL: backend.url,
         BEHORIGHETSADMIN_PKCS11_MODULE: lab.pkcs11Module,
-        BEHORIGHETSADMIN_TRUST_ANCHORS: [lab.pki.rootCa.certificatePath, lab.pki.intermediateCa.certificatePath].join(path.delimiter),
+        BEHORIGHETSADMIN_TRUST_ANCHORS: lab.pki.caCertificatesPath,
         BEHORIGHETSADMIN_LOG_LEVEL: 'info',
       },
     });

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { CardSnapshot, CertificateSummary } from '../../common/card/card-state';
+import { ensureTestPki, type CardProfileName } from '../../tests/cardlab/index';
+import { summariseCertificate } from '../card/certificate-summary';
+import { runDoctorChecks, type DoctorInput } from './doctor-checks';
+
+const NOW = new Date();
+const POLICY_FILE = '/etc/behorighetsadmin/policy.json';
+
+async function summary(profile: CardProfileName, trusted: boolean): Promise<CertificateSummary> {
+  const credentials = await (await ensureTestPki()).issueCard(profile);
+  return summariseCertificate(credentials.authentication!.certificateDer, { now: NOW, isTrusted: () => trusted });
+}
+
+function snapshot(certificate: CertificateSummary): CardSnapshot {
+  return {
+    pcsc: {
+      service: 'running',
+      readers: [
+        { name: 'Virtual PCD 00 00', cardPresent: true, atr: '3B 88', cardKind: 'lab', cardLabel: 'Labbkort', eventCount: 1 },
+      ],
+    },
+    module: {
+      path: '/usr/lib/opensc-pkcs11.so',
+      status: 'loaded',
+      manufacturer: 'OpenSC',
+      description: 'OpenSC',
+      version: '0.25',
+    },
+    tokens: [
+      {
+        slotId: '1',
+        slotDescription: 'Virtual PCD 00 00',
+        label: 'Alva Testsson',
+        manufacturer: 'piv',
+        model: 'PIV',
+        serialNumber: '00112233',
+        pin: { minLength: 4, maxLength: 8, countLow: false, finalTry: false, locked: false, triesLeft: null, pinPad: false },
+        certificates: [certificate],
+        authCertificate: certificate,
+      },
+    ],
+    process: 'running',
+    updatedAt: NOW.toISOString(),
+  };
+}
+
+function run(certificate: CertificateSummary, trust: DoctorInput['trust']) {
+  const checks = runDoctorChecks({ card: snapshot(certificate), backend: null, backendUrl: null, now: NOW, trust });
+  return (id: string) => checks.find((check) => check.id === id)!;
+}
+
+describe('doctor checks: the trust configuration', () => {
+  it('with no CA certificate configured, certificate-issuer is a configuration notice naming the setting, not "untrusted"', async () => {
+    const check = run(await summary('valid', false), { configured: false, policyLocation: POLICY_FILE })('certificate-issuer');
+    expect(check.status).toBe('warn');
+    expect(check.message).toContain('trustAnchors');
+    expect(check.message).toContain(POLICY_FILE);
+    expect(check.message).toContain('--trust-anchor');
+    expect(check.message).toContain('BEHORIGHETSADMIN_TRUST_ANCHORS');
+    expect(check.message).not.toContain('inte litar på');
+    expect(check.details).toMatchObject({ setting: 'trustAnchors', policyLocation: POLICY_FILE });
+  });
+
+  it('with CA certificates configured, a card that chains passes and one that does not fails with its issuer', async () => {
+    const trust = { configured: true, policyLocation: POLICY_FILE };
+    expect(run(await summary('valid', true), trust)('certificate-issuer').status).toBe('pass');
+    const untrusted = run(await summary('untrusted', false), trust)('certificate-issuer');
+    expect(untrusted.status).toBe('fail');
+    expect(untrusted.message).toContain('Test Untrusted Person ID CA');
+  });
+});
