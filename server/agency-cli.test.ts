@@ -6,7 +6,9 @@ import type { User } from '../common/api/index';
 import { runAgencyCommand } from './agency-cli';
 import { createSqliteStorage } from './storage/sqlite-storage';
 import { engineDatabases, type EngineDatabases } from './test-support/storage-engines';
-import { ALVA, createTestContext, sessionFor } from './test-support/test-context';
+import { AgencyService } from './services/agency-service';
+import { openStorage } from './storage/open-storage';
+import { ALVA, BO, createTestContext, sessionFor } from './test-support/test-context';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ba-agency-'));
 const db = path.join(dir, 'agency.sqlite');
@@ -216,6 +218,25 @@ describe('npm run agency --db postgres://… next to a running server on the sam
       expect(await run('user', 'login', '--hsa-id', 'SE2321000016-LG02', '--at', '2026-02-01T12:00:00Z')).toBe(0);
       expect((await users()).find((u) => u.hsaId === 'SE2321000016-LG02')?.lastLoginAt).toBe('2026-02-01T12:00:00.000Z');
     } finally {
+      await ctx.close();
+    }
+  });
+
+  it('keeps the last administrator when two removals race on two instances', async () => {
+    const url = await pg.fresh();
+    const ctx = await createTestContext({ db: url });
+    const other = await openStorage(url);
+    try {
+      const results = await Promise.allSettled([
+        ctx.agency.removeAdministrator(ALVA.hsaId),
+        new AgencyService(other, ctx.clock).removeAdministrator(BO.hsaId),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const refused = results.find((r) => r.status === 'rejected');
+      expect(String(refused?.reason)).toContain('last administrator');
+      expect((await ctx.storage.listAdministrators('kommun-testkommunen')).length).toBe(1);
+    } finally {
+      await other.close();
       await ctx.close();
     }
   });

@@ -1,7 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../clock';
+import { openStorage } from '../storage/open-storage';
+import type { Storage } from '../storage/storage';
+import { ENGINES, engineDatabases, openReadOnly, type EngineDatabases } from '../test-support/storage-engines';
 import { ALVA, createTestContext, sessionFor, type TestContext } from '../test-support/test-context';
-import { OutboxDispatcher, type MailSender } from './outbox-dispatcher';
+import { OutboxDispatcher, outboxRetryDelayMs, type MailSender } from './outbox-dispatcher';
 
 let ctx: TestContext;
 beforeEach(async () => {
@@ -43,6 +48,9 @@ describe('outbox', () => {
     const dispatcher = new OutboxDispatcher(ctx.storage, sender, ctx.clock, pino({ level: 'silent' }));
     expect(await dispatcher.drain()).toBe(0);
     fail = false;
+    // Backed off after the failure: not before 30 s.
+    expect(await dispatcher.drain()).toBe(0);
+    ctx.clock.advance(outboxRetryDelayMs(1));
     expect(await dispatcher.drain()).toBe(1);
     expect(await dispatcher.drain()).toBe(0);
     expect(sent).toEqual(['eva.ek@testkommunen.se: Dina behörigheter har ändrats']);
@@ -67,5 +75,78 @@ describe('GET /api/v1/status', () => {
     const res = await ctx.app.fastify.inject({ method: 'GET', url: '/api/v1/status' });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ status: 'unavailable' });
+  });
+});
+
+describe.each(ENGINES)('outbox shared by several instances (%s)', (engine) => {
+  let dbs: EngineDatabases;
+  beforeAll(async () => {
+    dbs = await engineDatabases(engine);
+  });
+  afterAll(async () => {
+    await dbs?.dispose();
+  });
+
+  async function queueMail(storage: Storage, n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      await storage.insertOutbox({
+        organisationId: 'kommun-testkommunen',
+        recipient: `user${i}@testkommunen.se`,
+        subject: 'Dina behörigheter har ändrats',
+        body: 'Hej',
+        createdAt: new Date().toISOString(),
+      });
+    }
+  }
+
+  it('sends each mail once when two dispatchers on two instances drain at the same time', async () => {
+    const db = await dbs.fresh();
+    const a = await openStorage(db);
+    const b = await openStorage(db);
+    try {
+      await queueMail(a, 20);
+      const sent: string[] = [];
+      const sender: MailSender = {
+        send: async (m) => {
+          await sleep(2);
+          sent.push(m.recipient);
+        },
+      };
+      const log = pino({ level: 'silent' });
+      const clock = new ManualClock();
+      await Promise.all([
+        new OutboxDispatcher(a, sender, clock, log).drain(),
+        new OutboxDispatcher(b, sender, clock, log).drain(),
+        new OutboxDispatcher(a, sender, clock, log).drain(),
+      ]);
+      expect(sent.length).toBe(20);
+      expect(new Set(sent).size).toBe(20);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('does not send the same mail again and again when the database cannot be written', async () => {
+    const db = await dbs.fresh();
+    const writable = await openStorage(db);
+    await queueMail(writable, 1);
+    await writable.close();
+    const readOnly = await openReadOnly(dbs, db);
+    try {
+      const sent: string[] = [];
+      const dispatcher = new OutboxDispatcher(
+        readOnly,
+        { send: async (m) => void sent.push(m.recipient) },
+        new ManualClock(),
+        pino({ level: 'silent' }),
+      );
+      const failures: unknown[] = [];
+      for (let round = 0; round < 3; round++) await dispatcher.drain().catch((e: unknown) => failures.push(e));
+      expect(failures.length).toBe(3);
+      expect(sent).toEqual([]);
+    } finally {
+      await readOnly.close();
+    }
   });
 });

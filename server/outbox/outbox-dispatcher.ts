@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { OutboxMessage, Storage } from '../storage/storage';
@@ -17,15 +18,27 @@ export class LogMailSender implements MailSender {
   }
 }
 
-const MAX_ATTEMPTS = 5;
+export const OUTBOX_MAX_ATTEMPTS = 5;
+/** How long a claim holds a message: longer than any send takes. */
+export const OUTBOX_LEASE_MS = 2 * 60_000;
+/** Back-off after the n-th failed attempt: 30 s, 1 min, 2 min, 4 min … at most 30 min. */
+export function outboxRetryDelayMs(attempts: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
+}
+/** The drain timer's pause after a drain that failed (database down or read-only), doubling. */
+const MAX_IDLE_AFTER_FAILURE_MS = 5 * 60_000;
 
 /**
  * Drains the outbox: the transaction that changed permissions only queued the mail, so a mail
- * server being down never blocks or rolls back an administrator's change.
+ * server being down never blocks or rolls back an administrator's change. Safe with several
+ * instances on one database: a message is claimed (and its attempt counted) in the database
+ * before it is sent, so each claim sends it at most once, and a database that cannot be written
+ * sends nothing.
  */
 export class OutboxDispatcher {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly storage: Storage,
@@ -34,39 +47,65 @@ export class OutboxDispatcher {
     private readonly log: Logger,
   ) {}
 
-  /** Sends what is pending once; returns how many were sent. */
+  /** Claims what is due and sends it once; returns how many were sent. Throws when the database fails. */
   async drain(batch = 50): Promise<number> {
+    const now = this.clock.now();
+    const claimed = await this.storage.claimOutbox({
+      limit: batch,
+      maxAttempts: OUTBOX_MAX_ATTEMPTS,
+      now: now.toISOString(),
+      claimedUntil: new Date(now.getTime() + OUTBOX_LEASE_MS).toISOString(),
+      claimToken: randomUUID(),
+    });
     let sent = 0;
-    for (const message of await this.storage.pendingOutbox(batch, MAX_ATTEMPTS)) {
+    for (const message of claimed) {
       try {
         await this.sender.send(message);
-        await this.storage.markOutboxSent(message.id, this.clock.now().toISOString());
-        sent++;
       } catch (e) {
-        await this.storage.markOutboxFailed(message.id, e instanceof Error ? e.message : String(e));
-        this.log.warn({ outboxId: message.id }, 'mail failed; will retry');
+        const retryAt = new Date(this.clock.now().getTime() + outboxRetryDelayMs(message.attempts)).toISOString();
+        await this.storage.markOutboxFailed(message.id, message.claimToken, e instanceof Error ? e.message : String(e), retryAt);
+        this.log.warn(
+          { outboxId: message.id, attempts: message.attempts, retryAt: message.attempts < OUTBOX_MAX_ATTEMPTS ? retryAt : null },
+          message.attempts < OUTBOX_MAX_ATTEMPTS ? 'mail failed; will retry' : 'mail failed; giving up',
+        );
+        continue;
       }
+      if (!(await this.storage.markOutboxSent(message.id, message.claimToken, this.clock.now().toISOString()))) {
+        this.log.warn({ outboxId: message.id }, 'mail sent after its claim expired; another dispatcher may send it again');
+      }
+      sent++;
     }
     return sent;
   }
 
-  /** Drains every `intervalMs` until stop(). */
+  /** Drains every `intervalMs` until stop(); after a failed drain waits longer each time. */
   start(intervalMs: number): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.drain()
-        .catch((e: unknown) => {
-          this.log.error({ err: e }, 'outbox drain failed');
-          return 0;
-        })
-        .finally(() => (this.running = undefined));
-    }, intervalMs);
-    this.timer.unref();
+    this.stopped = false;
+    let idleMs = intervalMs;
+    const tick = () => {
+      this.running = this.drain().then(
+        () => (idleMs = intervalMs),
+        (e: unknown) => {
+          idleMs = Math.min(idleMs * 2, MAX_IDLE_AFTER_FAILURE_MS);
+          this.log.error({ err: e, nextTryInMs: idleMs }, 'outbox drain failed');
+        },
+      );
+      void this.running.finally(() => {
+        this.running = undefined;
+        if (!this.stopped) schedule();
+      });
+    };
+    const schedule = () => {
+      this.timer = setTimeout(tick, idleMs);
+      this.timer.unref();
+    };
+    schedule();
   }
 
   /** Stops the timer and waits for a drain in progress. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.stopped = true;
+    clearTimeout(this.timer);
     await this.running;
   }
 }

@@ -127,6 +127,8 @@ export class AgencyService {
     await this.storage.transaction(async (tx) => {
       const admin = await tx.findAdministrator(hsaId);
       if (!admin) throw new AgencyError(`${hsaId} is not an administrator`);
+      // Two removals at once (two instances): the second waits here and then counts one fewer.
+      await tx.lockOrganisation(admin.organisationId);
       const all = await tx.listAdministrators(admin.organisationId);
       if (all.length <= 1) {
         throw new AgencyError(

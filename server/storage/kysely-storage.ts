@@ -9,6 +9,7 @@ import type {
   ChallengeOutcome,
   OperatorMessage,
   OrganisationRecord,
+  OutboxClaim,
   OutboxMessage,
   OutboxMessageInput,
   PermissionMap,
@@ -61,7 +62,16 @@ function changed(result: { numUpdatedRows?: bigint; numDeletedRows?: bigint }): 
 
 /** Storage operations over any Kysely connection or transaction; portable SQL only. */
 class KyselyRepository implements StorageTx {
-  constructor(protected readonly db: Db) {}
+  constructor(
+    protected readonly db: Db,
+    protected readonly dialect: SqlDialectName,
+  ) {}
+
+  async lockOrganisation(id: string): Promise<void> {
+    if (this.dialect === 'postgres') {
+      await this.db.selectFrom('organisations').select('id').where('id', '=', id).forUpdate().execute();
+    }
+  }
 
   async getOrganisation(id: string): Promise<OrganisationRecord | undefined> {
     const row = await this.db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();
@@ -413,11 +423,11 @@ class KyselyRepository implements StorageTx {
 export class KyselyStorage extends KyselyRepository implements Storage {
   constructor(
     private readonly kysely: Kysely<Database>,
-    private readonly dialect: SqlDialectName,
+    dialect: SqlDialectName,
     /** Where the data lives (file path, or URL without password), for error messages and logs. */
     readonly options: { location: string } = { location: dialect },
   ) {
-    super(kysely);
+    super(kysely, dialect);
   }
 
   /** Brings the schema up to date; safe to run on every start. */
@@ -431,7 +441,7 @@ export class KyselyStorage extends KyselyRepository implements Storage {
   }
 
   transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T> {
-    return this.kysely.transaction().execute((trx) => fn(new KyselyRepository(trx)));
+    return this.kysely.transaction().execute((trx) => fn(new KyselyRepository(trx, this.dialect)));
   }
 
   // Writes of several statements (the row, its permissions, the list stamp) are atomic also when
@@ -566,19 +576,68 @@ export class KyselyStorage extends KyselyRepository implements Storage {
     }));
   }
 
-  async markOutboxSent(id: number, at: string): Promise<void> {
-    await this.kysely
+  async claimOutbox(query: {
+    limit: number;
+    maxAttempts: number;
+    now: string;
+    claimedUntil: string;
+    claimToken: string;
+  }): Promise<OutboxClaim[]> {
+    const { now } = query;
+    // One statement: the subquery picks, the update claims. PostgreSQL skips rows another
+    // dispatcher is claiming right now; SQLite runs the statement under its write lock.
+    const rows = await this.kysely
       .updateTable('outbox')
-      .set((eb) => ({ sent_at: at, attempts: eb('attempts', '+', 1), last_error: null }))
-      .where('id', '=', id)
+      .set((eb) => ({
+        claim_token: query.claimToken,
+        claimed_until: query.claimedUntil,
+        attempts: eb('attempts', '+', 1),
+      }))
+      .where('id', 'in', (eb) => {
+        const due = eb
+          .selectFrom('outbox')
+          .select('id')
+          .where('sent_at', 'is', null)
+          .where('attempts', '<', query.maxAttempts)
+          .where((w) => w.or([w('next_attempt_at', 'is', null), w('next_attempt_at', '<=', now)]))
+          .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<=', now)]))
+          .orderBy('id')
+          .limit(query.limit);
+        return this.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
+      })
+      .returningAll()
       .execute();
+    return rows
+      .map((r) => ({
+        id: Number(r.id),
+        organisationId: r.organisation_id,
+        recipient: r.recipient,
+        subject: r.subject,
+        body: r.body,
+        createdAt: r.created_at,
+        attempts: Number(r.attempts),
+        claimToken: query.claimToken,
+        claimedUntil: query.claimedUntil,
+      }))
+      .sort((a, b) => a.id - b.id);
   }
 
-  async markOutboxFailed(id: number, error: string): Promise<void> {
+  async markOutboxSent(id: number, claimToken: string, at: string): Promise<boolean> {
+    const result = await this.kysely
+      .updateTable('outbox')
+      .set({ sent_at: at, last_error: null, claim_token: null, claimed_until: null })
+      .where('id', '=', id)
+      .where('claim_token', '=', claimToken)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async markOutboxFailed(id: number, claimToken: string, error: string, retryAt: string): Promise<void> {
     await this.kysely
       .updateTable('outbox')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500) }))
+      .set({ last_error: error.slice(0, 500), claim_token: null, claimed_until: null, next_attempt_at: retryAt })
       .where('id', '=', id)
+      .where('claim_token', '=', claimToken)
       .execute();
   }
 

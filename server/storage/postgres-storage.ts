@@ -23,7 +23,10 @@ export function redactPostgresUrl(url: string): string {
  * Connects to PostgreSQL (a pool of `poolSize` connections) and migrates the schema; several
  * server instances may do this at once (the migrator holds an advisory lock).
  */
-export async function createPostgresStorage(url: string, options: { poolSize?: number } = {}): Promise<KyselyStorage> {
+export async function createPostgresStorage(
+  url: string,
+  options: { poolSize?: number; migrate?: boolean } = {},
+): Promise<KyselyStorage> {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
@@ -31,7 +34,7 @@ export async function createPostgresStorage(url: string, options: { poolSize?: n
     location: redactPostgresUrl(url),
   });
   try {
-    await storage.migrate();
+    if (options.migrate !== false) await storage.migrate();
   } catch (e) {
     await storage.close();
     throw e;

@@ -8,14 +8,14 @@ import { SqliteWriteLockDialect } from './sqlite-dialect';
 
 /**
  * Opens (creating if needed) the SQLite file and migrates it. ":memory:" gives a private
- * in-memory database, which tests use.
+ * in-memory database, which tests use; `readonly` opens an existing file read-only, as is.
  */
-export async function createSqliteStorage(file: string): Promise<KyselyStorage> {
-  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const sqlite = new BetterSqlite3(file);
+export async function createSqliteStorage(file: string, options: { readonly?: boolean } = {}): Promise<KyselyStorage> {
+  if (file !== ':memory:' && !options.readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new BetterSqlite3(file, { readonly: options.readonly ?? false });
   // Opening may meet another process's write (or its crash recovery): wait for it here, once.
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('journal_mode = WAL');
+  if (!options.readonly) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   // Waiting for another writer happens in SqliteWriteLockDialect, asynchronously; a busy
   // timeout here would block the event loop instead.
@@ -25,6 +25,7 @@ export async function createSqliteStorage(file: string): Promise<KyselyStorage> 
   const storage = new KyselyStorage(new Kysely<Database>({ dialect: new SqliteWriteLockDialect(sqlite) }), 'sqlite', {
     location: file,
   });
-  await storage.migrate();
+  // A read-only open (tests of a database that cannot be written) uses the schema as it is.
+  if (!options.readonly) await storage.migrate();
   return storage;
 }

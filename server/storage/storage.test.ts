@@ -202,6 +202,30 @@ describe.each(ENGINES)('storage on %s', (engine) => {
     expect(await storage.getOperatorMessage()).toBeNull();
   });
 
+  it('claims outbox mail with a lease: counted at the claim, retaken only after the lease, marked only by its holder', async () => {
+    storage = await open();
+    await storage.insertOutbox({ organisationId: 'kommun-a', recipient: 'a@a.se', subject: 'S', body: 'B', createdAt: T0 });
+    const claim = (now: string, until: string, claimToken: string) =>
+      storage.claimOutbox({ limit: 10, maxAttempts: 2, now, claimedUntil: until, claimToken });
+    const first = await claim(T0, T1, 'c1');
+    expect(first).toMatchObject([{ recipient: 'a@a.se', attempts: 1, claimToken: 'c1' }]);
+    expect(await claim(T0, T1, 'c2')).toEqual([]);
+    // The lease ran out (the first holder died): another dispatcher takes it over.
+    const second = await claim(T1, T2, 'c2');
+    expect(second).toMatchObject([{ attempts: 2 }]);
+    expect(await storage.markOutboxSent(first[0]!.id, 'c1', T1)).toBe(false);
+    await storage.markOutboxFailed(first[0]!.id, 'c2', 'smtp down', T1);
+    // Two attempts used up: never claimed again.
+    expect(await claim(T2, T2, 'c3')).toEqual([]);
+    await storage.insertOutbox({ organisationId: 'kommun-a', recipient: 'b@a.se', subject: 'S', body: 'B', createdAt: T0 });
+    const [b] = await claim(T0, T1, 'c4');
+    await storage.markOutboxFailed(b!.id, 'c4', 'smtp down', T2);
+    expect(await claim(T1, T2, 'c5')).toEqual([]); // backing off until T2
+    const [again] = await claim(T2, T2, 'c6');
+    expect(await storage.markOutboxSent(again!.id, 'c6', T2)).toBe(true);
+    expect(await storage.pendingOutbox(10, 2)).toEqual([]); // b sent; a gave up
+  });
+
   it('moves the user-list stamp on every write, including a login older than the newest one', async () => {
     storage = await open();
     await withOrganisations(storage);

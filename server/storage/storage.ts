@@ -72,6 +72,12 @@ export interface OutboxMessage extends OutboxMessageInput {
   attempts: number;
 }
 
+/** A message one dispatcher holds until `claimedUntil`; only that claim may mark it. */
+export interface OutboxClaim extends OutboxMessage {
+  claimToken: string;
+  claimedUntil: string;
+}
+
 export interface SessionRecord {
   /** SHA-256 of the token, hex: the token itself is never stored. */
   tokenHash: string;
@@ -99,6 +105,12 @@ export interface StorageTx {
   /** Replaces the organisation's agreements with exactly these e-services. */
   setAgreements(organisationId: string, eserviceIds: readonly EServiceId[]): Promise<void>;
 
+  /**
+   * Inside a transaction: waits for and holds the organisation until commit, so rules that read
+   * and then write (the last administrator) hold with several instances. PostgreSQL locks the row
+   * (SELECT … FOR UPDATE); SQLite's write transaction already excludes every other writer.
+   */
+  lockOrganisation(id: string): Promise<void>;
   findAdministrator(hsaId: string): Promise<AdministratorRecord | undefined>;
   listAdministrators(organisationId: string): Promise<AdministratorRecord[]>;
   insertAdministrator(admin: AdministratorRecord): Promise<void>;
@@ -162,8 +174,23 @@ export interface Storage extends StorageTx {
 
   /** Up to `limit` unsent outbox messages tried fewer than `maxAttempts` times, oldest first. */
   pendingOutbox(limit: number, maxAttempts: number): Promise<OutboxMessage[]>;
-  markOutboxSent(id: number, at: string): Promise<void>;
-  markOutboxFailed(id: number, error: string): Promise<void>;
+  /**
+   * Claims up to `limit` unsent messages that are due (back-off passed), not held by a live claim
+   * and tried fewer than `maxAttempts` times, oldest first, until `claimedUntil`; counts the attempt
+   * now, before anything is sent. Two dispatchers never get the same message while a claim lives
+   * (FOR UPDATE SKIP LOCKED on PostgreSQL, the write lock on SQLite).
+   */
+  claimOutbox(query: {
+    limit: number;
+    maxAttempts: number;
+    now: string;
+    claimedUntil: string;
+    claimToken: string;
+  }): Promise<OutboxClaim[]>;
+  /** Marks a claimed message sent; false if the claim was lost (expired and taken by another). */
+  markOutboxSent(id: number, claimToken: string, at: string): Promise<boolean>;
+  /** Releases a claimed message after a failed send, to be tried again from `retryAt`. */
+  markOutboxFailed(id: number, claimToken: string, error: string, retryAt: string): Promise<void>;
 
   getOperatorMessage(): Promise<OperatorMessage | null>;
   setOperatorMessage(message: OperatorMessage | null): Promise<void>;

@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startPostgresServer, type PostgresServer } from '../../tests/fixtures/postgres-server';
+import type { KyselyStorage } from '../storage/kysely-storage';
+import { createPostgresStorage } from '../storage/postgres-storage';
+import { createSqliteStorage } from '../storage/sqlite-storage';
 
 export type EngineName = 'sqlite' | 'postgres';
 export const ENGINES: readonly EngineName[] = ['sqlite', 'postgres'];
@@ -34,4 +37,15 @@ export async function engineDatabases(engine: EngineName): Promise<EngineDatabas
     fresh: async () => path.join(dir, `db-${++counter}.sqlite`),
     dispose: async () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * A second storage on `db` that cannot write: SQLite opened read-only; PostgreSQL with the
+ * database's default_transaction_read_only on (new sessions, as after a fail-over to a standby).
+ */
+export async function openReadOnly(dbs: EngineDatabases, db: string): Promise<KyselyStorage> {
+  if (dbs.engine === 'sqlite') return createSqliteStorage(db, { readonly: true });
+  const name = new URL(db).pathname.slice(1);
+  await dbs.server!.query(`ALTER DATABASE "${name}" SET default_transaction_read_only = on`);
+  return createPostgresStorage(db, { migrate: false });
 }
