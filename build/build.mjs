@@ -3,7 +3,8 @@
 //   dist/main/      the main process (esbuild, CommonJS, electron external)
 //   dist/preload/   the sandboxed preload (one self-contained CommonJS file)
 //   dist/bridge/    the test bridge for `npm run web` (omitted with --release)
-import { readFileSync } from 'node:fs';
+// `--out DIR` builds into DIR instead of dist/ (the release-bundle test builds into a temporary folder).
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
@@ -11,6 +12,8 @@ import { build as viteBuild } from 'vite';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const release = process.argv.includes('--release');
+const outFlag = process.argv.indexOf('--out');
+const out = outFlag > 0 && process.argv[outFlag + 1] ? path.resolve(process.argv[outFlag + 1]) : path.join(root, 'dist');
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 // Native addons and Electron stay outside the bundles and are loaded at run time.
@@ -24,22 +27,31 @@ const nodeTarget = {
   sourcemap: true,
   external,
   logLevel: 'warning',
-  define: { __APP_VERSION__: JSON.stringify(version) },
+  // A release build leaves the card process's test hooks out (main/card/test-hooks.ts): the define
+  // makes them dead code, and minifySyntax drops it.
+  define: { __APP_VERSION__: JSON.stringify(version), ...(release ? { __CARD_TEST_HOOKS__: 'false' } : {}) },
+  minifySyntax: release,
 };
 
 async function main() {
   process.env.VITE_TEST_BRIDGE = release ? 'off' : 'on';
-  await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  await viteBuild({
+    configFile: path.join(root, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: path.join(out, 'renderer'), emptyOutDir: true },
+  });
   const entries = [
-    { entryPoints: [path.join(root, 'main/app/main.ts')], outfile: path.join(root, 'dist/main/main.cjs') },
-    { entryPoints: [path.join(root, 'main/card/card-worker-entry.ts')], outfile: path.join(root, 'dist/main/card-worker.cjs') },
-    { entryPoints: [path.join(root, 'preload/preload.ts')], outfile: path.join(root, 'dist/preload/preload.cjs') },
+    { entryPoints: [path.join(root, 'main/app/main.ts')], outfile: path.join(out, 'main/main.cjs') },
+    { entryPoints: [path.join(root, 'main/card/card-worker-entry.ts')], outfile: path.join(out, 'main/card-worker.cjs') },
+    { entryPoints: [path.join(root, 'preload/preload.ts')], outfile: path.join(out, 'preload/preload.cjs') },
   ];
-  if (!release) {
-    entries.push({ entryPoints: [path.join(root, 'main/bridge/web-cli.ts')], outfile: path.join(root, 'dist/bridge/web.cjs') });
+  // A release never carries the test bridge, not even one left over from a development build.
+  if (release) rmSync(path.join(out, 'bridge'), { recursive: true, force: true });
+  else {
+    entries.push({ entryPoints: [path.join(root, 'main/bridge/web-cli.ts')], outfile: path.join(out, 'bridge/web.cjs') });
   }
   await Promise.all(entries.map((entry) => esbuild({ ...nodeTarget, ...entry })));
-  console.log(`Byggt ${release ? '(release) ' : ''}till dist/ — version ${version}`);
+  console.log(`Byggt ${release ? '(release) ' : ''}till ${path.relative(root, out) || '.'}/ — version ${version}`);
 }
 
 main().catch((error) => {

@@ -16,7 +16,10 @@ describe('ATR table', () => {
   });
 
   it('reports an unknown card as unknown', () => {
-    expect(recogniseAtr('3B F8 18 00 00 81 31 FE 45 43 4C 41 42 55 4E 4B 31 86', table)).toEqual({ kind: 'unknown', label: null });
+    expect(recogniseAtr('3B F8 18 00 00 81 31 FE 45 43 4C 41 42 55 4E 4B 31 86', table)).toEqual({
+      kind: 'unknown',
+      label: null,
+    });
     expect(recogniseAtr('3B 67 00', table).kind).toBe('unknown');
   });
 

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+// The watchdog's test hooks are left out of a release build (see test-hooks.ts).
+import './test-hooks';
 import type { CardSnapshot } from '../../common/card/card-state';
 import { fail, ok, type AppErrorCode, type Result } from '../../common/errors/error-codes';
 import {
@@ -164,11 +166,13 @@ export class CardProcessSupervisor {
 
   /** Test hook for the watchdog: asks the card process to block for `ms` (test mode only). */
   blockForTest(ms: number, timeoutMs: number): Promise<Result<unknown>> {
+    if (!__CARD_TEST_HOOKS__) return Promise.resolve(fail('internal'));
     return this.request({ op: 'test-block', ms }, timeoutMs);
   }
 
   /** Test hook for the watchdog: asks the card process to exit as a crashing module would (test mode only). */
   crashForTest(timeoutMs: number): Promise<Result<unknown>> {
+    if (!__CARD_TEST_HOOKS__) return Promise.resolve(fail('internal'));
     return this.request({ op: 'test-crash' }, timeoutMs);
   }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { cardSnapshotSchema } from '../../common/card/card-state';
 import { appErrorSchema } from '../../common/errors/error-codes';
+// The watchdog's test hooks are left out of a release build (see test-hooks.ts).
+import './test-hooks';
 
 /** Settings the card process starts with. */
 export const cardWorkerConfigSchema = z.object({
@@ -34,10 +36,16 @@ export const toWorkerSchema = z.union([
     z.object({ ...request, op: z.literal('reread') }),
     z.object({ ...request, op: z.literal('refresh') }),
     z.object({ ...request, op: z.literal('sign'), params: signParamsSchema }),
-    /** Test hooks for the watchdog (honoured only with BEHORIGHETSADMIN_TEST_HOOKS=1): block, or exit. */
-    z.object({ ...request, op: z.literal('test-block'), ms: z.number().int().max(600_000) }),
-    z.object({ ...request, op: z.literal('test-crash') }),
   ]),
+  // The watchdog's test hooks (block, or exit).
+  ...(__CARD_TEST_HOOKS__
+    ? [
+        z.discriminatedUnion('op', [
+          z.object({ ...request, op: z.literal('test-block'), ms: z.number().int().max(600_000) }),
+          z.object({ ...request, op: z.literal('test-crash') }),
+        ]),
+      ]
+    : []),
 ]);
 export type ToWorker = z.input<typeof toWorkerSchema>;
 

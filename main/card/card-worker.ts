@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import type { CardSnapshot, PcscState, TokenState } from '../../common/card/card-state';
 import type { KnownAtr } from './atr-table';
 import { CardError } from './card-errors';
-import { RECYCLE_EXIT_CODE, type FromWorker, toWorkerSchema, cardWorkerConfigSchema, type SignOutcome } from './card-worker-protocol';
+// The watchdog's test hooks are left out of a release build (see test-hooks.ts).
+import './test-hooks';
+import {
+  RECYCLE_EXIT_CODE,
+  type FromWorker,
+  toWorkerSchema,
+  cardWorkerConfigSchema,
+  type SignOutcome,
+} from './card-worker-protocol';
 import { PcscMonitor } from './pcsc-monitor';
 import { Pkcs11TokenAccess } from './pkcs11-token-access';
 import { TrustStore } from './trust-store';
@@ -124,6 +132,25 @@ export function runCardWorker(channel: WorkerChannel): void {
       }, config.startupSettleMs);
       return;
     }
+    if (__CARD_TEST_HOOKS__ && (message.op === 'test-block' || message.op === 'test-crash')) {
+      // The watchdog's test hooks (not in a release build; see test-hooks.ts).
+      if (process.env.BEHORIGHETSADMIN_TEST_HOOKS !== '1') {
+        reply(message.id, async () => {
+          throw new CardError('internal', { reason: 'test-hooks-disabled' });
+        });
+        return;
+      }
+      if (message.op === 'test-crash') process.exit(70);
+      const ms = message.ms;
+      reply(message.id, async () => {
+        const until = Date.now() + ms;
+        while (Date.now() < until) {
+          // Busy-wait on purpose: simulates a PKCS#11 call that never returns.
+        }
+        return null;
+      });
+      return;
+    }
     switch (message.op) {
       case 'ping':
         // Answered on the event loop, not the PKCS#11 queue: a blocked loop is what the watchdog looks for.
@@ -168,7 +195,9 @@ export function runCardWorker(channel: WorkerChannel): void {
               // A good PIN resets the token's PIN flags; no need to read the card again (a card pulled
               // during that read is what wedges some middleware).
               tokenStates = tokenStates.map((token) =>
-                token.slotId === params.slotId ? { ...token, pin: { ...token.pin, countLow: false, finalTry: false, triesLeft: null } } : token,
+                token.slotId === params.slotId
+                  ? { ...token, pin: { ...token.pin, countLow: false, finalTry: false, triesLeft: null } }
+                  : token,
               );
               publish();
               return {
@@ -192,23 +221,6 @@ export function runCardWorker(channel: WorkerChannel): void {
             }
           }),
         );
-        return;
-      case 'test-block':
-      case 'test-crash':
-        if (process.env.BEHORIGHETSADMIN_TEST_HOOKS !== '1') {
-          reply(message.id, async () => {
-            throw new CardError('internal', { reason: 'test-hooks-disabled' });
-          });
-          return;
-        }
-        if (message.op === 'test-crash') process.exit(70);
-        reply(message.id, async () => {
-          const until = Date.now() + message.ms;
-          while (Date.now() < until) {
-            // Busy-wait on purpose: simulates a PKCS#11 call that never returns.
-          }
-          return null;
-        });
         return;
     }
   });

@@ -26,7 +26,11 @@ const KEY_USAGE_NAMES: [x509.KeyUsageFlags, string][] = [
 ];
 
 /** Validity against a given time: expired, not yet valid, expiring within 30 days, or valid. */
-export function evaluateValidity(notBefore: Date, notAfter: Date, now: Date): { validity: CertificateValidity; daysLeft: number } {
+export function evaluateValidity(
+  notBefore: Date,
+  notAfter: Date,
+  now: Date,
+): { validity: CertificateValidity; daysLeft: number } {
   const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
   if (now.getTime() > notAfter.getTime()) return { validity: 'expired', daysLeft };
   if (now.getTime() < notBefore.getTime()) return { validity: 'not-yet-valid', daysLeft };

@@ -6,7 +6,10 @@ import type { WorkerHandle, WorkerLauncher } from './card-process-supervisor';
  * Starts the card process as a forked Node process (tests, the test bridge, `doctor`).
  * `entry` is the built card-worker.cjs, or the TypeScript entry with execArgv ['--import', 'tsx'].
  */
-export function nodeWorkerLauncher(entry: string, options: { execArgv?: string[]; env?: NodeJS.ProcessEnv } = {}): WorkerLauncher {
+export function nodeWorkerLauncher(
+  entry: string,
+  options: { execArgv?: string[]; env?: NodeJS.ProcessEnv } = {},
+): WorkerLauncher {
   return (): WorkerHandle => {
     const child = fork(entry, [], {
       execArgv: options.execArgv ?? [],

@@ -117,7 +117,14 @@ export class PcscMonitor {
   }
 
   private watchReader(reader: PcscReader): void {
-    const state: ReaderState = { name: reader.name, cardPresent: false, atr: null, cardKind: null, cardLabel: null, eventCount: 0 };
+    const state: ReaderState = {
+      name: reader.name,
+      cardPresent: false,
+      atr: null,
+      cardKind: null,
+      cardLabel: null,
+      eventCount: 0,
+    };
     this.readers.set(reader.name, { reader, state });
     this.emit();
     reader.on('status', (status: { state: number; atr?: Buffer }) => {

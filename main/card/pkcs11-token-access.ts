@@ -152,7 +152,10 @@ export class Pkcs11TokenAccess {
     const session = module.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION);
     try {
       const certificates = this.findCertificates(module, session).map(({ der }) =>
-        summariseCertificate(der, { now: this.options.now(), isTrusted: (certificate) => this.options.trustStore.isTrusted(certificate) }),
+        summariseCertificate(der, {
+          now: this.options.now(),
+          isTrusted: (certificate) => this.options.trustStore.isTrusted(certificate),
+        }),
       );
       return {
         slotId: slotKey(slot),
@@ -228,7 +231,10 @@ export class Pkcs11TokenAccess {
         if (mapped.code === 'pin-incorrect') {
           const after = this.pinState(module, slot);
           if (after.locked) throw new CardError('pin-locked', { ...mapped.details, triesLeft: '0' });
-          throw new CardError('pin-incorrect', after.triesLeft === null ? mapped.details : { ...mapped.details, triesLeft: String(after.triesLeft) });
+          throw new CardError(
+            'pin-incorrect',
+            after.triesLeft === null ? mapped.details : { ...mapped.details, triesLeft: String(after.triesLeft) },
+          );
         }
         throw mapped;
       }
@@ -246,7 +252,11 @@ export class Pkcs11TokenAccess {
       const input = isEc ? hash : Buffer.concat([SHA256_DIGEST_INFO, hash]);
       module.C_SignInit(session, { mechanism: isEc ? pkcs11js.CKM_ECDSA : pkcs11js.CKM_RSA_PKCS }, key);
       const signature = await module.C_SignAsync(session, input, Buffer.alloc(1024));
-      return { algorithm: isEc ? 'ES256' : 'RS256', signature: new Uint8Array(signature), certificateDer: new Uint8Array(certificate.der) };
+      return {
+        algorithm: isEc ? 'ES256' : 'RS256',
+        signature: new Uint8Array(signature),
+        certificateDer: new Uint8Array(certificate.der),
+      };
     } catch (error) {
       throw fromPkcs11Error(error);
     } finally {
