@@ -1,16 +1,17 @@
 // `npm run dist`: the installers for this platform (Windows: MSI and NSIS; Linux: deb and AppImage)
-// from a release build, with build/electron-builder.config.cjs. Needs an Electron binary: where
-// none can be downloaded (as on our build machines) it stops with one sentence saying so.
+// from a release build, with build/electron-builder.config.cjs. Needs an Electron binary, downloaded
+// by Electron's own installer where missing: where it cannot be (as on our build machines) it stops
+// with one sentence saying so.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findElectronBinary } from './electron-binary.mjs';
+import { ensureElectronBinary } from './electron-binary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const electron = findElectronBinary();
+const { binary: electron, reason } = ensureElectronBinary();
 if (!electron) {
   console.error(
-    'npm run dist kan inte bygga installationspaketen här: ingen Electron-binär är installerad (Electron kan inte laddas ned på den här datorn), så bygg på en dator som når Electrons nedladdning.',
+    `npm run dist kan inte bygga installationspaketen här: ${reason}. Bygg på en dator som når Electrons nedladdning (eller en spegel i ELECTRON_MIRROR).`,
   );
   process.exit(1);
 }

@@ -1,14 +1,15 @@
-// `npm start`: launches the built app in Electron, or says plainly why it cannot.
+// `npm start`: launches the built app in Electron (downloading the binary first where it is missing,
+// as the electron package does since Electron 42), or says plainly why it cannot.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findElectronBinary } from './electron-binary.mjs';
+import { ensureElectronBinary } from './electron-binary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const electron = findElectronBinary();
+const { binary: electron, reason } = ensureElectronBinary();
 if (!electron) {
   console.error(
-    'Ingen Electron-binär är installerad på den här datorn (Electron kan inte laddas ned här), så programmet kan inte startas som skrivbordsapp: kör `npm run web` för att öppna samma gränssnitt i webbläsaren.',
+    `Programmet kan inte startas som skrivbordsapp: ${reason}. Kör \`npm run web\` för att öppna samma gränssnitt i webbläsaren.`,
   );
   process.exit(1);
 }

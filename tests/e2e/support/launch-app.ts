@@ -39,7 +39,7 @@ export interface LaunchOptions {
   env?: Record<string, string>;
 }
 
-/** Which driver this run uses: the real Electron app where its binary exists, else Chromium over the bridge. */
+/** Which driver this run uses: the real Electron app where its binary exists (global-setup runs Electron's own download first), else Chromium over the bridge. */
 export function launchMode(): LaunchMode {
   if (process.env.BEHORIGHETSADMIN_E2E_MODE === 'chromium-bridge') return 'chromium-bridge';
   return findElectronBinary() ? 'electron' : 'chromium-bridge';
