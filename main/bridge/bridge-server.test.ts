@@ -23,7 +23,9 @@ function connect(origin: string, withToken = token): Promise<WebSocket> {
 }
 
 function nextMessage(socket: WebSocket): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => socket.once('message', (data) => resolve(JSON.parse(data.toString()) as Record<string, unknown>)));
+  return new Promise((resolve) =>
+    socket.once('message', (data) => resolve(JSON.parse(data.toString()) as Record<string, unknown>)),
+  );
 }
 
 beforeAll(async () => {
@@ -72,7 +74,10 @@ describe('test bridge', () => {
   it('carries the IPC contract: a call gets the same answer main gives', async () => {
     const socket = await connect(`http://127.0.0.1:${bridge.port}`);
     socket.send(JSON.stringify({ id: 7, channel: 'app:get-info' }));
-    expect(await nextMessage(socket)).toMatchObject({ id: 7, result: { ok: true, value: { version: '9.9.9', transport: 'test-bridge' } } });
+    expect(await nextMessage(socket)).toMatchObject({
+      id: 7,
+      result: { ok: true, value: { version: '9.9.9', transport: 'test-bridge' } },
+    });
     socket.close();
   });
 
@@ -86,7 +91,9 @@ describe('test bridge', () => {
 
   it('refuses a connection from another origin, and logs it', async () => {
     await expect(connect('https://evil.example')).rejects.toThrow('HTTP 403');
-    expect(logLines).toContainEqual(expect.objectContaining({ event: 'bridge-connection-refused', requestOrigin: 'https://evil.example' }));
+    expect(logLines).toContainEqual(
+      expect.objectContaining({ event: 'bridge-connection-refused', requestOrigin: 'https://evil.example' }),
+    );
   });
 
   it('refuses a connection without the per-run token', async () => {

@@ -51,8 +51,17 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
   const socketUrl = `ws://127.0.0.1:${port}${BRIDGE_PATH}`;
   const services = options.composeServices(origin);
   const csp = buildContentSecurityPolicy({ connectSources: [socketUrl] });
+  // DNS rebinding: a page of another site whose name now points at 127.0.0.1 reaches this port, but
+  // its requests name that site in Host. Only requests addressed to us are answered.
+  const ourHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const addressedToUs = (request: http.IncomingMessage) => ourHosts.has((request.headers.host ?? '').toLowerCase());
 
   server.on('request', (request, response) => {
+    if (!addressedToUs(request)) {
+      log.warn({ event: 'bridge-host-refused', host: request.headers.host ?? null }, 'Bridge request for another host refused');
+      response.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Fel värdnamn');
+      return;
+    }
     void (async () => {
       const file = request.method === 'GET' ? resolveRendererFile(options.rendererRoot, request.url ?? '/') : null;
       try {
@@ -81,8 +90,12 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     maxPayload: MAX_MESSAGE_BYTES,
     verifyClient: ({ origin: requestOrigin, req }, done) => {
       const given = new URL(req.url ?? '', origin).searchParams.get('token') ?? '';
-      const allowed = requestOrigin === origin && sameSecret(given, token);
-      if (!allowed) log.warn({ event: 'bridge-connection-refused', requestOrigin }, 'Bridge connection refused');
+      const allowed = addressedToUs(req) && requestOrigin === origin && sameSecret(given, token);
+      if (!allowed)
+        log.warn(
+          { event: 'bridge-connection-refused', requestOrigin, host: req.headers.host ?? null },
+          'Bridge connection refused',
+        );
       done(allowed, 403);
     },
   });
@@ -90,6 +103,11 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
   sockets.on('connection', (socket: WebSocket) => {
     const unsubscribe = services.events.subscribe((message) => socket.send(JSON.stringify({ event: message })));
     socket.on('close', unsubscribe);
+    // A protocol error (a message over the limit, a text frame that is not UTF-8, ...) ends only this
+    // connection: ws closes it with the matching status code. Without a listener it would end the process.
+    socket.on('error', (error: Error & { code?: string }) => {
+      log.warn({ event: 'bridge-protocol-error', code: error.code ?? null }, 'Bridge connection closed after a protocol error');
+    });
     socket.on('message', (data) => {
       void (async () => {
         let parsed: unknown;
