@@ -18,6 +18,7 @@ import { AdministrationService } from './services/administration-service';
 import { AuthService, DEFAULT_AUTH_SETTINGS, type AuthSettings, type SessionContext } from './services/auth-service';
 import { StatusService } from './services/status-service';
 import type { Storage } from './storage/storage';
+import { StorageError } from './storage/storage-error';
 
 export const SERVER_VERSION = '0.1.0';
 export const API_PREFIX = '/api/v1';
@@ -70,7 +71,9 @@ export function buildApp(options: AppOptions): App {
 
   const auth = new AuthService(options.storage, options.clock, options.trust, { ...DEFAULT_AUTH_SETTINGS, ...options.auth }, log);
   const administration = new AdministrationService(options.storage, options.clock);
-  const status = new StatusService(options.storage, options.clock, SERVER_VERSION);
+  const status = new StatusService(options.storage, options.clock, SERVER_VERSION, (e) =>
+    log.error({ err: e }, 'database fault seen by GET /status'),
+  );
   const routes = apiRoutes({ auth, administration, status });
   const openApi = buildOpenApiDocument(routes, { version: SERVER_VERSION, origin: auth.origin });
 
@@ -110,6 +113,13 @@ export function buildApp(options: AppOptions): App {
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
       const field = fe.code?.startsWith('FST_ERR_CTP') ? 'body' : 'request';
       return reply.code(400).send(validationError({ [field]: 'Begäran kunde inte tolkas' }, 'Ogiltig begäran').toBody());
+    }
+    if (error instanceof StorageError) {
+      // The database, not the request: say so (the log has the kind, the path and the cause).
+      request.log.error({ err: error, fault: error.kind }, 'database fault');
+      return reply
+        .code(503)
+        .send(new ApiError(503, 'unavailable', 'Tjänsten kan inte nå eller skriva till sin databas just nu').toBody());
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send(new ApiError(500, 'internal', 'Internt fel').toBody());

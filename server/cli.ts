@@ -39,6 +39,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(e);
+  // A refusal to start is one plain line (with its cause); anything else with its stack.
+  console.error(e instanceof Error && e.message.startsWith('Refusing to start') ? e.message : e);
   process.exit(1);
 });

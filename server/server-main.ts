@@ -18,6 +18,14 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? pino({ level: config.logLevel, base: { service: 'behorighetsadmin-server' } });
   const storage = await openStorage(config.db);
+  // Serving logins and lists on a database that cannot take a change would only fail later, write
+  // by write: refuse now, saying which database and why.
+  try {
+    await storage.probeWrite('startup', systemClock.now().toISOString());
+  } catch (e) {
+    await storage.close();
+    throw new Error(`Refusing to start: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
   if (config.seed === 'demo') {
     const result = await seedDemo(storage, systemClock);
     log.info(result, result.created ? 'demo data loaded' : 'demo data already present');

@@ -233,6 +233,9 @@ export const auditListSchema = z.object({ entries: z.array(auditEntrySchema) });
 export const OPERATOR_MESSAGE_SEVERITIES = ['info', 'warning', 'disturbance'] as const;
 export type OperatorMessageSeverity = (typeof OPERATOR_MESSAGE_SEVERITIES)[number];
 
+/** What GET /status says about the database. */
+export const DATABASE_STATES = ['ok', 'read-only', 'disk-full', 'unreachable', 'fault'] as const;
+
 export const statusSchema = z.object({
   status: z.enum(['ok', 'degraded', 'unavailable']),
   /** Server time, so the client can spot a skewed clock. */
@@ -240,5 +243,7 @@ export const statusSchema = z.object({
   version: z.string(),
   /** Operator message about a disturbance, or null. */
   message: z.object({ severity: z.enum(OPERATOR_MESSAGE_SEVERITIES), text: z.string(), since: isoDateTime }).nullable(),
+  /** The database as this instance sees it: `ok` (it can write), or why changes cannot be saved. */
+  database: z.enum(DATABASE_STATES).optional(),
 });
 export type Status = z.infer<typeof statusSchema>;

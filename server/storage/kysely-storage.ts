@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Transaction } from 'kysely';
 import type { EServiceId, OrganisationKind } from '../../common/api/index';
 import type { Database } from './database-schema';
 import { migrationProvider, type SqlDialectName } from './migrations';
+import { StorageError } from './storage-error';
 import type {
   AdministratorRecord,
   AuditRecord,
@@ -435,8 +436,11 @@ export class KyselyStorage extends KyselyRepository implements Storage {
     const migrator = new Migrator({ db: this.kysely, provider: migrationProvider(this.dialect) });
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
+      if (error instanceof StorageError) throw error;
       const failed = results?.find((r) => r.status === 'Error');
-      throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+      throw new Error(`Database migration ${failed?.migrationName ?? ''} of ${this.options.location} failed: ${String(error)}`, {
+        cause: error,
+      });
     }
   }
 
@@ -659,6 +663,14 @@ export class KyselyStorage extends KyselyRepository implements Storage {
 
   async ping(): Promise<void> {
     await this.kysely.selectFrom('organisations').select('id').limit(1).execute();
+  }
+
+  async probeWrite(instanceId: string, at: string): Promise<void> {
+    await this.kysely
+      .insertInto('write_probes')
+      .values({ instance_id: instanceId, written_at: at })
+      .onConflict((oc) => oc.column('instance_id').doUpdateSet({ written_at: at }))
+      .execute();
   }
 
   async close(): Promise<void> {

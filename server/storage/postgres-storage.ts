@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database-schema';
 import { KyselyStorage } from './kysely-storage';
+import { ClassifyingDialect } from './storage-error';
 
 /** True for a `postgres://` or `postgresql://` connection string (anything else is a SQLite file). */
 export function isPostgresUrl(db: string): boolean {
@@ -30,9 +31,9 @@ export async function createPostgresStorage(
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
-  const storage = new KyselyStorage(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', {
-    location: redactPostgresUrl(url),
-  });
+  const location = redactPostgresUrl(url);
+  const dialect = new ClassifyingDialect(new PostgresDialect({ pool }), location);
+  const storage = new KyselyStorage(new Kysely<Database>({ dialect }), 'postgres', { location });
   try {
     if (options.migrate !== false) await storage.migrate();
   } catch (e) {

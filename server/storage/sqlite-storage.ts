@@ -5,27 +5,46 @@ import { Kysely } from 'kysely';
 import type { Database } from './database-schema';
 import { KyselyStorage } from './kysely-storage';
 import { SqliteWriteLockDialect } from './sqlite-dialect';
+import { ClassifyingDialect, StorageError, storageFaultKind } from './storage-error';
+
+function open(file: string, location: string, readonly: boolean): BetterSqlite3.Database {
+  try {
+    if (file !== ':memory:' && !readonly) mkdirSync(path.dirname(location), { recursive: true });
+    const sqlite = new BetterSqlite3(file, { readonly });
+    // Opening may meet another process's write (or its crash recovery): wait for it here, once.
+    sqlite.pragma('busy_timeout = 5000');
+    if (!readonly) sqlite.pragma('journal_mode = WAL');
+    return sqlite;
+  } catch (e) {
+    // SQLite says only "unable to open database file": name the file (and a read-only mount or
+    // directory, where WAL cannot create its -wal and -shm files next to it).
+    throw new StorageError(storageFaultKind(e) === 'read-only' ? 'read-only' : 'cannot-open', location, e);
+  }
+}
 
 /**
  * Opens (creating if needed) the SQLite file and migrates it. ":memory:" gives a private
  * in-memory database, which tests use; `readonly` opens an existing file read-only, as is.
  */
 export async function createSqliteStorage(file: string, options: { readonly?: boolean } = {}): Promise<KyselyStorage> {
-  if (file !== ':memory:' && !options.readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const sqlite = new BetterSqlite3(file, { readonly: options.readonly ?? false });
-  // Opening may meet another process's write (or its crash recovery): wait for it here, once.
-  sqlite.pragma('busy_timeout = 5000');
-  if (!options.readonly) sqlite.pragma('journal_mode = WAL');
+  const location = file === ':memory:' ? file : path.resolve(file);
+  const sqlite = open(file, location, options.readonly ?? false);
   sqlite.pragma('foreign_keys = ON');
   // Waiting for another writer happens in SqliteWriteLockDialect, asynchronously; a busy
   // timeout here would block the event loop instead.
   sqlite.pragma('busy_timeout = 0');
   // WAL + NORMAL is durable across application crashes, which is what a reference server needs.
   sqlite.pragma('synchronous = NORMAL');
-  const storage = new KyselyStorage(new Kysely<Database>({ dialect: new SqliteWriteLockDialect(sqlite) }), 'sqlite', {
-    location: file,
-  });
+  const dialect = new ClassifyingDialect(new SqliteWriteLockDialect(sqlite), location);
+  const storage = new KyselyStorage(new Kysely<Database>({ dialect }), 'sqlite', { location });
   // A read-only open (tests of a database that cannot be written) uses the schema as it is.
-  if (!options.readonly) await storage.migrate();
+  if (!options.readonly) {
+    try {
+      await storage.migrate();
+    } catch (e) {
+      await storage.close();
+      throw e;
+    }
+  }
   return storage;
 }

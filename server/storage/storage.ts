@@ -197,5 +197,7 @@ export interface Storage extends StorageTx {
 
   /** Cheap round trip for GET /status. */
   ping(): Promise<void>;
+  /** Writes (and commits) this instance's row in write_probes: throws when the database cannot be written. */
+  probeWrite(instanceId: string, at: string): Promise<void>;
   close(): Promise<void>;
 }
