@@ -8,10 +8,25 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
-/** Native addons: loaded at run time (esbuild keeps them external), rebuilt for Electron, unpacked from the asar. */
-const NATIVE_MODULES = ['pcsclite', 'pkcs11js'];
-/** Everything else in `dependencies` is bundled into dist/ by esbuild, or used only by the reference backend. */
-const NOT_SHIPPED = Object.keys(pkg.dependencies).filter((name) => !NATIVE_MODULES.includes(name));
+/**
+ * Native addons: the only packages the packaged app loads at run time (esbuild keeps them external; the
+ * rest of main, the card process, the preload and the renderer is bundled into dist/). They are the
+ * `dependencies` of package.json; everything else is a devDependency and is not shipped.
+ */
+const NATIVE_MODULES = Object.keys(pkg.dependencies);
+
+/** electron-builder 26's default `deb` dependencies (FpmTarget.getDefaultDepends), which `depends` replaces. */
+const ELECTRON_BUILDER_DEB_DEFAULTS = [
+  'libgtk-3-0',
+  'libnotify4',
+  'libnss3',
+  'libxss1',
+  'libxtst6',
+  'xdg-utils',
+  'libatspi2.0-0',
+  'libuuid1',
+  'libsecret-1-0',
+];
 
 /**
  * A test build keeps the inspect arguments (Playwright's _electron.launch needs them); a release
@@ -29,21 +44,17 @@ const config = {
   executableName: 'behorighetsadmin',
   copyright: 'Behörighetsadmin',
   directories: { output: 'release', buildResources: 'build/resources' },
-  files: [
-    'package.json',
-    'dist/main/**/*',
-    'dist/preload/**/*',
-    'dist/renderer/**/*',
-    '!dist/bridge{,/**/*}',
-    '!**/*.map',
-    ...NOT_SHIPPED.map((name) => `!node_modules/${name}{,/**/*}`),
-  ],
+  // build/resources/icon.png (512×512): the window, the .deb's and AppImage's icon, converted for Windows.
+  icon: 'build/resources/icon.png',
+  files: ['package.json', 'dist/main/**/*', 'dist/preload/**/*', 'dist/renderer/**/*', '!dist/bridge{,/**/*}', '!**/*.map'],
   // known-atrs.json and the other data files, read from process.resourcesPath.
   extraResources: [{ from: 'resources', to: '.', filter: ['**/*'] }],
   asar: true,
   asarUnpack: [...NATIVE_MODULES.map((name) => `**/node_modules/${name}/**`), '**/*.node'],
-  // Rebuild the native addons against Electron's Node ABI (@electron/rebuild).
-  npmRebuild: true,
+  // Never rebuild node_modules (that would rebuild the development node_modules in place, for Electron,
+  // and break the tests, the bridge and the server): the addons the app loads must be Node-API, one
+  // build for Node and Electron (tests/build/native-addons.test.ts checks it).
+  npmRebuild: false,
   buildDependenciesFromSource: false,
   nodeGypRebuild: false,
   electronFuses: {
@@ -99,7 +110,8 @@ const config = {
   },
   deb: {
     // The card service and OpenSC's PKCS#11 module; Net iD is installed separately where used.
-    depends: ['pcscd', 'libpcsclite1', 'opensc-pkcs11', 'libgtk-3-0', 'libnss3', 'libxss1', 'libasound2'],
+    // electron-builder's defaults (Electron's own needs) are kept: `depends` replaces them.
+    depends: [...ELECTRON_BUILDER_DEB_DEFAULTS, 'libgbm1', 'libasound2', 'pcscd', 'libpcsclite1', 'opensc-pkcs11'],
     packageCategory: 'utils',
   },
   appImage: { artifactName: '${productName}-${version}-${arch}.${ext}' },
@@ -108,3 +120,4 @@ const config = {
 module.exports = config;
 module.exports.MSI_UPGRADE_CODE = MSI_UPGRADE_CODE;
 module.exports.NATIVE_MODULES = NATIVE_MODULES;
+module.exports.ELECTRON_BUILDER_DEB_DEFAULTS = ELECTRON_BUILDER_DEB_DEFAULTS;

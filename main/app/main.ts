@@ -36,6 +36,9 @@ for (const problem of settings.config.issues) {
 if (settings.crashReporting) crashReporter.start({ uploadToServer: false });
 
 app.enableSandbox();
+// Windows groups the taskbar button, notifications and the installer's shortcuts by this id (a Windows
+// API): the electron-builder appId (tests/build/electron-builder-config.test.ts keeps the two equal).
+if (process.platform === 'win32') app.setAppUserModelId('se.behorighetsadmin.desktop');
 registerAppScheme();
 
 if (!app.requestSingleInstanceLock()) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,7 +35,12 @@ describe('electron-builder configuration', () => {
       validateConfiguration(config: unknown, debugLogger: { isEnabled: boolean; add(): void }): Promise<void>;
     };
     // The CommonJS module also exports helpers; validate the configuration object itself.
-    const { MSI_UPGRADE_CODE: _code, NATIVE_MODULES: _native, ...config } = loadConfig();
+    const {
+      MSI_UPGRADE_CODE: _code,
+      NATIVE_MODULES: _native,
+      ELECTRON_BUILDER_DEB_DEFAULTS: _defaults,
+      ...config
+    } = loadConfig();
     const logger = { isEnabled: false, add: () => undefined };
     await expect(validateConfiguration(config, logger)).resolves.toBeUndefined();
     // The validator bites: a misspelt option is refused.
@@ -52,16 +58,39 @@ describe('electron-builder configuration', () => {
     expect(config.nsis).toMatchObject({ perMachine: true, oneClick: false });
   });
 
-  it('rebuilds the native addons for Electron and unpacks them from the asar', () => {
+  it('never rebuilds node_modules, ships only the dependencies (the addons), unpacked from the asar', () => {
     const config = loadConfig();
-    expect(config.npmRebuild).toBe(true);
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    // A rebuild would rebuild the development node_modules in place, for Electron.
+    expect(config.npmRebuild).toBe(false);
     expect(config.asar).toBe(true);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['pcsclite', 'pkcs11js']);
     expect(config.asarUnpack).toEqual(['**/node_modules/pcsclite/**', '**/node_modules/pkcs11js/**', '**/*.node']);
-    // The test bridge and the server-only dependencies stay out of the package.
+    // The test bridge stays out of the package.
     expect(config.files).toContain('!dist/bridge{,/**/*}');
-    expect(config.files).toContain('!node_modules/better-sqlite3{,/**/*}');
-    expect(config.files).toContain('!node_modules/fastify{,/**/*}');
-    expect(config.files.some((pattern) => pattern.includes('pcsclite') || pattern.includes('pkcs11js'))).toBe(false);
+  });
+
+  it('keeps electron-builder’s own deb dependencies and adds the card service', () => {
+    const config = loadConfig() as Config & { deb: { depends: string[] } };
+    // The defaults that `depends` replaces, read from the installed electron-builder itself.
+    const source = readFileSync(require.resolve('app-builder-lib/out/targets/FpmTarget.js'), 'utf8');
+    const defaults = JSON.parse(/case "deb":\s*return (\[[^\]]*\])/.exec(source)![1]!) as string[];
+    expect(defaults).toContain('xdg-utils');
+    expect(config.deb.depends).toEqual(expect.arrayContaining([...defaults, 'pcscd', 'libpcsclite1', 'opensc-pkcs11']));
+  });
+
+  it('names an author (the MSI’s Manufacturer), has an icon, and main uses the appId as the AppUserModelId', () => {
+    const config = loadConfig() as Config & { appId: string; icon: string };
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { author: { name: string; email: string } };
+    expect(pkg.author.name).toMatch(/\S/);
+    expect(pkg.author.email).toMatch(/@/);
+    const icon = readFileSync(path.join(ROOT, config.icon));
+    expect(icon.subarray(1, 4).toString()).toBe('PNG');
+    // electron-builder needs at least 256×256 to make the Windows icon.
+    expect(icon.readUInt32BE(16)).toBeGreaterThanOrEqual(256);
+    expect(icon.readUInt32BE(20)).toBeGreaterThanOrEqual(256);
+    const main = readFileSync(path.join(ROOT, 'main', 'app', 'main.ts'), 'utf8');
+    expect(main).toContain(`app.setAppUserModelId('${config.appId}')`);
   });
 
   it('sets the release fuses, keeping the inspect arguments only in a test build', () => {
