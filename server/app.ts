@@ -1,4 +1,3 @@
-import { SerializedJson } from './http/serialized-json';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -153,12 +152,11 @@ export function buildApp(options: AppOptions): App {
         if (options.checkResponses) {
           const schema = route.responses[reply.statusCode]?.schema;
           if (schema) {
-            const checked = schema.safeParse(result instanceof SerializedJson ? result.value : result);
+            const checked = schema.safeParse(result);
             if (!checked.success)
               throw new Error(`Response of ${route.method} ${route.path} breaks its schema: ${checked.error.message}`);
           }
         }
-        if (result instanceof SerializedJson) return reply.type('application/json; charset=utf-8').send(result.json);
         return result;
       },
     });

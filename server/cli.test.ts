@@ -77,7 +77,7 @@ describe('npm run server over a real socket', () => {
     expect(session.administrator.hsaId).toBe(LAB_PERSON.hsaId);
     expect(session.administrator.organisation.name).toBe('Testkommunen');
 
-    const users = await fetch(`${url}/api/v1/users`, { headers: { authorization: `Bearer ${session.token}` } });
+    const users = await fetch(`${url}/api/v1/users?limit=1000`, { headers: { authorization: `Bearer ${session.token}` } });
     expect(users.headers.get('cache-control')).toBe('no-store');
     const list = (await users.json()) as { total: number; users: Array<{ inactive: boolean; lastLoginAt: string | null }> };
     expect(list.total).toBe(300);

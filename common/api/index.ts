@@ -2,3 +2,4 @@ export * from './catalogue';
 export * from './error-codes';
 export * from './schemas';
 export * from './validation';
+export * from './user-list';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ESERVICE_IDS, ORGANISATION_KINDS } from './catalogue';
+import { SORT_DIRECTIONS, USER_SORT_COLUMNS } from './user-list';
 
 /**
  * Schemas of the reference backend's API (/api/v1), shared with the client: the "Lägg till
@@ -173,12 +174,67 @@ export const userSchema = z.object({
 });
 export type User = z.infer<typeof userSchema>;
 
+/** Most users one page may hold. */
+export const USER_PAGE_MAX = 1000;
+export const USER_PAGE_DEFAULT = 100;
+
+/**
+ * Query of GET /users: one page of the users that pass the search and the filters, in the chosen
+ * order. Without a cursor it is the first page (and carries the counts); `nextCursor` of a page
+ * gives the next one, for the same sort, direction, search and filters only.
+ */
 export const userListQuerySchema = z
   .object({
-    limit: z.coerce.number().int().min(1).max(100_000).optional(),
-    offset: z.coerce.number().int().min(0).optional(),
+    limit: z.coerce
+      .number({ error: 'Sidstorleken ska vara ett tal' })
+      .int('Sidstorleken ska vara ett heltal')
+      .min(1, 'Sidstorleken ska vara minst 1')
+      .max(USER_PAGE_MAX, `Sidstorleken får vara högst ${USER_PAGE_MAX}`)
+      .default(USER_PAGE_DEFAULT),
+    /** Opaque: the `nextCursor` of the previous page. */
+    cursor: z.string().min(1).max(1024, 'Ogiltig sidmarkör').optional(),
+    sort: z.enum(USER_SORT_COLUMNS, { error: 'Okänd sorteringskolumn' }).default('surname'),
+    direction: z.enum(SORT_DIRECTIONS, { error: 'Sorteringsordningen ska vara asc eller desc' }).default('asc'),
+    /** "Sök": every word must occur in some column (names, HSA-id, e-mail, permissions, last login). */
+    search: z.string().max(200, 'Söktexten får vara högst 200 tecken').default(''),
+    /** "Filtrera e-tjänster": users with any permission in this e-service. */
+    eservice: eserviceIdSchema.optional(),
+    /** "Filtrera behörigheter": users with this permission of the chosen e-service. */
+    permission: z.string().min(1).max(64).optional(),
   })
-  .strict();
+  .strict()
+  .refine((q) => q.permission === undefined || q.eservice !== undefined, {
+    message: 'Välj e-tjänst innan behörighet',
+    path: ['permission'],
+  });
+export type UserListQuery = z.input<typeof userListQuerySchema>;
+
+export const userPageSchema = z.object({
+  users: z.array(userSchema),
+  /** The next page's cursor, or null on the last page. */
+  nextCursor: z.string().nullable(),
+  /** On the first page (no cursor): how many users pass the search and filters; null on later pages. */
+  matched: z.number().int().nullable(),
+  /** On the first page: all users of the organisation; null on later pages. */
+  total: z.number().int().nullable(),
+});
+export type UserPage = z.infer<typeof userPageSchema>;
+
+/** Query of GET /users/export.csv: the same search and filters as the list, in the chosen order. */
+export const userExportQuerySchema = z
+  .object({
+    sort: z.enum(USER_SORT_COLUMNS, { error: 'Okänd sorteringskolumn' }).default('surname'),
+    direction: z.enum(SORT_DIRECTIONS, { error: 'Sorteringsordningen ska vara asc eller desc' }).default('asc'),
+    search: z.string().max(200, 'Söktexten får vara högst 200 tecken').default(''),
+    eservice: eserviceIdSchema.optional(),
+    permission: z.string().min(1).max(64).optional(),
+  })
+  .strict()
+  .refine((q) => q.permission === undefined || q.eservice !== undefined, {
+    message: 'Välj e-tjänst innan behörighet',
+    path: ['permission'],
+  });
+export type UserExportQuery = z.input<typeof userExportQuerySchema>;
 
 export const userListSchema = z.object({
   users: z.array(userSchema),

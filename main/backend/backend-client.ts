@@ -6,7 +6,7 @@ import {
   loginResponseSchema,
   organisationSchema,
   statusSchema,
-  userListSchema,
+  userPageSchema,
   userSchema,
   type ChallengeResponse,
   type LoginRequest,
@@ -16,6 +16,8 @@ import {
   type Status,
   type User,
   type UserList,
+  type UserListQuery,
+  type UserPage,
   type UserPatch,
 } from '../../common/api/schemas';
 
@@ -132,7 +134,9 @@ export class BackendClient {
         const body = apiErrorBodySchema.safeParse(response.data);
         if (!body.success) {
           if (retry && attempt < attempts && response.status >= 502) continue;
-          throw new AppFailure(response.status >= 500 ? 'backend-failed' : 'backend-malformed', { status: String(response.status) });
+          throw new AppFailure(response.status >= 500 ? 'backend-failed' : 'backend-malformed', {
+            status: String(response.status),
+          });
         }
         const details: Record<string, string> = { status: String(response.status), apiCode: body.data.error.code };
         for (const [field, message] of Object.entries(body.data.error.fields ?? {})) details[`field.${field}`] = message;
@@ -141,7 +145,8 @@ export class BackendClient {
         if (error instanceof AppFailure) throw error;
         const code = axios.isAxiosError(error) ? (error.code ?? '') : '';
         const causeCode = axios.isAxiosError(error) ? String((error.cause as { code?: string } | undefined)?.code ?? '') : '';
-        if (TLS_ERROR_CODES.has(code) || TLS_ERROR_CODES.has(causeCode)) throw new AppFailure('backend-tls', { reason: causeCode || code });
+        if (TLS_ERROR_CODES.has(code) || TLS_ERROR_CODES.has(causeCode))
+          throw new AppFailure('backend-tls', { reason: causeCode || code });
         const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
         if (retry && attempt < attempts) continue;
         throw new AppFailure(timedOut ? 'backend-timeout' : 'backend-unreachable', { reason: code || 'network' });
@@ -175,17 +180,47 @@ export class BackendClient {
 
   /** GET /organisation: the administrator's organisation and its e-services. */
   async organisation(token: string): Promise<Organisation> {
-    return (await this.call(organisationSchema, { method: 'GET', url: 'api/v1/organisation', headers: this.auth(token) }, { retry: true })).data;
+    return (
+      await this.call(
+        organisationSchema,
+        { method: 'GET', url: 'api/v1/organisation', headers: this.auth(token) },
+        { retry: true },
+      )
+    ).data;
   }
 
-  /** GET /users: every user of the organisation. */
+  /** GET /users: one page of the organisation's users (search, filters, sort, keyset cursor). */
+  async listUserPage(token: string, query: UserListQuery): Promise<UserPage> {
+    return (
+      await this.call(
+        userPageSchema,
+        { method: 'GET', url: 'api/v1/users', headers: this.auth(token), params: query },
+        { retry: true },
+      )
+    ).data;
+  }
+
+  /** Every user of the organisation, page by page (the grid before it paged; goes with step 3). */
   async listUsers(token: string): Promise<UserList> {
-    return (await this.call(userListSchema, { method: 'GET', url: 'api/v1/users', headers: this.auth(token) }, { retry: true })).data;
+    const users: User[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await this.listUserPage(token, { limit: 1000, ...(cursor ? { cursor } : {}) });
+      users.push(...page.users);
+      if (page.nextCursor === null) return { users, total: users.length };
+      cursor = page.nextCursor;
+    }
   }
 
   /** GET /users/{id}. */
   async getUser(token: string, id: string): Promise<User> {
-    return (await this.call(userSchema, { method: 'GET', url: `api/v1/users/${encodeURIComponent(id)}`, headers: this.auth(token) }, { retry: true })).data;
+    return (
+      await this.call(
+        userSchema,
+        { method: 'GET', url: `api/v1/users/${encodeURIComponent(id)}`, headers: this.auth(token) },
+        { retry: true },
+      )
+    ).data;
   }
 
   /** POST /users. */
@@ -228,6 +263,12 @@ export class BackendClient {
 
   /** GET /audit: the organisation's change log, newest first. */
   async listAudit(token: string, query: { limit?: number; before?: number; userId?: string } = {}): Promise<AuditList> {
-    return (await this.call(auditListSchema, { method: 'GET', url: 'api/v1/audit', headers: this.auth(token), params: query }, { retry: true })).data;
+    return (
+      await this.call(
+        auditListSchema,
+        { method: 'GET', url: 'api/v1/audit', headers: this.auth(token), params: query },
+        { retry: true },
+      )
+    ).data;
   }
 }

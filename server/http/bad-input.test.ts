@@ -66,7 +66,8 @@ const ENDPOINTS = [
   ['POST', '/api/v1/users'],
   ['PATCH', `/api/v1/users/:id`],
   ['PUT', `/api/v1/users/:id/permissions/statlig-ersattning`],
-  ['GET', '/api/v1/users?limit=abc&offset=-1'],
+  ['GET', '/api/v1/users?limit=abc&sort=nope'],
+  ['GET', '/api/v1/users?cursor=not-a-cursor'],
   ['GET', '/api/v1/audit?limit=0&before=x'],
 ] as const;
 

@@ -23,6 +23,7 @@ describe('GET /api/v1/openapi.json', () => {
       '/api/v1/organisation',
       '/api/v1/status',
       '/api/v1/users',
+      '/api/v1/users/export.csv',
       '/api/v1/users/{id}',
       '/api/v1/users/{id}/permissions/{eserviceId}',
     ]);
@@ -41,6 +42,28 @@ describe('GET /api/v1/openapi.json', () => {
     };
     expect(patch.parameters).toContainEqual(expect.objectContaining({ name: 'If-Match', in: 'header', required: true }));
     expect(Object.keys(patch.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '409', '428']));
+    const list = doc.paths['/api/v1/users']?.get as {
+      parameters: Array<{ name: string; in: string; schema: { enum?: string[] } }>;
+      responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }>;
+    };
+    expect(list.parameters.map((p) => p.name).sort()).toEqual([
+      'cursor',
+      'direction',
+      'eservice',
+      'limit',
+      'permission',
+      'search',
+      'sort',
+    ]);
+    expect(list.parameters.find((p) => p.name === 'sort')?.schema.enum).toContain('email');
+    expect(Object.keys(list.responses['200']!.content['application/json']!.schema.properties).sort()).toEqual([
+      'matched',
+      'nextCursor',
+      'total',
+      'users',
+    ]);
+    const csv = doc.paths['/api/v1/users/export.csv']?.get as { responses: Record<string, { content: Record<string, unknown> }> };
+    expect(Object.keys(csv.responses['200']!.content)).toEqual(['text/csv']);
     const login = doc.paths['/api/v1/auth/login']?.post as { responses: Record<string, { description: string }> };
     expect(login.responses['401']?.description).toContain('certificate-untrusted');
   });

@@ -41,7 +41,11 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], info: { versi
       const isError = Number(status) >= 400;
       const description = r.codes ? `${r.description} Codes: ${r.codes.join(', ')}.` : r.description;
       const schema = r.schema ? jsonSchema(r.schema, 'output') : isError ? errorSchema : undefined;
-      responses[status] = schema ? { description, content: { 'application/json': { schema } } } : { description };
+      responses[status] = r.mediaType
+        ? { description, content: { [r.mediaType]: { schema: { type: 'string' } } } }
+        : schema
+          ? { description, content: { 'application/json': { schema } } }
+          : { description };
     }
     (paths[path] ??= {})[route.method.toLowerCase()] = {
       summary: route.summary,

@@ -8,6 +8,8 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface RouteResponse {
   description: string;
   schema?: z.ZodType;
+  /** A body that is not JSON (a streamed CSV); documented with this media type. */
+  mediaType?: string;
   /** Error codes this status may carry (documented in the OpenAPI description). */
   codes?: readonly ApiErrorCode[];
 }

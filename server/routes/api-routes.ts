@@ -11,7 +11,8 @@ import {
   statusSchema,
   userIdParamsSchema,
   userListQuerySchema,
-  userListSchema,
+  userExportQuerySchema,
+  userPageSchema,
   userPatchSchema,
   userPermissionParamsSchema,
   userSchema,
@@ -121,16 +122,38 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
     defineRoute({
       method: 'GET',
       path: '/users',
-      summary: "The organisation's users (all, or a page with limit/offset), sorted by surname and given name.",
+      summary:
+        "One page of the organisation's users that pass the search (every word in some column: names, HSA-id, " +
+        'e-mail, permissions, last login) and the filters (e-service, then permission), sorted on any column ' +
+        "(Swedish order; ties by id). Keyset paging: pass the page's nextCursor for the next page, with the same " +
+        'sort, direction, search and filters (else 400). The first page carries matched and total.',
       tag: 'users',
       auth: true,
       query: userListQuerySchema,
       status: 200,
-      responses: { 200: { description: 'The users.', schema: userListSchema }, 400: R400, 401: R401 },
-      handler: ({ session, query }) =>
-        query.limit === undefined && query.offset === undefined
-          ? s.administration.listAllUsersSerialized(session)
-          : s.administration.listUsers(session, query),
+      responses: { 200: { description: 'A page of users.', schema: userPageSchema }, 400: R400, 401: R401 },
+      handler: ({ session, query }) => s.administration.listUserPage(session, query),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/users/export.csv',
+      summary:
+        '"Exportera lista (CSV)": every user that passes the search and filters, in the chosen order, streamed ' +
+        "(UTF-8 with BOM, ';' between cells, Swedish headers, cells that would run as formulas defused).",
+      tag: 'users',
+      auth: true,
+      query: userExportQuerySchema,
+      status: 200,
+      responses: {
+        200: { description: 'text/csv, streamed.', mediaType: 'text/csv' },
+        400: R400,
+        401: R401,
+      },
+      handler: async ({ session, query, reply }) => {
+        const stream = await s.administration.exportUsersCsv(session, query);
+        reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="anvandare.csv"');
+        return stream;
+      },
     }),
     defineRoute({
       method: 'POST',

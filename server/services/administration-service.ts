@@ -1,20 +1,37 @@
-import type { SerializedJson } from '../http/serialized-json';
-import { UserListCache } from './user-list-cache';
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import {
   ESERVICES,
   findEService,
   INACTIVE_AFTER_MONTHS,
+  LAST_LOGIN_WORDS,
+  searchTerms,
   type AuditEntry,
   type NewUser,
   type Organisation,
   type User,
-  type UserList,
+  type UserPage,
   type UserPatch,
 } from '../../common/api/index';
+import type { z } from 'zod';
+import type { userExportQuerySchema, userListQuerySchema } from '../../common/api/index';
+
+type UserPageQuery = z.output<typeof userListQuerySchema>;
+type UserExportQuery = z.output<typeof userExportQuerySchema>;
 import type { Clock } from '../clock';
-import { ApiError } from '../http/api-error';
-import type { OrganisationRecord, StorageTx, Storage, UserFields, UserRecord } from '../storage/storage';
+import { ApiError, validationError } from '../http/api-error';
+import type {
+  OrganisationRecord,
+  SearchTermMatch,
+  StorageTx,
+  Storage,
+  UserFields,
+  UserListFilter,
+  UserPageRequest,
+  UserRecord,
+} from '../storage/storage';
+import { decodeCursor, encodeCursor, type CursorScope } from './user-list-cursor';
+import { CSV_HEADERS, csvCells, csvLine } from './user-csv';
 import type { SessionContext } from './auth-service';
 import { permissionChangeMessage } from '../outbox/notification-messages';
 
@@ -60,8 +77,6 @@ export class AdministrationService {
     private readonly storage: Storage,
     private readonly clock: Clock,
   ) {}
-
-  private readonly userListCache = new UserListCache();
 
   private async organisation(tx: StorageTx, session: SessionContext): Promise<OrganisationRecord> {
     const org = await tx.getOrganisation(session.organisationId);
@@ -109,24 +124,102 @@ export class AdministrationService {
     };
   }
 
-  /** The organisation's users, sorted by surname and given name. */
-  async listUsers(session: SessionContext, page: { limit?: number; offset?: number }): Promise<UserList> {
-    const org = await this.organisation(this.storage, session);
-    const { users, total } = await this.storage.listUsers(org.id, page);
-    const before = this.inactiveBefore();
-    return { users: users.map((u) => this.toApiUser(u, org, before)), total };
+  /** The storage filter for a search and the two filters, checked against the organisation's agreements. */
+  private userFilter(
+    org: OrganisationRecord,
+    query: { search: string; eservice?: string | undefined; permission?: string | undefined },
+  ): UserListFilter {
+    if (query.eservice !== undefined && !(org.agreements as string[]).includes(query.eservice)) {
+      throw validationError({ 'query.eservice': 'Organisationen har inget avtal för e-tjänsten' });
+    }
+    if (query.permission !== undefined && !findEService(query.eservice!)?.permissions.some((p) => p.id === query.permission)) {
+      throw validationError({ 'query.permission': 'Behörigheten finns inte i e-tjänsten' });
+    }
+    const agreed = org.agreements.flatMap((id) => findEService(id) ?? []);
+    const terms: SearchTermMatch[] = searchTerms(query.search).map((text) => ({
+      text,
+      // The permission column shows "E-tjänst: Behörighet, ...": a term in an e-service's name
+      // matches everyone with a permission in it, a term in a permission's name its holders.
+      permissions: agreed.map((e) => ({
+        eserviceId: e.id,
+        permissionIds: e.name.toLowerCase().includes(text)
+          ? e.permissions.map((p) => p.id)
+          : e.permissions.filter((p) => p.name.toLowerCase().includes(text)).map((p) => p.id),
+      })),
+      never: Object.values(LAST_LOGIN_WORDS).some((w) => w.never.toLowerCase().includes(text)),
+      inactive: Object.values(LAST_LOGIN_WORDS).some((w) => w.inactive.toLowerCase().includes(text)),
+    }));
+    return {
+      ...(query.eservice !== undefined ? { eserviceId: query.eservice } : {}),
+      ...(query.permission !== undefined ? { permissionId: query.permission } : {}),
+      terms,
+      inactiveBefore: this.inactiveBefore(),
+    };
   }
 
   /**
-   * The whole list, serialised: reused from the cache while the organisation's users are unchanged
-   * (one small query decides), so 100,000 users are not read and serialised again on every request.
+   * One page of the organisation's users that pass the search and filters, in the chosen order
+   * (keyset: a concurrent change never repeats or skips a row). The first page carries the counts.
    */
-  async listAllUsersSerialized(session: SessionContext): Promise<SerializedJson> {
+  async listUserPage(session: SessionContext, query: UserPageQuery): Promise<UserPage> {
     const org = await this.organisation(this.storage, session);
-    const stamp = await this.storage.userListStamp(org.id);
-    // The inactivity flag depends on the time: the key changes every minute of the service's clock.
-    const key = `${stamp}|${[...org.agreements].sort().join(',')}|${this.inactiveBefore().slice(0, 16)}`;
-    return this.userListCache.get(org.id, key, () => this.listUsers(session, {}));
+    const filter = this.userFilter(org, query);
+    const scope: CursorScope = {
+      sort: query.sort,
+      direction: query.direction,
+      search: query.search,
+      eservice: query.eservice,
+      permission: query.permission,
+    };
+    const after = query.cursor !== undefined ? decodeCursor(query.cursor, scope) : undefined;
+    const unfiltered = filter.terms.length === 0 && filter.eserviceId === undefined;
+    const [page, matched, total] = await Promise.all([
+      this.storage.listUserPage(org.id, {
+        limit: query.limit,
+        sort: query.sort,
+        direction: query.direction,
+        filter,
+        ...(after ? { after } : {}),
+      }),
+      after ? null : this.storage.countUsers(org.id, filter),
+      after || unfiltered ? null : this.storage.countUsers(org.id, { terms: [], inactiveBefore: filter.inactiveBefore }),
+    ]);
+    const before = filter.inactiveBefore;
+    return {
+      users: page.users.map((u) => this.toApiUser(u, org, before)),
+      nextCursor: page.next ? encodeCursor(page.next, scope) : null,
+      matched,
+      total: unfiltered ? matched : total,
+    };
+  }
+
+  /**
+   * "Exportera lista (CSV)": every user that passes the search and filters, in the chosen order,
+   * read page by page as the client takes it (never the whole list in memory). Swedish headers,
+   * ';' between cells, formulas defused.
+   */
+  async exportUsersCsv(session: SessionContext, query: UserExportQuery): Promise<Readable> {
+    const org = await this.organisation(this.storage, session);
+    const filter = this.userFilter(org, query);
+    const storage = this.storage;
+    const toApi = (u: UserRecord) => this.toApiUser(u, org, filter.inactiveBefore);
+    async function* lines(): AsyncGenerator<string> {
+      yield `\uFEFF${csvLine(CSV_HEADERS)}`;
+      let after: UserPageRequest['after'] | undefined;
+      for (;;) {
+        const page = await storage.listUserPage(org.id, {
+          limit: 1000,
+          sort: query.sort,
+          direction: query.direction,
+          filter,
+          ...(after ? { after } : {}),
+        });
+        yield page.users.map((u) => csvLine(csvCells(toApi(u)))).join('');
+        if (!page.next) return;
+        after = page.next;
+      }
+    }
+    return Readable.from(lines());
   }
 
   /** One user of the organisation; another organisation's user is 404. */

@@ -40,9 +40,11 @@ afterEach(async () => {
   await ctx.close();
 });
 
-describe('the full user list (served from a cache between changes)', () => {
-  const hsaIds = async (token = alva) => ((await call(token, 'GET', '/users')).body.users as User[]).map((u) => u.hsaId);
-  const find = async (hsaId: string) => ((await call(alva, 'GET', '/users')).body.users as User[]).find((u) => u.hsaId === hsaId);
+describe('the user list', () => {
+  const hsaIds = async (token = alva) =>
+    ((await call(token, 'GET', '/users?limit=1000')).body.users as User[]).map((u) => u.hsaId);
+  const find = async (hsaId: string) =>
+    ((await call(alva, 'GET', '/users?limit=1000')).body.users as User[]).find((u) => u.hsaId === hsaId);
 
   it('shows every change at once: create, update, permissions, login, delete, and the passing of time', async () => {
     const first = await call(alva, 'GET', '/users');
@@ -79,7 +81,7 @@ describe('the full user list (served from a cache between changes)', () => {
     expect(await hsaIds()).not.toContain(ANNA.hsaId);
   });
 
-  it("never serves one organisation's cached list to another", async () => {
+  it("never serves one organisation's list to another", async () => {
     await createAnna();
     expect(await hsaIds(alva)).toContain(ANNA.hsaId);
     expect(await hsaIds(rut)).not.toContain(ANNA.hsaId);
@@ -248,9 +250,10 @@ describe('users', () => {
     expect(users.map((u) => u.givenName)).toEqual(['Bertil', 'Cecilia', 'Östen']);
     expect(users.map((u) => u.inactive)).toEqual([true, false, false]);
     expect(users[1]?.lastLoginAt).toBe(ctx.clock.now().toISOString());
-    const page = await call(alva, 'GET', '/users?limit=1&offset=1');
+    const first = await call(alva, 'GET', '/users?limit=1');
+    const page = await call(alva, 'GET', `/users?limit=1&cursor=${String(first.body.nextCursor)}`);
     expect((page.body.users as User[]).map((u) => u.givenName)).toEqual(['Cecilia']);
-    expect(page.body.total).toBe(3);
+    expect(first.body.total).toBe(3);
   });
 });
 

@@ -24,6 +24,13 @@ export interface Database {
     created_at: string;
     updated_at: string;
     last_login_at: string | null;
+    // Sort keys and search text (migration 0003), kept by every write of the user.
+    sort_given_name: string;
+    sort_surname: string;
+    sort_email: string;
+    sort_permissions: string;
+    sort_last_login: string;
+    search_text: string;
   };
   user_permissions: { user_id: string; eservice_id: string; permission_id: string };
   audit_log: {

@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Transaction } from 'kysely';
 import type { EServiceId, OrganisationKind } from '../../common/api/index';
 import type { Database } from './database-schema';
+import { fieldSortKeys, permissionSortKey, userSortKeys } from './user-sort-keys';
 import { migrationProvider, type SqlDialectName } from './migrations';
 import { StorageError } from './storage-error';
 import type {
@@ -18,11 +19,26 @@ import type {
   Storage,
   StorageTx,
   UserFields,
+  UserListFilter,
+  UserPageRequest,
   UserRecord,
 } from './storage';
+import { countUsers, selectPermissionsOf, selectUserPage } from './user-page-query';
 
 type Db = Kysely<Database> | Transaction<Database>;
-type UserRow = Database['users'];
+type UserRow = Pick<
+  Database['users'],
+  | 'id'
+  | 'organisation_id'
+  | 'hsa_id'
+  | 'given_name'
+  | 'surname'
+  | 'email'
+  | 'version'
+  | 'created_at'
+  | 'updated_at'
+  | 'last_login_at'
+>;
 
 function toUser(row: UserRow, permissions: PermissionMap): UserRecord {
   return {
@@ -266,6 +282,7 @@ class KyselyRepository implements StorageTx {
             created_at: u.createdAt,
             updated_at: u.updatedAt,
             last_login_at: u.lastLoginAt,
+            ...userSortKeys(u, u.permissions),
           })),
         )
         .execute();
@@ -298,6 +315,7 @@ class KyselyRepository implements StorageTx {
         given_name: fields.givenName,
         surname: fields.surname,
         email: fields.email,
+        ...fieldSortKeys(fields),
         updated_at: updatedAt,
         version: eb('version', '+', 1),
       }))
@@ -346,6 +364,11 @@ class KyselyRepository implements StorageTx {
         .values(permissionIds.map((permission_id) => ({ user_id: userId, eservice_id: eserviceId, permission_id })))
         .execute();
     }
+    await this.db
+      .updateTable('users')
+      .set({ sort_permissions: permissionSortKey(await this.permissionsOf(userId)) })
+      .where('id', '=', userId)
+      .execute();
     return true;
   }
 
@@ -361,7 +384,7 @@ class KyselyRepository implements StorageTx {
   async recordUserLogin(hsaId: string, at: string): Promise<number> {
     const rows = await this.db
       .updateTable('users')
-      .set({ last_login_at: at })
+      .set({ last_login_at: at, sort_last_login: at })
       .where('hsa_id', '=', hsaId)
       .returning('organisation_id')
       .execute();
@@ -427,8 +450,39 @@ export class KyselyStorage extends KyselyRepository implements Storage {
     dialect: SqlDialectName,
     /** Where the data lives (file path, or URL without password), for error messages and logs. */
     readonly options: { location: string } = { location: dialect },
+    /**
+     * Where the user list's long reads run: a worker-thread connection for an SQLite file
+     * (better-sqlite3 blocks the thread it runs on); else the same connection or pool.
+     */
+    private readonly reader: Kysely<Database> = kysely,
   ) {
     super(kysely, dialect);
+  }
+
+  async listUserPage(
+    organisationId: string,
+    request: UserPageRequest,
+  ): Promise<{ users: UserRecord[]; next: UserPageRequest['after'] | null }> {
+    const rows = await selectUserPage(this.reader, organisationId, request);
+    const page = rows.slice(0, request.limit);
+    const byUser = new Map<string, PermissionMap>();
+    for (const p of await selectPermissionsOf(
+      this.reader,
+      page.map((r) => r.id),
+    )) {
+      let map = byUser.get(p.user_id);
+      if (!map) byUser.set(p.user_id, (map = {}));
+      addPermission(map, p.eservice_id, p.permission_id);
+    }
+    const last = page[page.length - 1];
+    return {
+      users: page.map((r) => toUser(r, byUser.get(r.id) ?? {})),
+      next: rows.length > request.limit && last ? { value: String(last.sort_value), id: last.id } : null,
+    };
+  }
+
+  countUsers(organisationId: string, filter: UserListFilter): Promise<number> {
+    return countUsers(this.reader, organisationId, filter);
   }
 
   /** Brings the schema up to date; safe to run on every start. */
@@ -674,6 +728,7 @@ export class KyselyStorage extends KyselyRepository implements Storage {
   }
 
   async close(): Promise<void> {
+    if (this.reader !== this.kysely) await this.reader.destroy();
     await this.kysely.destroy();
   }
 }

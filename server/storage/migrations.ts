@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { userSortKeys } from './user-sort-keys';
 
 export type SqlDialectName = 'sqlite' | 'postgres';
 
@@ -149,6 +150,96 @@ export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
           .execute();
       },
     },
+    // The paged user list: a sort key per column (Swedish order as plain binary order, so both
+    // databases sort the same way and an index serves every column, both directions), the search
+    // text, and the indexes for keyset pages, the e-service/permission filter and the audit of one user.
+    '0004-user-list-paging': {
+      async up(db) {
+        for (const column of [
+          'sort_given_name',
+          'sort_surname',
+          'sort_email',
+          'sort_permissions',
+          'sort_last_login',
+          'search_text',
+        ]) {
+          // Binary order on PostgreSQL too, whatever the database's locale: the keys are made for it.
+          await db.schema
+            .alterTable('users')
+            .addColumn(column, dialect === 'postgres' ? sql`text collate "C"` : 'text', (c) => c.notNull().defaultTo(''))
+            .execute();
+        }
+        // Existing users get their keys in batches (keyset over the primary key).
+        const kdb = db as Kysely<MigrationDb>;
+        let after = '';
+        for (;;) {
+          const rows = await kdb
+            .selectFrom('users')
+            .select(['id', 'given_name', 'surname', 'hsa_id', 'email', 'last_login_at'])
+            .where('id', '>', after)
+            .orderBy('id')
+            .limit(1000)
+            .execute();
+          if (rows.length === 0) break;
+          const perms = await kdb
+            .selectFrom('user_permissions')
+            .select(['user_id', 'eservice_id', 'permission_id'])
+            .where(
+              'user_id',
+              'in',
+              rows.map((r) => r.id),
+            )
+            .execute();
+          for (const r of rows) {
+            const permissions: Record<string, string[]> = {};
+            for (const p of perms) if (p.user_id === r.id) (permissions[p.eservice_id] ??= []).push(p.permission_id);
+            const keys = userSortKeys(
+              { givenName: r.given_name, surname: r.surname, hsaId: r.hsa_id, email: r.email, lastLoginAt: r.last_login_at },
+              permissions,
+            );
+            await kdb.updateTable('users').set(keys).where('id', '=', r.id).execute();
+          }
+          after = rows[rows.length - 1]!.id;
+        }
+        await db.schema.dropIndex('users_org_sort').execute();
+        const sortIndexes: [string, string][] = [
+          ['users_page_given_name', 'sort_given_name'],
+          ['users_page_surname', 'sort_surname'],
+          ['users_page_hsa_id', 'hsa_id'],
+          ['users_page_email', 'sort_email'],
+          ['users_page_permissions', 'sort_permissions'],
+          ['users_page_last_login', 'sort_last_login'],
+        ];
+        for (const [name, column] of sortIndexes) {
+          await db.schema.createIndex(name).on('users').columns(['organisation_id', column, 'id']).execute();
+        }
+        await db.schema
+          .createIndex('user_permissions_filter')
+          .on('user_permissions')
+          .columns(['eservice_id', 'permission_id', 'user_id'])
+          .execute();
+        await db.schema.createIndex('audit_org_target').on('audit_log').columns(['organisation_id', 'target_id', 'id']).execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
+}
+
+/** The tables as migration 0003 reads and writes them. */
+interface MigrationDb {
+  users: {
+    id: string;
+    given_name: string;
+    surname: string;
+    hsa_id: string;
+    email: string;
+    last_login_at: string | null;
+    sort_given_name: string;
+    sort_surname: string;
+    sort_email: string;
+    sort_permissions: string;
+    sort_last_login: string;
+    search_text: string;
+  };
+  user_permissions: { user_id: string; eservice_id: string; permission_id: string };
 }

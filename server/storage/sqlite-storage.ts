@@ -5,6 +5,7 @@ import { Kysely } from 'kysely';
 import type { Database } from './database-schema';
 import { KyselyStorage } from './kysely-storage';
 import { SqliteWriteLockDialect } from './sqlite-dialect';
+import { sqliteReaderDialect } from './sqlite-reader';
 import { ClassifyingDialect, StorageError, storageFaultKind } from './storage-error';
 
 function open(file: string, location: string, readonly: boolean): BetterSqlite3.Database {
@@ -36,7 +37,14 @@ export async function createSqliteStorage(file: string, options: { readonly?: bo
   // WAL + NORMAL is durable across application crashes, which is what a reference server needs.
   sqlite.pragma('synchronous = NORMAL');
   const dialect = new ClassifyingDialect(new SqliteWriteLockDialect(sqlite), location);
-  const storage = new KyselyStorage(new Kysely<Database>({ dialect }), 'sqlite', { location });
+  const kysely = new Kysely<Database>({ dialect });
+  // A private in-memory database cannot be opened a second time: there the list reads share the
+  // main connection (tests); a file gets its reader on a worker thread.
+  const reader =
+    file === ':memory:'
+      ? kysely
+      : new Kysely<Database>({ dialect: new ClassifyingDialect(sqliteReaderDialect(location), location) });
+  const storage = new KyselyStorage(kysely, 'sqlite', { location }, reader);
   // A read-only open (tests of a database that cannot be written) uses the schema as it is.
   if (!options.readonly) {
     try {

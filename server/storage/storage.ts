@@ -1,4 +1,5 @@
 import type { AuditAction, EServiceId, OrganisationKind } from '../../common/api/index';
+import type { SortDirection, UserSortColumn } from '../../common/api/user-list';
 
 /**
  * The one storage interface of the reference backend. Business rules live in the services above
@@ -97,6 +98,38 @@ export interface OperatorMessage {
   since: string;
 }
 
+/** One search term and, besides the text columns, what else it matches (decided by the service). */
+export interface SearchTermMatch {
+  /** Lower case; looked for anywhere in the name, HSA-id and e-mail columns and the last login date. */
+  text: string;
+  /** Users holding any of these permissions match (the term is in the e-service's or permission's name). */
+  permissions: readonly { eserviceId: string; permissionIds: readonly string[] }[];
+  /** The term is part of the "never logged in" text. */
+  never: boolean;
+  /** The term is part of the "inactive" flag's text. */
+  inactive: boolean;
+}
+
+export interface UserListFilter {
+  /** "Filtrera e-tjänster": users holding any permission in this e-service. */
+  eserviceId?: string;
+  /** "Filtrera behörigheter" (within the e-service): users holding this permission. */
+  permissionId?: string;
+  /** Every term must match some column. */
+  terms: readonly SearchTermMatch[];
+  /** Logged in (or created) before this is inactive. */
+  inactiveBefore: string;
+}
+
+export interface UserPageRequest {
+  limit: number;
+  sort: UserSortColumn;
+  direction: SortDirection;
+  /** The keyset position: the last row of the previous page (its sort value and id). */
+  after?: { value: string; id: string };
+  filter: UserListFilter;
+}
+
 /** Everything that may run inside one transaction. */
 export interface StorageTx {
   getOrganisation(id: string): Promise<OrganisationRecord | undefined>;
@@ -157,6 +190,17 @@ export interface StorageTx {
 }
 
 export interface Storage extends StorageTx {
+  /**
+   * One keyset page of the organisation's users that pass the filter, in (sort column, id) order,
+   * with `next` set when more follow. Read where it cannot hold the server's event loop.
+   */
+  listUserPage(
+    organisationId: string,
+    request: UserPageRequest,
+  ): Promise<{ users: UserRecord[]; next: UserPageRequest['after'] | null }>;
+  /** How many of the organisation's users pass the filter. */
+  countUsers(organisationId: string, filter: UserListFilter): Promise<number>;
+
   /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
   transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>;
 

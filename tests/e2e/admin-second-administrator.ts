@@ -25,7 +25,8 @@ export async function secondAdministrator(backend: ReferenceBackend, hsaId = BO_
   const token = randomBytes(32).toString('base64url');
   const db = new Database(backend.dbFile, { fileMustExist: true, timeout: 5_000 });
   try {
-    const admin = db.prepare('SELECT organisation_id FROM administrators WHERE hsa_id = ?').get(hsaId) as { organisation_id: string } | undefined;
+    const admin = db.prepare('SELECT organisation_id FROM administrators WHERE hsa_id = ?').get(hsaId) as
+      { organisation_id: string } | undefined;
     if (!admin) throw new Error(`no administrator ${hsaId} in the backend`);
     const now = new Date();
     db.prepare(
@@ -48,14 +49,27 @@ export async function secondAdministrator(backend: ReferenceBackend, hsaId = BO_
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (version !== undefined) headers['if-match'] = `"${version}"`;
-    const response = await fetch(`${backend.url}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${backend.url}/api/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };
 
   return {
     async users(): Promise<ApiUser[]> {
-      return (await call<{ users: ApiUser[] }>('GET', '/users?limit=100000')).users;
+      // Every page in turn (keyset cursor), as the API serves the list.
+      const users: ApiUser[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = cursor ? `&cursor=${cursor}` : '';
+        const page: { users: ApiUser[]; nextCursor: string | null } = await call('GET', `/users?limit=1000${query}`);
+        users.push(...page.users);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return users;
     },
     async user(id: string): Promise<ApiUser> {
       return call<ApiUser>('GET', `/users/${id}`);

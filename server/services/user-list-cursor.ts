@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { SORT_DIRECTIONS, USER_SORT_COLUMNS, type SortDirection, type UserSortColumn } from '../../common/api/index';
+import { validationError } from '../http/api-error';
+
+/** What a page's cursor is bound to: the next page must ask for the same order, search and filters. */
+export interface CursorScope {
+  sort: UserSortColumn;
+  direction: SortDirection;
+  search: string;
+  eservice?: string | undefined;
+  permission?: string | undefined;
+}
+
+const cursorSchema = z
+  .object({
+    v: z.string().max(2000),
+    i: z.string().min(1).max(100),
+    s: z.enum(USER_SORT_COLUMNS),
+    d: z.enum(SORT_DIRECTIONS),
+    f: z.string().length(16),
+  })
+  .strict();
+
+function scopeHash(scope: CursorScope): string {
+  const key = JSON.stringify([scope.search, scope.eservice ?? null, scope.permission ?? null]);
+  return createHash('sha256').update(key).digest('base64url').slice(0, 16);
+}
+
+const invalid = (message: string) => validationError({ 'query.cursor': message });
+
+/** The opaque cursor after a page's last row (base64url JSON; its content is no contract). */
+export function encodeCursor(position: { value: string; id: string }, scope: CursorScope): string {
+  const payload = { v: position.value, i: position.id, s: scope.sort, d: scope.direction, f: scopeHash(scope) };
+  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+}
+
+/** The position a cursor names; 400 if it is malformed or belongs to another order, search or filter. */
+export function decodeCursor(cursor: string, scope: CursorScope): { value: string; id: string } {
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid('Ogiltig sidmarkör');
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid('Ogiltig sidmarkör');
+  }
+  const parsed = cursorSchema.safeParse(json);
+  if (!parsed.success) throw invalid('Ogiltig sidmarkör');
+  const c = parsed.data;
+  if (c.s !== scope.sort || c.d !== scope.direction || c.f !== scopeHash(scope)) {
+    throw invalid('Sidmarkören hör till en annan sortering, sökning eller filtrering; börja om från första sidan');
+  }
+  return { value: c.v, id: c.i };
+}
