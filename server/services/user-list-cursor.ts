@@ -14,7 +14,7 @@ export interface CursorScope {
 
 const cursorSchema = z
   .object({
-    v: z.string().max(2000),
+    v: z.array(z.string().max(2000)).min(1).max(2),
     i: z.string().min(1).max(100),
     s: z.enum(USER_SORT_COLUMNS),
     d: z.enum(SORT_DIRECTIONS),
@@ -30,13 +30,13 @@ function scopeHash(scope: CursorScope): string {
 const invalid = (message: string) => validationError({ 'query.cursor': message });
 
 /** The opaque cursor after a page's last row (base64url JSON; its content is no contract). */
-export function encodeCursor(position: { value: string; id: string }, scope: CursorScope): string {
-  const payload = { v: position.value, i: position.id, s: scope.sort, d: scope.direction, f: scopeHash(scope) };
+export function encodeCursor(position: { values: string[]; id: string }, scope: CursorScope): string {
+  const payload = { v: position.values, i: position.id, s: scope.sort, d: scope.direction, f: scopeHash(scope) };
   return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
 }
 
 /** The position a cursor names; 400 if it is malformed or belongs to another order, search or filter. */
-export function decodeCursor(cursor: string, scope: CursorScope): { value: string; id: string } {
+export function decodeCursor(cursor: string, scope: CursorScope): { values: string[]; id: string } {
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid('Ogiltig sidmarkör');
   let json: unknown;
   try {
@@ -50,5 +50,5 @@ export function decodeCursor(cursor: string, scope: CursorScope): { value: strin
   if (c.s !== scope.sort || c.d !== scope.direction || c.f !== scopeHash(scope)) {
     throw invalid('Sidmarkören hör till en annan sortering, sökning eller filtrering; börja om från första sidan');
   }
-  return { value: c.v, id: c.i };
+  return { values: c.v, id: c.i };
 }

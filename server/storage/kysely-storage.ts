@@ -477,7 +477,10 @@ export class KyselyStorage extends KyselyRepository implements Storage {
     const last = page[page.length - 1];
     return {
       users: page.map((r) => toUser(r, byUser.get(r.id) ?? {})),
-      next: rows.length > request.limit && last ? { value: String(last.sort_value), id: last.id } : null,
+      next:
+        rows.length > request.limit && last
+          ? { values: [last.sort_0, ...('sort_1' in last ? [last.sort_1 as string] : [])].map(String), id: last.id }
+          : null,
     };
   }
 

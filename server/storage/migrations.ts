@@ -202,16 +202,20 @@ export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
           after = rows[rows.length - 1]!.id;
         }
         await db.schema.dropIndex('users_org_sort').execute();
-        const sortIndexes: [string, string][] = [
-          ['users_page_given_name', 'sort_given_name'],
-          ['users_page_surname', 'sort_surname'],
-          ['users_page_hsa_id', 'hsa_id'],
-          ['users_page_email', 'sort_email'],
-          ['users_page_permissions', 'sort_permissions'],
-          ['users_page_last_login', 'sort_last_login'],
+        const sortIndexes: [string, string[]][] = [
+          ['users_page_given_name', ['sort_given_name', 'sort_surname']],
+          ['users_page_surname', ['sort_surname', 'sort_given_name']],
+          ['users_page_hsa_id', ['hsa_id']],
+          ['users_page_email', ['sort_email']],
+          ['users_page_permissions', ['sort_permissions']],
+          ['users_page_last_login', ['sort_last_login']],
         ];
-        for (const [name, column] of sortIndexes) {
-          await db.schema.createIndex(name).on('users').columns(['organisation_id', column, 'id']).execute();
+        for (const [name, columns] of sortIndexes) {
+          await db.schema
+            .createIndex(name)
+            .on('users')
+            .columns(['organisation_id', ...columns, 'id'])
+            .execute();
         }
         await db.schema
           .createIndex('user_permissions_filter')

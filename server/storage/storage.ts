@@ -126,7 +126,7 @@ export interface UserPageRequest {
   sort: UserSortColumn;
   direction: SortDirection;
   /** The keyset position: the last row of the previous page (its sort value and id). */
-  after?: { value: string; id: string };
+  after?: { values: string[]; id: string };
   filter: UserListFilter;
 }
 

@@ -3,15 +3,18 @@ import type { UserSortColumn } from '../../common/api/user-list';
 import type { Database } from './database-schema';
 import type { UserListFilter, UserPageRequest } from './storage';
 
-/** The stored column each sort column orders by (Swedish order as binary order, see migration 0003). */
-export const SORT_COLUMN_OF = {
-  givenName: 'sort_given_name',
-  surname: 'sort_surname',
-  hsaId: 'hsa_id',
-  email: 'sort_email',
-  permissions: 'sort_permissions',
-  lastLogin: 'sort_last_login',
-} as const satisfies Record<UserSortColumn, keyof Database['users']>;
+/**
+ * The stored columns each sort column orders by (Swedish order as binary order, see migration
+ * 0004), then the id: names break ties with the other name, as a list of people reads.
+ */
+export const SORT_COLUMNS_OF = {
+  givenName: ['sort_given_name', 'sort_surname'],
+  surname: ['sort_surname', 'sort_given_name'],
+  hsaId: ['hsa_id'],
+  email: ['sort_email'],
+  permissions: ['sort_permissions'],
+  lastLogin: ['sort_last_login'],
+} as const satisfies Record<UserSortColumn, readonly (keyof Database['users'])[]>;
 
 type UsersEb = ExpressionBuilder<Database, 'users'>;
 
@@ -69,20 +72,22 @@ const PAGE_COLUMNS = [
  * either direction; a concurrent insert or delete never shifts a row into or out of a page.
  */
 export async function selectUserPage(db: Kysely<Database>, organisationId: string, request: UserPageRequest) {
-  const column = SORT_COLUMN_OF[request.sort];
-  const ref = `users.${column}` as const;
+  const refs = SORT_COLUMNS_OF[request.sort].map((c) => `users.${c}` as const);
   const op = request.direction === 'asc' ? '>' : '<';
   let query = db
     .selectFrom('users')
-    .select([...PAGE_COLUMNS, `${ref} as sort_value`])
+    .select([...PAGE_COLUMNS, ...refs.map((r, i) => sql<string>`${sql.ref(r)}`.as(`sort_${i}`))])
     .where((eb) => userFilterCondition(eb, organisationId, request.filter));
   const after = request.after;
   if (after) {
+    if (after.values.length !== refs.length) throw new Error('cursor does not fit the sort');
     // A row-value comparison: both databases turn it into one range of the index.
-    query = query.where((eb) => eb(eb.refTuple(ref, 'users.id'), op, eb.tuple(after.value, after.id)));
+    query = query.where(
+      sql<SqlBool>`(${sql.join([...refs.map((r) => sql.ref(r)), sql.ref('users.id')])}) ${sql.raw(op)} (${sql.join([...after.values, after.id])})`,
+    );
   }
+  for (const r of refs) query = query.orderBy(r, request.direction);
   return query
-    .orderBy(ref, request.direction)
     .orderBy('users.id', request.direction)
     .limit(request.limit + 1)
     .execute();
