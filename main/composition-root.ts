@@ -1,8 +1,8 @@
-import type { AxiosAdapter } from 'axios';
 import type { Logger } from 'pino';
 import type { CardRemovalPolicy } from '../common/session/session-state';
 import type { BackendHealth } from '../common/ipc/contract';
 import { BackendClient } from './backend/backend-client';
+import type { BackendTransport } from './backend/backend-transport';
 import type { CardService } from './card/card-service';
 import { AppFailure } from './errors/app-failure';
 import { SessionService } from './session/session-service';
@@ -33,8 +33,8 @@ export interface MainServicesOptions {
   enforceLocalTrust: boolean;
   /** The system policy file or registry key (named by the "no CA certificates configured" notice). */
   policyLocation?: string;
-  /** The HTTP adapter for backend calls: Electron's net.fetch in the app, Node's (proxy, extra CAs) elsewhere. */
-  backendAdapter?: AxiosAdapter;
+  /** The fetch for backend calls: Electron's net.fetch in the app, undici's (proxy, extra CAs) elsewhere. */
+  backendTransport?: BackendTransport;
   /** The settings view's service; absent in tests that do not need it (settings:get then refuses). */
   settings?: SettingsService;
   /** What diagnostics needs from the platform; without it there is no log folder and nothing to save to. */
@@ -66,7 +66,11 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
   const { card } = options;
   card.onSnapshot((snapshot) => events.publish('card:snapshot', snapshot));
   const backend = options.backend
-    ? new BackendClient({ baseUrl: options.backend.url, timeoutMs: options.backend.timeoutMs, adapter: options.backendAdapter })
+    ? new BackendClient({
+        baseUrl: options.backend.url,
+        timeoutMs: options.backend.timeoutMs,
+        transport: options.backendTransport,
+      })
     : null;
   const session = new SessionService({
     card,
@@ -100,7 +104,7 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
     card,
     backendUrl: options.backend?.url ?? null,
     trust: { configured: options.enforceLocalTrust, policyLocation: options.policyLocation ?? 'policyfilen' },
-    probeBackend: (url) => probeBackend(url, 5000, options.backendAdapter),
+    probeBackend: (url) => probeBackend(url, 5000, options.backendTransport),
     appInfo: () => appInfo.getInfo(),
     system: systemInfo,
     configuration: options.diagnostics?.configuration ?? (() => []),

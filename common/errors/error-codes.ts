@@ -41,6 +41,8 @@ export const APP_ERROR_CODES = [
   'backend-failed',
   'backend-malformed',
   'backend-tls',
+  'backend-redirect',
+  'backend-proxy-auth',
   // Login refused by the backend (which check failed)
   'login-challenge-failed',
   'login-origin-mismatch',

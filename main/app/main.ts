@@ -13,7 +13,7 @@ import { registerAppScheme, serveRenderer } from './app-protocol';
 import { utilityWorkerLauncher } from './card-worker-launcher';
 import { registerIpc } from './ipc-registration';
 import { createMainWindow, guardWebContents, lockDownSession } from './main-window';
-import { applyNetworkSettings, createNetFetchAdapter } from './net-fetch-adapter';
+import { applyNetworkSettings, netFetchTransport } from './net-fetch-transport';
 import { electronDiagnostics, electronLogDir } from './diagnostics-platform';
 
 // Entry of the Electron main process: the thin shell around the plain-Node services.
@@ -92,7 +92,7 @@ if (!app.requestSingleInstanceLock()) {
       enforceLocalTrust: settings.card.trustAnchorPaths.length > 0,
       policyLocation: settings.config.policyLocation,
       diagnostics: electronDiagnostics(settings, () => mainWindow),
-      backendAdapter: createNetFetchAdapter(),
+      backendTransport: netFetchTransport(),
       settings: new SettingsService({
         resolve: () => resolveAppSettings(settingsSources).config,
         store: new UserSettingsStore(settings.config.userFile),

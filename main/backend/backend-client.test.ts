@@ -75,7 +75,8 @@ describe('backend client faults', () => {
 
   it('refuses malformed JSON and answers that break the schema', async () => {
     const url = await serve((request, response) => {
-      if (request.url?.includes('status')) response.writeHead(200, { 'content-type': 'application/json' }).end('{"status": "ok", ');
+      if (request.url?.includes('status'))
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"status": "ok", ');
       else response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ nonce: 42 }));
     });
     const client = new BackendClient({ baseUrl: url, timeoutMs: 1000 });
@@ -87,7 +88,9 @@ describe('backend client faults', () => {
     const url = await serve((_request, response) => {
       response
         .writeHead(400, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ error: { code: 'validation-failed', message: 'bad', fields: { hsaId: 'HSA-id har fel format' } } }));
+        .end(
+          JSON.stringify({ error: { code: 'validation-failed', message: 'bad', fields: { hsaId: 'HSA-id har fel format' } } }),
+        );
     });
     const client = new BackendClient({ baseUrl: url, timeoutMs: 1000 });
     const failure = await failureOf(client.createUser('t', { givenName: 'A', surname: 'B', hsaId: 'x', email: 'a@b.se' }));
@@ -99,7 +102,8 @@ describe('backend client faults', () => {
     let seen: http.IncomingHttpHeaders = {};
     const url = await serve((request, response) => {
       seen = request.headers;
-      if (request.url?.includes('status')) response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(STATUS));
+      if (request.url?.includes('status'))
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(STATUS));
       else response.writeHead(204).end();
     });
     const client = new BackendClient({ baseUrl: url, timeoutMs: 1000 });

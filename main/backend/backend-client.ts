@@ -1,4 +1,4 @@
-import axios, { type AxiosAdapter, type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import type { z } from 'zod';
 import {
   auditListSchema,
@@ -24,14 +24,15 @@ import {
 import { apiErrorBodySchema, type ApiErrorCode } from '../../common/api/error-codes';
 import type { AppErrorCode } from '../../common/errors/error-codes';
 import { AppFailure } from '../errors/app-failure';
+import { axiosTransportOptions, transportFailure, type BackendTransport } from './backend-transport';
 
 type AuditList = z.infer<typeof auditListSchema>;
 
 export interface BackendClientOptions {
   baseUrl: string;
   timeoutMs?: number;
-  /** Electron's net.fetch adapter in the app (system proxy, OS certificates); Node's under tests. */
-  adapter?: AxiosAdapter;
+  /** The fetch to call through: Electron's net.fetch in the app (system proxy, OS certificates); undici's or Node's elsewhere. */
+  transport?: BackendTransport;
 }
 
 /** Maps the backend's error codes to the app's closed vocabulary. */
@@ -85,15 +86,6 @@ export function fromApiErrorCode(code: ApiErrorCode): AppErrorCode {
   }
 }
 
-const TLS_ERROR_CODES = new Set([
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
 /**
  * The backend API as main uses it: typed calls, every answer checked against the shared schemas,
  * every failure turned into one code of the closed vocabulary. Retries only idempotent reads.
@@ -106,8 +98,7 @@ export class BackendClient {
       baseURL: options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`,
       timeout: options.timeoutMs ?? 10_000,
       validateStatus: () => true,
-      maxRedirects: 0,
-      ...(options.adapter ? { adapter: options.adapter } : {}),
+      ...axiosTransportOptions(options.transport),
     });
   }
 
@@ -131,6 +122,10 @@ export class BackendClient {
           const etag = response.headers.etag;
           return { data: parsed.data, etag: typeof etag === 'string' ? etag : null };
         }
+        // The transport refuses redirects; a proxy wanting credentials may still answer 407 itself.
+        if (response.status === 407) throw new AppFailure('backend-proxy-auth', { status: '407' });
+        if (response.status >= 300 && response.status < 400)
+          throw new AppFailure('backend-redirect', { status: String(response.status) });
         const body = apiErrorBodySchema.safeParse(response.data);
         if (!body.success) {
           if (retry && attempt < attempts && response.status >= 502) continue;
@@ -143,13 +138,10 @@ export class BackendClient {
         throw new AppFailure(fromApiErrorCode(body.data.error.code), details);
       } catch (error) {
         if (error instanceof AppFailure) throw error;
-        const code = axios.isAxiosError(error) ? (error.code ?? '') : '';
-        const causeCode = axios.isAxiosError(error) ? String((error.cause as { code?: string } | undefined)?.code ?? '') : '';
-        if (TLS_ERROR_CODES.has(code) || TLS_ERROR_CODES.has(causeCode))
-          throw new AppFailure('backend-tls', { reason: causeCode || code });
-        const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
-        if (retry && attempt < attempts) continue;
-        throw new AppFailure(timedOut ? 'backend-timeout' : 'backend-unreachable', { reason: code || 'network' });
+        const failure = transportFailure(error);
+        const transient = failure.code === 'backend-unreachable' || failure.code === 'backend-timeout';
+        if (retry && transient && attempt < attempts) continue;
+        throw failure;
       }
     }
   }

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { CardProcessSupervisor } from '../card/card-process-supervisor';
 import { nodeWorkerLauncher } from '../card/node-worker-launcher';
 import { composeMainServices } from '../composition-root';
-import { createNodeHttpAdapter } from '../backend/node-http-adapter';
+import { nodeBackendTransport } from '../backend/node-transport';
 import { resolveAppSettings, type AppSettingsSources } from '../config/app-settings';
 import { UserSettingsStore } from '../config/user-settings-store';
 import { createLogger } from '../logging/logger';
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
           configuration: () => describeConfiguration({ entries: settings.config.entries, modulePath: settings.card.modulePath }),
           saveFile: saveIntoFolder(resolveReportDir(process.env)),
         },
-        backendAdapter: createNodeHttpAdapter(settings.network),
+        backendTransport: nodeBackendTransport(settings.network),
         settings: settingsService,
       }),
   });

@@ -1,18 +1,19 @@
-import axios, { type AxiosAdapter } from 'axios';
+import axios from 'axios';
+import { axiosTransportOptions, type BackendTransport } from '../backend/backend-transport';
 import { statusSchema, type Status } from '../../common/api/schemas';
 
 export type BackendProbe =
   | { reachable: true; status: Status; roundTripMs: number; receivedAt: Date }
   | { reachable: false; reason: 'timeout' | 'refused' | 'http-error' | 'malformed'; detail: string };
 
-/** Asks the backend for GET /api/v1/status, within a time limit; never throws. `adapter`: the app's HTTP stack (proxy, CAs). */
-export async function probeBackend(baseUrl: string, timeoutMs = 5000, adapter?: AxiosAdapter): Promise<BackendProbe> {
+/** Asks the backend for GET /api/v1/status, within a time limit; never throws. `transport`: the app's HTTP stack (proxy, CAs). */
+export async function probeBackend(baseUrl: string, timeoutMs = 5000, transport?: BackendTransport): Promise<BackendProbe> {
   const started = Date.now();
   try {
     const response = await axios.get(new URL('api/v1/status', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).toString(), {
       timeout: timeoutMs,
       validateStatus: () => true,
-      ...(adapter ? { adapter } : {}),
+      ...axiosTransportOptions(transport),
     });
     const receivedAt = new Date();
     if (response.status >= 500 && response.status !== 503) {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendClient } from '../../main/backend/backend-client';
-import { createNodeHttpAdapter } from '../../main/backend/node-http-adapter';
+import { nodeBackendTransport } from '../../main/backend/node-transport';
 import { resolveAppSettings } from '../../main/config/app-settings';
 import { AppFailure } from '../../main/errors/app-failure';
 import { createTestCa } from '../fixtures/test-tls';
@@ -25,6 +25,12 @@ let backendUrl: string;
 let plainBackendUrl: string;
 let proxyUrl: string;
 const proxied: string[] = [];
+let redirectingUrl: string;
+let redirectTargetHits = 0;
+let authProxy: http.Server;
+let authProxyUrl: string;
+let redirecting: https.Server;
+const extraServers: net.Server[] = [];
 
 const sockets = new Set<net.Socket>();
 
@@ -78,15 +84,39 @@ beforeAll(async () => {
     socket.on('error', () => upstream.destroy());
   });
   proxyUrl = `http://127.0.0.1:${await listen(proxy)}`;
+  // A backend that sends every call elsewhere (a moved service, a captive portal): never followed.
+  const redirectTarget = http.createServer((request, response) => {
+    redirectTargetHits += 1;
+    answer(request, response);
+  });
+  const redirectTargetUrl = `http://127.0.0.1:${await listen(redirectTarget)}`;
+  redirecting = https.createServer({ cert: server.certificatePem, key: server.keyPem }, (request, response) => {
+    response.writeHead(302, { location: `${redirectTargetUrl}${request.url}` }).end();
+  });
+  redirectingUrl = `https://127.0.0.1:${await listen(redirecting)}`;
+  extraServers.push(redirectTarget, redirecting);
+  // A proxy that wants credentials (Basic) and is never given any.
+  const required =
+    'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="kommunen"\r\nContent-Length: 0\r\n\r\n';
+  authProxy = http.createServer((_request, response) => {
+    response.writeHead(407, { 'proxy-authenticate': 'Basic realm="kommunen"' }).end();
+  });
+  authProxy.on('connect', (_request: http.IncomingMessage, socket: net.Socket) => {
+    socket.end(required);
+  });
+  authProxyUrl = `http://127.0.0.1:${await listen(authProxy)}`;
+  extraServers.push(authProxy);
 });
 
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
-  await Promise.all([backend, plainBackend, proxy].map((server) => new Promise((resolve) => server.close(resolve))));
+  await Promise.all(
+    [backend, plainBackend, proxy, ...extraServers].map((server) => new Promise((resolve) => server.close(resolve))),
+  );
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A client built the way the test bridge builds it: settings from a policy file, the Node adapter. */
+/** A client built the way the test bridge builds it: settings from a policy file, the Node transport (undici). */
 function clientWithPolicy(policy: Record<string, unknown>, url = backendUrl): BackendClient {
   const policyFile = path.join(dir, `policy-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(policyFile, JSON.stringify({ backendUrl: url, ...policy }));
@@ -99,7 +129,7 @@ function clientWithPolicy(policy: Record<string, unknown>, url = backendUrl): Ba
   return new BackendClient({
     baseUrl: settings.backend!.url,
     timeoutMs: 5_000,
-    adapter: createNodeHttpAdapter(settings.network),
+    transport: nodeBackendTransport(settings.network),
   });
 }
 
@@ -158,5 +188,23 @@ describe('proxy from policy', () => {
       clientWithPolicy({ proxy: `http://127.0.0.1:${port}`, extraCaCertificates: [caFile] }).status(),
     );
     expect(failure.code).toBe('backend-unreachable');
+  });
+});
+
+describe('answers the client does not accept', () => {
+  it('a redirect from the backend is an error, never followed', async () => {
+    redirectTargetHits = 0;
+    const failure = await failureOf(
+      clientWithPolicy({ proxy: 'direct', extraCaCertificates: [caFile] }, redirectingUrl).status(),
+    );
+    expect(failure.code).toBe('backend-redirect');
+    expect(redirectTargetHits).toBe(0);
+  });
+
+  it('a proxy that asks for credentials (407) is reported as such, for https (CONNECT) and plain http', async () => {
+    const tunnelled = await failureOf(clientWithPolicy({ proxy: authProxyUrl, extraCaCertificates: [caFile] }).status());
+    expect(tunnelled.code).toBe('backend-proxy-auth');
+    const forwarded = await failureOf(clientWithPolicy({ proxy: authProxyUrl }, plainBackendUrl).status());
+    expect(forwarded.code).toBe('backend-proxy-auth');
   });
 });

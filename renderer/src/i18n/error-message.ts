@@ -31,6 +31,8 @@ export function errorMessageKey(code: AppErrorCode): `errors.${AppErrorCode}` {
     case 'backend-failed':
     case 'backend-malformed':
     case 'backend-tls':
+    case 'backend-redirect':
+    case 'backend-proxy-auth':
     case 'login-challenge-failed':
     case 'login-origin-mismatch':
     case 'login-signature-invalid':
