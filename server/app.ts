@@ -5,6 +5,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
 import { parseWithSwedishMessages } from '../common/api/index';
 import type { TrustStore } from './auth/trust-store';
@@ -23,6 +24,8 @@ export const SERVER_VERSION = '0.1.0';
 export const API_PREFIX = '/api/v1';
 /** Largest request body accepted: a login (certificate + signature) fits many times over. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/** Challenges one client address may fetch per minute from one instance. */
+export const DEFAULT_CHALLENGES_PER_MINUTE = 60;
 
 export interface AppOptions {
   storage: Storage;
@@ -32,6 +35,8 @@ export interface AppOptions {
   auth: Pick<AuthSettings, 'origin'> & Partial<AuthSettings>;
   /** Check every response against its schema (tests): a mismatch is a 500 and a log line. */
   checkResponses?: boolean;
+  /** Limits on the unauthenticated routes, per client address and instance. */
+  rateLimit?: { challengesPerMinute: number };
 }
 
 export interface App {
@@ -48,14 +53,19 @@ function parseOrThrow(schema: RouteSpec['body'], value: unknown, where: string):
   throw validationError(fields);
 }
 
-/** The version from If-Match (`"3"`, `W/"3"` or `3`); 428 without it, 400 when it is not one. */
+/**
+ * The version from If-Match (`"3"`, `W/"3"` or `3`); 428 without it. Anything else can match no
+ * version of the user, so the precondition fails: 412, before the body is looked at.
+ */
 function versionFromIfMatch(request: FastifyRequest): number {
   const header = request.headers['if-match'];
   if (header === undefined || header === '') {
     throw new ApiError(428, 'precondition-required', 'If-Match krävs: skicka versionen (ETag) du läste');
   }
   const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(String(header));
-  if (!match?.[1]) throw validationError({ 'If-Match': 'If-Match ska vara en version (ETag)' });
+  if (!match?.[1]) {
+    throw new ApiError(412, 'version-conflict', 'If-Match ska vara versionen (ETag) du läste, till exempel "3"');
+  }
   return Number(match[1]);
 }
 
@@ -126,18 +136,34 @@ export function buildApp(options: AppOptions): App {
 
   fastify.get(`${API_PREFIX}/openapi.json`, async () => openApi);
 
-  for (const route of routes) {
-    fastify.route({
+  // The routes in one plugin context, so the rate limiter is loaded before they are added.
+  fastify.register(async (api) => {
+    await api.register(rateLimit, {
+      global: false,
+      // Per client address and per instance (memory store): with N instances behind a load
+      // balancer an address gets up to N times the limit.
+      errorResponseBuilder: (_request, context) =>
+        new ApiError(429, 'too-many-requests', `För många förfrågningar; försök igen om ${context.after}`),
+    });
+    for (const route of routes) addRoute(api, route);
+  });
+
+  function addRoute(api: FastifyInstance, route: RouteSpec): void {
+    api.route({
       method: route.method,
       url: `${API_PREFIX}${route.path}`,
+      config: route.rateLimited
+        ? { rateLimit: { max: options.rateLimit?.challengesPerMinute ?? DEFAULT_CHALLENGES_PER_MINUTE, timeWindow: 60_000 } }
+        : {},
       handler: async (request, reply) => {
         const session: SessionContext | undefined = route.auth
           ? await auth.authenticate(request.headers.authorization)
           : undefined;
+        // The precondition before the body: a request that cannot apply is refused as such.
+        const version = route.ifMatch ? versionFromIfMatch(request) : 0;
         const params = parseOrThrow(route.params, request.params, 'path');
         const query = parseOrThrow(route.query, request.query, 'query');
         const body = route.body ? parseOrThrow(route.body, request.body, 'body') : undefined;
-        const version = route.ifMatch ? versionFromIfMatch(request) : 0;
         const result = await route.handler({
           body,
           params,

@@ -32,13 +32,15 @@ export const API_ERROR_CODES = [
   // 401 on every other route.
   'unauthenticated',
   'session-expired',
-  // 403, 404, 409, 428.
+  // 403, 404, 409, 412 (If-Match not the current version), 428.
   'no-agreement',
   'not-found',
   'hsa-id-in-use',
   'hsa-id-is-administrator',
   'version-conflict',
   'precondition-required',
+  // 429: too many unauthenticated requests from one address.
+  'too-many-requests',
   // 503 / 500: never for bad input; details stay in the server log.
   'unavailable',
   'internal',

@@ -22,22 +22,46 @@ export const hsaIdSchema = z
   .describe('HSA-id, e.g. SE2321000016-A1B2 (case-insensitive on input, upper-case on output)');
 
 function nameSchema(missing: string, tooLong: string) {
-  return z
-    .string({ error: missing })
-    .trim()
-    .min(1, missing)
-    .max(100, tooLong)
-    .regex(/^[^\p{Cc}]*$/u, 'Namnet innehåller otillåtna tecken');
+  return (
+    z
+      .string({ error: missing })
+      .trim()
+      .min(1, missing)
+      .max(100, tooLong)
+      // Control and format characters (right-to-left override, zero-width space, soft hyphen, BOM)
+      // make a name look like another or hide part of it.
+      .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'Namnet innehåller otillåtna tecken')
+  );
 }
 
 export const givenNameSchema = nameSchema('Förnamn måste anges', 'Förnamnet får vara högst 100 tecken');
 export const surnameSchema = nameSchema('Efternamn måste anges', 'Efternamnet får vara högst 100 tecken');
+
+/** A domain label as RFC 5321 (and 1035) allows it: 1–63 letters, digits, hyphens; no hyphen at either end. */
+const DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/** The RFC 5321 limits zod's e-mail pattern does not check: local part ≤ 64, domain ≤ 253, labels. */
+function emailLimits(address: string, ctx: z.RefinementCtx): void {
+  const at = address.lastIndexOf('@');
+  if (at < 0) return; // the pattern below says it
+  const local = address.slice(0, at);
+  const domain = address.slice(at + 1);
+  if (local.length > 64) ctx.addIssue({ code: 'custom', message: 'Delen före @ får vara högst 64 tecken' });
+  else if (domain.length > 253) ctx.addIssue({ code: 'custom', message: 'Domänen får vara högst 253 tecken' });
+  else if (domain.split('.').some((label) => !DOMAIN_LABEL.test(label))) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'Domänen har fel format: varje del högst 63 tecken, och inte bindestreck först eller sist',
+    });
+  }
+}
 
 export const emailSchema = z
   .string({ error: 'E-postadress måste anges' })
   .trim()
   .min(1, 'E-postadress måste anges')
   .max(254, 'E-postadressen är för lång')
+  .superRefine(emailLimits)
   .pipe(z.email({ error: 'Ogiltig e-postadress' }));
 
 export const organisationIdSchema = z

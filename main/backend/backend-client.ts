@@ -80,6 +80,7 @@ export function fromApiErrorCode(code: ApiErrorCode): AppErrorCode {
     case 'version-conflict':
     case 'precondition-required':
       return 'version-conflict';
+    case 'too-many-requests':
     case 'unavailable':
     case 'internal':
       return 'backend-failed';

@@ -141,7 +141,7 @@ describe('bad input', () => {
     });
   });
 
-  it('answers an unknown route with 404 and a malformed If-Match with 400', async () => {
+  it('answers an unknown route with 404 and a malformed If-Match with 412 (a precondition that cannot hold)', async () => {
     const nope = await ctx.app.fastify.inject({ method: 'GET', url: '/api/v1/nope' });
     expect(nope.statusCode).toBe(404);
     expect(nope.json()).toMatchObject({ error: { code: 'not-found' } });
@@ -151,8 +151,8 @@ describe('bad input', () => {
       headers: { authorization: `Bearer ${token}`, 'if-match': 'banana' },
       payload: { surname: 'X' },
     });
-    expect(ifMatch.statusCode).toBe(400);
-    expect(ifMatch.json()).toMatchObject({ error: { fields: { 'If-Match': expect.any(String) } } });
+    expect(ifMatch.statusCode).toBe(412);
+    expect(ifMatch.json()).toMatchObject({ error: { code: 'version-conflict' } });
   });
 
   it('answers a missing or malformed bearer token with 401 unauthenticated', async () => {

@@ -39,6 +39,8 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, P extends z.ZodType 
   auth: boolean;
   /** PATCH/PUT/DELETE of a versioned resource: If-Match is required (428 without it). */
   ifMatch?: boolean;
+  /** Unauthenticated and creating rows: limited per client address (429 too-many-requests). */
+  rateLimited?: boolean;
   body?: B;
   params?: P;
   query?: Q;

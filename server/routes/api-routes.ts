@@ -36,7 +36,10 @@ const R400: RouteResponse = {
 };
 const R401: RouteResponse = { description: 'No valid session.', codes: ['unauthenticated', 'session-expired'] };
 const R404: RouteResponse = { description: "No such user in the administrator's organisation.", codes: ['not-found'] };
-const R409v: RouteResponse = { description: 'The If-Match version is stale.', codes: ['version-conflict'] };
+const R412: RouteResponse = {
+  description: 'If-Match is not the current version (stale, or not a version at all).',
+  codes: ['version-conflict'],
+};
 const R428: RouteResponse = { description: 'If-Match header missing.', codes: ['precondition-required'] };
 
 /** ETag of a user: its version, quoted. */
@@ -70,8 +73,12 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
       summary: 'A single-use nonce (32 random bytes, base64) valid for 5 minutes.',
       tag: 'auth',
       auth: false,
+      rateLimited: true,
       status: 200,
-      responses: { 200: { description: 'The challenge.', schema: challengeResponseSchema } },
+      responses: {
+        200: { description: 'The challenge.', schema: challengeResponseSchema },
+        429: { description: 'Too many challenges from this address; see Retry-After.', codes: ['too-many-requests'] },
+      },
       handler: () => s.auth.createChallenge(),
     }),
     defineRoute({
@@ -205,10 +212,8 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
         400: R400,
         401: R401,
         404: R404,
-        409: {
-          description: 'Stale version, or the new HSA-id is taken.',
-          codes: ['version-conflict', 'hsa-id-in-use', 'hsa-id-is-administrator'],
-        },
+        409: { description: 'The new HSA-id is taken.', codes: ['hsa-id-in-use', 'hsa-id-is-administrator'] },
+        412: R412,
         428: R428,
       },
       handler: async ({ session, params, body, version, reply }) => {
@@ -226,7 +231,7 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
       ifMatch: true,
       params: userIdParamsSchema,
       status: 204,
-      responses: { 204: { description: 'Deleted.' }, 401: R401, 404: R404, 409: R409v, 428: R428 },
+      responses: { 204: { description: 'Deleted.' }, 401: R401, 404: R404, 412: R412, 428: R428 },
       handler: async ({ session, params, version }) => {
         await s.administration.deleteUser(session, params.id, version);
       },
@@ -250,7 +255,7 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
         401: R401,
         403: { description: 'No agreement for this e-service.', codes: ['no-agreement'] },
         404: R404,
-        409: R409v,
+        412: R412,
         428: R428,
       },
       handler: async ({ session, params, body, version, reply }) => {

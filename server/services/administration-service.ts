@@ -36,7 +36,8 @@ import type { SessionContext } from './auth-service';
 import { permissionChangeMessage } from '../outbox/notification-messages';
 
 const notFound = () => new ApiError(404, 'not-found', 'Användaren finns inte');
-const versionConflict = () => new ApiError(409, 'version-conflict', 'Användaren har ändrats av någon annan; läs in den på nytt');
+/** A failed If-Match precondition: 412, as RFC 9110 says. */
+const versionConflict = () => new ApiError(412, 'version-conflict', 'Användaren har ändrats av någon annan; läs in den på nytt');
 
 function isUniqueViolation(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;

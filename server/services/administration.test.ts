@@ -167,11 +167,11 @@ describe('users', () => {
     expect((await call(alva, 'GET', `/users/${anna.id}`)).body).toMatchObject({ email: 'anna.ny@testkommunen.se' });
   });
 
-  it('refuses a stale version with 409 and keeps the newer change', async () => {
+  it('refuses a stale version with 412 and keeps the newer change', async () => {
     const anna = await createAnna();
     expect((await call(alva, 'PATCH', `/users/${anna.id}`, { surname: 'Berg' }, { 'if-match': '"1"' })).status).toBe(200);
     const stale = await call(alva, 'PATCH', `/users/${anna.id}`, { surname: 'Lind' }, { 'if-match': '"1"' });
-    expect(stale.status).toBe(409);
+    expect(stale.status).toBe(412);
     expect(stale.body).toMatchObject({ error: { code: 'version-conflict' } });
     const stalePerms = await call(
       alva,
@@ -180,9 +180,9 @@ describe('users', () => {
       { permissions: ['attestera'] },
       { 'if-match': '"1"' },
     );
-    expect(stalePerms.status).toBe(409);
+    expect(stalePerms.status).toBe(412);
     const staleDelete = await call(alva, 'DELETE', `/users/${anna.id}`, undefined, { 'if-match': '1' });
-    expect(staleDelete.status).toBe(409);
+    expect(staleDelete.status).toBe(412);
     expect((await call(alva, 'GET', `/users/${anna.id}`)).body).toMatchObject({ surname: 'Berg', version: 2, permissions: {} });
   });
 

@@ -34,6 +34,8 @@ export interface SessionContext {
   organisationId: string;
 }
 
+/** Expired challenges are deleted this long after expiry (the purge runs every minute). */
+export const CHALLENGE_PURGE_GRACE_MS = 60_000;
 // Avoid one write per request: the idle deadline is pushed forward at most this often.
 const TOUCH_INTERVAL_MS = 30_000;
 const PARSED_CACHE_SIZE = 1_000;
@@ -200,6 +202,7 @@ export class AuthService {
   /** Deletes expired sessions and old challenges (run periodically). */
   async purge(): Promise<void> {
     const now = this.clock.now();
-    await this.storage.purgeExpired(now.toISOString(), new Date(now.getTime() - 24 * 60 * 60_000).toISOString());
+    // A minute's grace: a login arriving just after expiry is still told "expired", not "unknown".
+    await this.storage.purgeExpired(now.toISOString(), new Date(now.getTime() - CHALLENGE_PURGE_GRACE_MS).toISOString());
   }
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { ensureTestPki, type CardCredentials, type TestPki } from '../../tests/cardlab/index';
-import { buildApp, type App } from '../app';
+import { buildApp, type App, type AppOptions } from '../app';
 import { TrustStore } from '../auth/trust-store';
 import { ManualClock } from '../clock';
 import { AgencyService } from '../services/agency-service';
@@ -29,7 +29,9 @@ export interface TestContext {
  * with the card lab's PKI trusted, a kommun with one agreement (statlig-ersattning only) and two
  * administrators, and a region with one.
  */
-export async function createTestContext(options: { storage?: (s: Storage) => Storage; db?: string } = {}): Promise<TestContext> {
+export async function createTestContext(
+  options: { storage?: (s: Storage) => Storage; db?: string; rateLimit?: AppOptions['rateLimit'] } = {},
+): Promise<TestContext> {
   const real = await openStorage(options.db ?? ':memory:');
   const storage = options.storage ? options.storage(real) : real;
   const clock = new ManualClock(new Date());
@@ -53,6 +55,7 @@ export async function createTestContext(options: { storage?: (s: Storage) => Sto
     logger: pino({ level: 'silent' }),
     auth: { origin: TEST_ORIGIN },
     checkResponses: true,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });
   return {
     app,
