@@ -4,7 +4,7 @@ import type { CardRemovalPolicy } from '../../common/session/session-state';
 import type { Settings } from '../../common/settings/settings';
 import { cardSettingsFrom, type CardSettings, type CardSettingsSources } from './card-settings';
 import { resolveConfig, type PolicyLocation, type ResolvedConfig } from './config-resolver';
-import { POLICY_REGISTRY_KEY, RegQueryPolicyRegistry, type PolicyRegistry } from './policy-registry';
+import { cachedPolicyRegistry, POLICY_REGISTRY_KEY, type PolicyRegistry } from './policy-registry';
 
 export { DEFAULT_ORIGIN } from './settings-definitions';
 
@@ -23,7 +23,7 @@ export interface AppSettingsSources extends CardSettingsSources {
    * locations (BEHORIGHETSADMIN_POLICY_FILE, BEHORIGHETSADMIN_USER_DATA) are not read.
    */
   packaged?: boolean;
-  /** The Windows registry (tests pass a fake). */
+  /** The Windows registry (native-reg; tests pass a fake). Read once and cached. */
   registry?: PolicyRegistry;
   /** Values of the development demo environment. */
   demo?: Partial<Settings>;
@@ -60,7 +60,7 @@ export function policyLocation(sources: AppSettingsSources): PolicyLocation {
   const override = sources.packaged ? undefined : sources.env.BEHORIGHETSADMIN_POLICY_FILE?.trim();
   if (override) return { kind: 'file', file: override };
   if (sources.platform === 'win32')
-    return { kind: 'registry', key: POLICY_REGISTRY_KEY, registry: sources.registry ?? new RegQueryPolicyRegistry() };
+    return { kind: 'registry', key: POLICY_REGISTRY_KEY, registry: cachedPolicyRegistry(sources.registry) };
   return { kind: 'file', file: LINUX_POLICY_FILE };
 }
 

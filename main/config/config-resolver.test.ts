@@ -7,7 +7,15 @@ import { SETTING_KEYS, type ConfigIssue, type SettingKey } from '../../common/se
 import { AppFailure } from '../errors/app-failure';
 import { resolveAppSettings } from './app-settings';
 import { resolveConfig, type ConfigSources } from './config-resolver';
-import { parseRegQueryOutput, RegQueryPolicyRegistry, type PolicyRegistry, type RegistryValue } from './policy-registry';
+import * as nativeReg from 'native-reg';
+import {
+  CachedPolicyRegistry,
+  decodeRegistryValue,
+  NativeRegPolicyRegistry,
+  POLICY_REGISTRY_KEY,
+  type PolicyRegistry,
+  type RegistryValue,
+} from './policy-registry';
 import { UserSettingsStore } from './user-settings-store';
 
 /** A fake of the PolicyRegistry interface: values per key, or a failure to read. */
@@ -158,11 +166,11 @@ describe('policy-locked values', () => {
   it('reads the Windows policy from the registry key (REG_SZ, REG_MULTI_SZ, REG_DWORD, REG_EXPAND_SZ)', () => {
     const registry = new FakePolicyRegistry({
       'HKLM\\Software\\Policies\\Behorighetsadmin': [
-        { name: 'backendUrl', type: 'REG_SZ', data: 'https://behorighet.myndighet.example/api' },
-        { name: 'pkcs11Modules', type: 'REG_MULTI_SZ', data: 'C:\\Windows\\System32\\iidp11.dll\\0D:\\opensc.dll' },
-        { name: 'trustAnchors', type: 'REG_SZ', data: '' },
-        { name: 'crashReporting', type: 'REG_DWORD', data: '0x1' },
-        { name: 'proxy', type: 'REG_EXPAND_SZ', data: '%PROXY_URL%' },
+        { name: 'backendUrl', type: 'REG_SZ', value: 'https://behorighet.myndighet.example/api' },
+        { name: 'pkcs11Modules', type: 'REG_MULTI_SZ', value: ['C:\\Windows\\System32\\iidp11.dll', 'D:\\opensc.dll', ''] },
+        { name: 'trustAnchors', type: 'REG_SZ', value: '' },
+        { name: 'crashReporting', type: 'REG_DWORD', value: 1 },
+        { name: 'proxy', type: 'REG_EXPAND_SZ', value: '%PROXY_URL%' },
       ],
     });
     const config = resolve({
@@ -188,6 +196,19 @@ describe('policy-locked values', () => {
     ]);
   });
 
+  it('reads the Windows registry once, however often the settings are resolved', () => {
+    let reads = 0;
+    const registry: PolicyRegistry = {
+      readValues: () => {
+        reads += 1;
+        return null;
+      },
+    };
+    const sources = { platform: 'win32' as const, env: {}, resourcesDir: dir, userDataDir: dir, packaged: true, registry };
+    for (let index = 0; index < 5; index += 1) resolveAppSettings(sources);
+    expect(reads).toBe(1);
+  });
+
   it('treats a missing registry key as no policy', () => {
     const config = resolve({
       platform: 'win32',
@@ -198,36 +219,106 @@ describe('policy-locked values', () => {
   });
 });
 
-describe('reg query', () => {
-  const output = [
-    '',
-    'HKEY_LOCAL_MACHINE\\Software\\Policies\\Behorighetsadmin',
-    '    backendUrl    REG_SZ    https://behorighet.example/api',
-    '    pkcs11Modules    REG_MULTI_SZ    C:\\a.dll\\0C:\\b.dll',
-    '    crashReporting    REG_DWORD    0x0',
-    '    empty value    REG_SZ',
-    '',
-    'HKEY_LOCAL_MACHINE\\Software\\Policies\\Behorighetsadmin\\Sub',
-    '',
-  ].join('\r\n');
+/**
+ * A FAKE of native-reg's registry calls (openKey, enumValueNames, queryValueRaw, closeKey), which
+ * need Windows. The values it holds are made by native-reg's own formatters, exactly as the
+ * registry stores them (UTF-16LE), and decoded by native-reg's own parser.
+ */
+function fakeNativeReg(keys: Record<string, Record<string, nativeReg.Value>>) {
+  const opened: string[] = [];
+  const closed: string[] = [];
+  const module = {
+    ...nativeReg,
+    openKey: (hive: nativeReg.HKEY, subKey: string) => {
+      const name = `${hive === nativeReg.HKLM ? 'HKLM' : String(hive)}\\${subKey}`;
+      opened.push(name);
+      return keys[name] ? (name as unknown as nativeReg.HKEY) : null;
+    },
+    enumValueNames: (handle: nativeReg.HKEY) => Object.keys(keys[handle as unknown as string]!),
+    queryValueRaw: (handle: nativeReg.HKEY, name: string | null) => keys[handle as unknown as string]![name ?? ''] ?? null,
+    closeKey: (handle: nativeReg.HKEY | null | undefined) => void closed.push(handle as unknown as string),
+  } as typeof nativeReg;
+  return { module, opened, closed };
+}
 
-  it('parses the values of the key', () => {
-    expect(parseRegQueryOutput(output)).toEqual([
-      { name: 'backendUrl', type: 'REG_SZ', data: 'https://behorighet.example/api' },
-      { name: 'pkcs11Modules', type: 'REG_MULTI_SZ', data: 'C:\\a.dll\\0C:\\b.dll' },
-      { name: 'crashReporting', type: 'REG_DWORD', data: '0x0' },
-      { name: 'empty value', type: 'REG_SZ', data: '' },
+const raw = (type: nativeReg.ValueType, data: Buffer): nativeReg.Value => Object.assign(data, { type });
+
+describe('the Windows registry through native-reg', () => {
+  const values = {
+    backendUrl: raw(nativeReg.ValueType.SZ, nativeReg.formatString('https://behorighet.example/api')),
+    pkcs11Modules: raw(
+      nativeReg.ValueType.MULTI_SZ,
+      nativeReg.formatMultiString(['C:\\Program Files\\Kortläsare\\iidp11.dll', 'D:\\Säkerhet\\Åtkomst\\öppen-p11.dll']),
+    ),
+    crashReporting: raw(nativeReg.ValueType.DWORD, nativeReg.formatDWORD(1)),
+    proxy: raw(nativeReg.ValueType.EXPAND_SZ, nativeReg.formatString('%PROXY_URL%')),
+    Kommentar: raw(nativeReg.ValueType.SZ, nativeReg.formatString('Gäller för Region Västra Götaland – ÅÄÖ åäö é ü')),
+    Bilaga: raw(nativeReg.ValueType.BINARY, Buffer.from([1, 2, 3])),
+  };
+
+  it('decodes text with å, ä and ö as written, lists, numbers and other types', () => {
+    expect(decodeRegistryValue(nativeReg, 'Kommentar', values.Kommentar)).toEqual({
+      name: 'Kommentar',
+      type: 'REG_SZ',
+      value: 'Gäller för Region Västra Götaland – ÅÄÖ åäö é ü',
+    });
+    expect(decodeRegistryValue(nativeReg, 'pkcs11Modules', values.pkcs11Modules).value).toEqual([
+      'C:\\Program Files\\Kortläsare\\iidp11.dll',
+      'D:\\Säkerhet\\Åtkomst\\öppen-p11.dll',
+    ]);
+    expect(decodeRegistryValue(nativeReg, 'crashReporting', values.crashReporting)).toEqual({
+      name: 'crashReporting',
+      type: 'REG_DWORD',
+      value: 1,
+    });
+    expect(decodeRegistryValue(nativeReg, 'proxy', values.proxy)).toMatchObject({ type: 'REG_EXPAND_SZ', value: '%PROXY_URL%' });
+    expect(decodeRegistryValue(nativeReg, 'Bilaga', values.Bilaga)).toEqual({
+      name: 'Bilaga',
+      type: 'REG_BINARY',
+      value: Uint8Array.from([1, 2, 3]),
+    });
+  });
+
+  it('reads the policy key, closes it, and gives the settings their values with å/ä/ö intact', () => {
+    const fake = fakeNativeReg({ [POLICY_REGISTRY_KEY]: values });
+    const registry = new NativeRegPolicyRegistry(fake.module);
+    const config = resolve({
+      platform: 'win32',
+      env: { PROXY_URL: 'http://proxy.kommun.example:3128' },
+      policy: { kind: 'registry', key: POLICY_REGISTRY_KEY, registry },
+    });
+    expect(fake.opened).toEqual([POLICY_REGISTRY_KEY]);
+    expect(fake.closed).toEqual([POLICY_REGISTRY_KEY]);
+    expect(config.values).toMatchObject({
+      backendUrl: 'https://behorighet.example/api',
+      pkcs11Modules: ['C:\\Program Files\\Kortläsare\\iidp11.dll', 'D:\\Säkerhet\\Åtkomst\\öppen-p11.dll'],
+      crashReporting: true,
+      proxy: 'http://proxy.kommun.example:3128',
+    });
+    // Values that are no setting are reported by name, not used.
+    expect(config.issues.map((problem) => [problem.key, problem.problem])).toEqual([
+      ['Kommentar', 'unknown-key'],
+      ['Bilaga', 'unknown-key'],
     ]);
   });
 
-  it('runs `reg query KEY`, and exit status 1 means the key does not exist', () => {
-    const calls: string[][] = [];
-    expect(new RegQueryPolicyRegistry((args) => (calls.push(args), output)).readValues('HKLM\\K')).toHaveLength(4);
-    expect(calls).toEqual([['query', 'HKLM\\K']]);
-    const missing = new RegQueryPolicyRegistry(() => {
-      throw Object.assign(new Error('ERROR: The system was unable to find the specified registry key or value.'), { status: 1 });
+  it('a missing key is no policy', () => {
+    expect(new NativeRegPolicyRegistry(fakeNativeReg({}).module).readValues(POLICY_REGISTRY_KEY)).toBeNull();
+  });
+
+  it('caches what it read, but not a failure', () => {
+    let reads = 0;
+    const cached = new CachedPolicyRegistry({
+      readValues: () => {
+        reads += 1;
+        if (reads === 1) throw new Error('ERROR: Access is denied.');
+        return [];
+      },
     });
-    expect(missing.readValues('HKLM\\K')).toBeNull();
+    expect(() => cached.readValues('HKLM\\K')).toThrow('Access is denied');
+    expect(cached.readValues('HKLM\\K')).toEqual([]);
+    expect(cached.readValues('HKLM\\K')).toEqual([]);
+    expect(reads).toBe(2);
   });
 });
 

@@ -123,26 +123,21 @@ function textToKind(key: SettingKey, text: string, listSeparator: string | RegEx
   }
 }
 
-function registryValueToRaw(key: SettingKey, value: RegistryValue, env: NodeJS.ProcessEnv): unknown {
-  switch (value.type) {
-    case 'REG_DWORD':
-    case 'REG_QWORD': {
-      const number = Number.parseInt(value.data, 16);
-      return SETTING_DEFINITIONS[key].kind === 'boolean' && (number === 0 || number === 1) ? number === 1 : number;
-    }
-    case 'REG_MULTI_SZ':
-      return value.data.split('\\0').filter((entry) => entry.length > 0);
-    case 'REG_EXPAND_SZ':
-      return textToKind(
-        key,
-        value.data.replace(/%([^%]+)%/g, (whole, name: string) => env[name] ?? whole),
-        ';',
-      );
-    case 'REG_SZ':
-      return textToKind(key, value.data, ';');
-    default:
-      return `${value.type} ${value.data}`;
+function registryValueToRaw(key: SettingKey, { type, value }: RegistryValue, env: NodeJS.ProcessEnv): unknown {
+  if ((type === 'REG_DWORD' || type === 'REG_QWORD') && (typeof value === 'number' || typeof value === 'bigint')) {
+    const number = Number(value);
+    return SETTING_DEFINITIONS[key].kind === 'boolean' && (number === 0 || number === 1) ? number === 1 : number;
   }
+  if (type === 'REG_MULTI_SZ' && Array.isArray(value)) return value.filter((entry) => entry.length > 0);
+  if (type === 'REG_EXPAND_SZ' && typeof value === 'string')
+    return textToKind(
+      key,
+      value.replace(/%([^%]+)%/g, (whole, name: string) => env[name] ?? whole),
+      ';',
+    );
+  if (type === 'REG_SZ' && typeof value === 'string') return textToKind(key, value, ';');
+  // Binary and other types cannot hold a setting: shown by type, reported as an invalid value.
+  return `${type}-värde`;
 }
 
 /** Reads the Windows policy key; a missing key is an empty layer. */
@@ -170,7 +165,7 @@ export function readRegistryLayer(
   }
   const raw: Record<string, unknown> = {};
   for (const value of values ?? []) {
-    raw[value.name] = isSettingKey(value.name) ? registryValueToRaw(value.name, value, env) : value.data;
+    raw[value.name] = isSettingKey(value.name) ? registryValueToRaw(value.name, value, env) : value.value;
   }
   return { file: key, values: raw };
 }

@@ -14,8 +14,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
-/** What the app loads at run time (see build/build.mjs's externals): the addons and what they require. */
-const EXPECTED_NODE_MODULES = ['bindings', 'file-uri-to-path', 'nan', 'pcsclite', 'pkcs11js'];
+/** What the app loads at run time (see build/build.mjs's externals): the addons and what they require
+ * (native-reg, the Windows registry, is an optional dependency: Node-API, prebuilt, loads its binary only on Windows). */
+const EXPECTED_NODE_MODULES = ['bindings', 'file-uri-to-path', 'nan', 'native-reg', 'node-gyp-build', 'pcsclite', 'pkcs11js'];
 
 type Builder = {
   build(options: Record<string, unknown>): Promise<string[]>;
