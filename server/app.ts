@@ -9,6 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
 import { parseWithSwedishMessages } from '../common/api/index';
 import type { TrustStore } from './auth/trust-store';
+import { RevocationChecker } from '../common/revocation/revocation-check';
 import type { Clock } from './clock';
 import { ApiError, validationError } from './http/api-error';
 import { buildOpenApiDocument } from './http/openapi';
@@ -37,6 +38,8 @@ export interface AppOptions {
   checkResponses?: boolean;
   /** Limits on the unauthenticated routes, per client address and instance. */
   rateLimit?: { challengesPerMinute: number };
+  /** The OCSP/CRL checker (default: one over fetch with a 5 s limit per request). */
+  revocationChecker?: Pick<RevocationChecker, 'check'>;
 }
 
 export interface App {
@@ -78,7 +81,12 @@ export function buildApp(options: AppOptions): App {
     return503OnClosing: true,
   });
 
-  const auth = new AuthService(options.storage, options.clock, options.trust, { ...DEFAULT_AUTH_SETTINGS, ...options.auth }, log);
+  const revocation =
+    options.revocationChecker ??
+    new RevocationChecker({ fetch: (url, init) => fetch(url, init), now: () => options.clock.now(), timeoutMs: 5000 });
+  const authSettings = { ...DEFAULT_AUTH_SETTINGS, ...options.auth };
+  if (authSettings.revocation === 'off') log.warn('revocation checking is off (--revocation off): development only');
+  const auth = new AuthService(options.storage, options.clock, options.trust, authSettings, log, revocation);
   const administration = new AdministrationService(options.storage, options.clock);
   const status = new StatusService(options.storage, options.clock, SERVER_VERSION, (e) =>
     log.error({ err: e }, 'database fault seen by GET /status'),

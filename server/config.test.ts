@@ -9,6 +9,7 @@ describe('server configuration', () => {
       db: '.data/behorighetsadmin.sqlite',
       origin: DEFAULT_ORIGIN,
       caCertificates: [],
+      revocation: 'require',
       seed: null,
     });
   });
@@ -35,5 +36,11 @@ describe('server configuration', () => {
     expect(() => parseServerConfig(['--origin', 'https://a.example/'], {})).toThrow(/bare origin/);
     expect(() => parseServerConfig(['--trust-anchor', '/nonexistent.pem'], {})).toThrow(/not found/);
     expect(() => parseServerConfig(['--seed', 'prod'], {})).toThrow(/demo/);
+    expect(() => parseServerConfig(['--revocation', 'maybe'], {})).toThrow(/require, soft-fail, off/);
+  });
+
+  it('checks revocation fail-closed by default; soft-fail and off only when asked', () => {
+    expect(parseServerConfig(['--revocation', 'soft-fail'], {})).toMatchObject({ revocation: 'soft-fail' });
+    expect(parseServerConfig([], { BA_REVOCATION: 'off' })).toMatchObject({ revocation: 'off' });
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { REVOCATION_POLICIES, type RevocationPolicy } from './services/auth-service';
 
 /** Default origin login signatures are bound to; the client must be configured with the same. */
 export const DEFAULT_ORIGIN = 'https://behorighetsadmin.test';
@@ -18,6 +19,8 @@ export interface ServerConfig {
   /** PEM files of the CA certificates to trust: roots (self-signed, the anchors) and intermediates, in one list. */
   caCertificates: string[];
   seed: 'demo' | null;
+  /** Revocation check of every login: require (fail-closed), soft-fail (let through, audited) or off. */
+  revocation: RevocationPolicy;
   logLevel: string;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
@@ -37,6 +40,10 @@ export const USAGE = `Usage: npm run server -- [options]
                          repeatable (env list separated by '${path.delimiter}'). A login needs
                          a chain through these to a self-signed root among them.
                          (--trust-anchor and --intermediate are older names for it.)
+  --revocation MODE      OCSP/CRL check of every login's certificate:                 env BA_REVOCATION
+                         require (default: refuse when no answer can be had),
+                         soft-fail (let the login through, with an audit entry),
+                         off (no check; development only)
   --seed demo            load the demo kommun and region (and, when ${CARDLAB_PKI_DIR} exists,
                          trust the card lab's test root and intermediate CA)
   --session-idle-minutes N     (default 15)                                           env BA_SESSION_IDLE_MINUTES
@@ -74,6 +81,7 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
       'trust-anchor': { type: 'string', multiple: true },
       intermediate: { type: 'string', multiple: true },
       seed: { type: 'string' },
+      revocation: { type: 'string' },
       'session-idle-minutes': { type: 'string' },
       'session-absolute-hours': { type: 'string' },
       'log-level': { type: 'string' },
@@ -108,7 +116,13 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     if (!existsSync(file)) throw new ConfigError(`Certificate file not found: ${file}`);
   }
 
+  const revocation = values.revocation ?? env.BA_REVOCATION ?? 'require';
+  if (!(REVOCATION_POLICIES as readonly string[]).includes(revocation)) {
+    throw new ConfigError(`--revocation must be one of ${REVOCATION_POLICIES.join(', ')}, got "${revocation}"`);
+  }
+
   return {
+    revocation: revocation as RevocationPolicy,
     host: values.host ?? env.BA_HOST ?? DEFAULT_HOST,
     port: positiveNumber(values.port ?? env.BA_PORT ?? String(DEFAULT_PORT), '--port', true),
     db: values.db ?? env.BA_DB ?? DEFAULT_DB,

@@ -44,6 +44,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
     logger: log,
     auth: {
       origin: config.origin,
+      revocation: config.revocation,
       sessionIdleMs: config.sessionIdleMinutes * 60_000,
       sessionAbsoluteMs: config.sessionAbsoluteHours * 60 * 60_000,
     },

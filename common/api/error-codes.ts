@@ -14,6 +14,10 @@ export const LOGIN_FAILURE_CODES = [
   'certificate-untrusted',
   'certificate-key-usage',
   'certificate-no-hsa-id',
+  // The certificate's CA has revoked it (OCSP or CRL).
+  'certificate-revoked',
+  // No revocation answer could be had (responder and CRL unreachable, or answers that do not verify).
+  'revocation-unavailable',
   'not-authorised',
 ] as const;
 

@@ -281,6 +281,8 @@ export const AUDIT_ACTIONS = [
   'user.permissions-changed',
   'administrator.added',
   'administrator.removed',
+  // A login let through with no revocation answer (server setting --revocation soft-fail).
+  'administrator.login-revocation-unchecked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -30,6 +30,34 @@ export type PcscState = z.infer<typeof pcscStateSchema>;
 export const certificateValiditySchema = z.enum(['valid', 'expiring-soon', 'expired', 'not-yet-valid']);
 export type CertificateValidity = z.infer<typeof certificateValiditySchema>;
 
+/**
+ * Whether the certificate's CA has revoked it, as its OCSP responder (or, failing that, its CRL)
+ * answered. `unknown`: no answer could be had, or the responder does not know the certificate;
+ * `not-checked`: not asked (yet, or no CA certificate to check the answer with).
+ */
+export const revocationStatusSchema = z.object({
+  status: z.enum(['good', 'revoked', 'unknown', 'not-checked']),
+  source: z.enum(['ocsp', 'crl']).nullable(),
+  /** The OCSP responder or CRL address asked (or that failed), from the certificate. */
+  responder: z.string().nullable(),
+  checkedAt: z.string().nullable(),
+  nextUpdate: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  reason: z.enum(['responder-unknown', 'unreachable', 'invalid-response', 'no-responder', 'no-issuer', 'pending']).nullable(),
+});
+export type RevocationStatus = z.infer<typeof revocationStatusSchema>;
+
+/** The revocation status of a certificate nobody has asked about yet. */
+export const REVOCATION_NOT_CHECKED: RevocationStatus = {
+  status: 'not-checked',
+  source: null,
+  responder: null,
+  checkedAt: null,
+  nextUpdate: null,
+  revokedAt: null,
+  reason: 'pending',
+};
+
 export const certificateSummarySchema = z.object({
   subject: z.string(),
   commonName: z.string().nullable(),
@@ -52,6 +80,11 @@ export const certificateSummarySchema = z.object({
   /** Chains up to a configured trust anchor. */
   trusted: z.boolean(),
   isAuthentication: z.boolean(),
+  /** The OCSP responder addresses (AIA) the certificate names. */
+  ocspUrls: z.array(z.string()),
+  /** The CRL distribution points the certificate names. */
+  crlUrls: z.array(z.string()),
+  revocation: revocationStatusSchema,
 });
 export type CertificateSummary = z.infer<typeof certificateSummarySchema>;
 

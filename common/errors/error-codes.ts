@@ -31,6 +31,9 @@ export const APP_ERROR_CODES = [
   'certificate-expired',
   'certificate-not-yet-valid',
   'certificate-untrusted',
+  // Revocation (OCSP/CRL): the card's CA has revoked the certificate, or no answer could be had
+  'certificate-revoked',
+  'revocation-unavailable',
   // The card process
   'card-process-hung',
   'card-process-crashed',

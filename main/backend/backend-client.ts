@@ -58,6 +58,10 @@ export function fromApiErrorCode(code: ApiErrorCode): AppErrorCode {
     case 'certificate-key-usage':
     case 'certificate-no-hsa-id':
       return 'login-certificate-key-usage';
+    case 'certificate-revoked':
+      return 'certificate-revoked';
+    case 'revocation-unavailable':
+      return 'revocation-unavailable';
     case 'not-authorised':
       return 'login-not-authorised';
     case 'unauthenticated':

@@ -1,6 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import type { CertificateSummary, CertificateValidity } from '../../common/card/card-state';
+import { REVOCATION_NOT_CHECKED, type CertificateSummary, type CertificateValidity } from '../../common/card/card-state';
+import { revocationAddresses } from '../../common/revocation/revocation-check';
 
 /** Certificates closer than this to their end date are flagged before any PIN is asked for. */
 export const EXPIRY_WARNING_DAYS = 30;
@@ -83,5 +84,7 @@ export function summariseCertificate(
     daysLeft,
     trusted: options.isTrusted(new X509Certificate(der)),
     isAuthentication: isAuthenticationCertificate(keyUsage, extendedKeyUsage),
+    ...(({ ocsp, crl }) => ({ ocspUrls: ocsp, crlUrls: crl }))(revocationAddresses(certificate)),
+    revocation: REVOCATION_NOT_CHECKED,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CardSnapshot, CertificateSummary } from '../../common/card/card-state';
+import { REVOCATION_NOT_CHECKED, type CardSnapshot, type CertificateSummary } from '../../common/card/card-state';
 import { supportReportSchema } from '../../common/diagnostics/support-report';
 import type { SettingEntry } from '../../common/settings/settings';
 import { describeConfiguration, withoutCredentials } from './configuration-report';
@@ -32,6 +32,9 @@ const certificate: CertificateSummary = {
   daysLeft: 400,
   trusted: true,
   isAuthentication: true,
+  ocspUrls: [],
+  crlUrls: [],
+  revocation: REVOCATION_NOT_CHECKED,
 };
 
 /** Inputs with secrets smuggled into extra fields at every level: none may reach the report. */

@@ -108,19 +108,21 @@ function issuedBy(child: NodeCertificate, ca: CaCertificate): boolean {
 
 /**
  * Builds the chain from the leaf through the configured intermediates to a trust anchor, checking
- * every signature and every CA's validity at `now`.
+ * every signature and every CA's validity at `now`. Returns the CA that issued the leaf.
  */
-export function verifyChain(leaf: LeafCertificate, trust: TrustStore, now: Date): void {
+export function verifyChain(leaf: LeafCertificate, trust: TrustStore, now: Date): CaCertificate {
   let current = leaf.node;
+  let leafIssuer: CaCertificate | null = null;
   for (let depth = 0; depth < MAX_CHAIN_LENGTH; depth++) {
     const anchor = trust.anchors.find((a) => issuedBy(current, a));
     if (anchor) {
       checkCaValidity(anchor, now);
-      return;
+      return leafIssuer ?? anchor;
     }
     const next = trust.intermediates.find((i) => issuedBy(current, i));
     if (!next) break;
     checkCaValidity(next, now);
+    leafIssuer ??= next;
     current = next.node;
   }
   throw new LoginCheckError('certificate-untrusted', 'The certificate does not chain to a trusted root');
@@ -155,7 +157,8 @@ export function hsaIdOf(leaf: LeafCertificate): string {
 
 /**
  * All certificate checks of a login, in order: signature, validity now, chain to an anchor, key
- * usage, HSA-id. Returns the HSA-id; throws LoginCheckError naming the first check that failed.
+ * usage, HSA-id. Returns the HSA-id and the CA that issued the certificate (for the revocation
+ * check); throws LoginCheckError naming the first check that failed.
  */
 export function verifyLogin(input: {
   leaf: LeafCertificate;
@@ -165,10 +168,10 @@ export function verifyLogin(input: {
   origin: string;
   nonce: string;
   now: Date;
-}): string {
+}): { hsaId: string; issuer: CaCertificate } {
   verifyLoginSignature(input.leaf.node.publicKey, input.algorithm, signedData(input.origin, input.nonce), input.signature);
   checkValidity(input.leaf.parsed, input.now, 'The certificate');
-  verifyChain(input.leaf, input.trust, input.now);
+  const issuer = verifyChain(input.leaf, input.trust, input.now);
   checkAuthenticationUsage(input.leaf);
-  return hsaIdOf(input.leaf);
+  return { hsaId: hsaIdOf(input.leaf), issuer };
 }

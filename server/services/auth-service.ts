@@ -9,6 +9,7 @@ import {
   verifyLogin,
 } from '../auth/certificate-verifier';
 import type { TrustStore } from '../auth/trust-store';
+import type { RevocationChecker } from '../../common/revocation/revocation-check';
 import type { Clock } from '../clock';
 import { ApiError } from '../http/api-error';
 import type { Storage } from '../storage/storage';
@@ -19,12 +20,22 @@ export interface AuthSettings {
   challengeTtlMs: number;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
+  /**
+   * Revocation check of every login's certificate (OCSP, CRL as fallback): `require` refuses a login
+   * when no answer can be had (fail-closed, the default); `soft-fail` lets it through and records an
+   * audit entry; `off` does not check (development and benchmarks only; logged at start).
+   */
+  revocation: RevocationPolicy;
 }
+
+export const REVOCATION_POLICIES = ['require', 'soft-fail', 'off'] as const;
+export type RevocationPolicy = (typeof REVOCATION_POLICIES)[number];
 
 export const DEFAULT_AUTH_SETTINGS: Omit<AuthSettings, 'origin'> = {
   challengeTtlMs: 5 * 60_000,
   sessionIdleMs: 15 * 60_000,
   sessionAbsoluteMs: 8 * 60 * 60_000,
+  revocation: 'require',
 };
 
 /** Who is calling: the administrator behind a valid session. */
@@ -52,6 +63,8 @@ const LOGIN_MESSAGE: Record<LoginCheckError['code'], string> = {
   'certificate-untrusted': 'Certifikatet är inte utfärdat av en betrodd utfärdare',
   'certificate-key-usage': 'Certifikatet är inte ett legitimeringscertifikat',
   'certificate-no-hsa-id': 'Certifikatet saknar HSA-id',
+  'certificate-revoked': 'Certifikatet är återkallat (spärrat) av utfärdaren',
+  'revocation-unavailable': 'Certifikatets spärrstatus kunde inte kontrolleras',
   'not-authorised': 'Ingen administratörsbehörighet',
 };
 
@@ -67,11 +80,37 @@ export class AuthService {
     private readonly trust: TrustStore,
     private readonly settings: AuthSettings,
     private readonly log: Logger,
+    private readonly revocation: Pick<RevocationChecker, 'check'>,
   ) {}
 
   /** The origin login signatures must be bound to. */
   get origin(): string {
     return this.settings.origin;
+  }
+
+  /**
+   * Asks the certificate's OCSP responder (CRL as fallback): refuses a revoked certificate, and one
+   * whose status cannot be had unless the policy is soft-fail; then returns what to record in the audit log.
+   */
+  private async checkRevocation(
+    leaf: LeafCertificate,
+    issuerDer: Buffer,
+    hsaId: string,
+  ): Promise<{ responder: string | null; reason: string | null; status: string } | null> {
+    if (this.settings.revocation === 'off') return null;
+    const result = await this.revocation.check({ certificate: leaf.node.raw, issuer: issuerDer });
+    if (result.status === 'good') return null;
+    if (result.status === 'revoked') {
+      this.log.warn({ hsaId, responder: result.responder, revokedAt: result.revokedAt }, 'login refused: certificate revoked');
+      throw new LoginCheckError('certificate-revoked', `Revoked at ${result.revokedAt ?? 'unknown time'}`);
+    }
+    const unchecked = { status: result.status, responder: result.responder, reason: result.reason };
+    if (this.settings.revocation === 'require') {
+      this.log.warn({ hsaId, ...unchecked }, 'login refused: revocation status unavailable');
+      throw new LoginCheckError('revocation-unavailable', `No revocation answer (${result.reason ?? 'unknown'})`);
+    }
+    this.log.warn({ hsaId, ...unchecked }, 'login let through without a revocation answer (soft-fail)');
+    return unchecked;
   }
 
   /** Issues a single-use nonce: 32 random bytes, base64, valid for challengeTtlMs. */
@@ -105,7 +144,7 @@ export class AuthService {
       const outcome = await this.storage.consumeChallenge(request.nonce, now.toISOString());
       if (outcome !== 'ok') throw new LoginCheckError(`challenge-${outcome}`, 'challenge');
       if (request.origin !== this.settings.origin) throw new LoginCheckError('origin-mismatch', 'origin');
-      const hsaId = verifyLogin({
+      const { hsaId, issuer } = verifyLogin({
         leaf,
         trust: this.trust,
         algorithm: request.algorithm,
@@ -114,11 +153,24 @@ export class AuthService {
         nonce: request.nonce,
         now,
       });
+      const unchecked = await this.checkRevocation(leaf, issuer.node.raw, hsaId);
       const admin = await this.storage.findAdministrator(hsaId);
       // The same answer for an unknown HSA-id as for a user who is not an administrator.
       if (!admin) throw new LoginCheckError('not-authorised', 'not an administrator');
       const org = await this.storage.getOrganisation(admin.organisationId);
       if (!org) throw new LoginCheckError('not-authorised', 'organisation missing');
+      if (unchecked) {
+        await this.storage.insertAudit({
+          organisationId: org.id,
+          actor: admin.hsaId,
+          action: 'administrator.login-revocation-unchecked',
+          targetType: 'administrator',
+          targetId: admin.hsaId,
+          before: null,
+          after: unchecked,
+          at: now.toISOString(),
+        });
+      }
 
       const token = randomBytes(32).toString('base64url');
       const absoluteExpiresAt = new Date(now.getTime() + this.settings.sessionAbsoluteMs).toISOString();

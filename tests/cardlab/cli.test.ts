@@ -21,6 +21,8 @@ interface ServeLine {
   hsaId: string;
   caCertificates: string;
   appEnv: Record<string, string>;
+  ocspUrl: string;
+  crlUrl: string;
   profile: string;
   controlUrl: string;
   pid: number;
@@ -99,6 +101,20 @@ describe('cardlab command', () => {
     expect(status.json).toMatchObject({
       readers: [{ card: { profile: 'locked', pinTriesLeft: 0, person: { hsaId: 'SE2321000016-B2C3' } } }, { card: null }],
     });
+
+    // The lab's OCSP responder: down (connection refused), answering unknown, back up.
+    const down = await cli('revocation', '--ocsp', 'down');
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.json).toMatchObject({ revocation: { ocspUrl: info.ocspUrl, crlUrl: info.crlUrl, ocsp: 'down', crl: 'up' } });
+    const reach = (url: string) =>
+      fetch(url, { method: 'POST' }).then(
+        () => 'answered',
+        () => 'refused',
+      );
+    expect(await reach(info.ocspUrl)).toBe('refused');
+    expect((await cli('revocation', '--ocsp', 'unknown')).json).toMatchObject({ revocation: { ocsp: 'unknown' } });
+    expect(await reach(info.ocspUrl)).toBe('answered');
+    expect((await cli('revocation', '--ocsp', 'sideways')).code).toBe(1);
 
     const bad = await cli('insert', '--profile', 'no-such-profile');
     expect(bad.code).toBe(1);

@@ -7,6 +7,7 @@
  *   remove [--reader 0|1]
  *   status
  *   fault --on sign|verify|any --action disconnect|stall [--reader 0|1]   (or: fault --clear)
+ *   revocation [--ocsp up|unknown|down] [--crl up|down]   the OCSP responder / CRL server of the lab's cards
  *
  * Person options: --given-name, --surname, --hsa-id, --organisation (defaults: the lab person).
  * insert/remove/status/fault print the lab status as one JSON line.
@@ -25,6 +26,8 @@ const options = {
   on: { type: 'string' },
   action: { type: 'string' },
   clear: { type: 'boolean' },
+  ocsp: { type: 'string' },
+  crl: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -88,6 +91,8 @@ async function serve(values: Values): Promise<void> {
       hsaId: lab.hsaId,
       // What the app needs: the setting trustAnchors takes this one file (root and intermediate).
       caCertificates: lab.caCertificatesPath,
+      ocspUrl: lab.revocation.ocspUrl,
+      crlUrl: lab.revocation.crlUrl,
       appEnv: {
         BEHORIGHETSADMIN_PKCS11_MODULE: lab.pkcs11Module,
         BEHORIGHETSADMIN_TRUST_ANCHORS: lab.caCertificatesPath,
@@ -108,7 +113,8 @@ async function main(): Promise<void> {
   if (values.help || !command) {
     process.stdout.write(
       'usage: cardlab serve [--profile P] | insert --profile P [--reader 0|1] | remove [--reader 0|1] | status | ' +
-        'fault --on sign|verify|any --action disconnect|stall | fault --clear\n',
+        'fault --on sign|verify|any --action disconnect|stall | fault --clear | ' +
+        'revocation [--ocsp up|unknown|down] [--crl up|down]\n',
     );
     return;
   }
@@ -134,6 +140,12 @@ async function main(): Promise<void> {
     }
     case 'status':
       result = await callControl('GET', '/status');
+      break;
+    case 'revocation':
+      result = await callControl('POST', '/revocation', {
+        ...(values.ocsp === undefined ? {} : { ocsp: values.ocsp }),
+        ...(values.crl === undefined ? {} : { crl: values.crl }),
+      });
       break;
     case 'fault': {
       const reader = readerOf(values);

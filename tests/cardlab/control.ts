@@ -33,6 +33,10 @@ export const faultRequestSchema = z.object({
   fault: z.object({ on: z.enum(['sign', 'verify', 'any']), action: z.enum(['disconnect', 'stall']) }).nullable(),
 });
 
+export const revocationRequestSchema = z
+  .object({ ocsp: z.enum(['up', 'unknown', 'down']).optional(), crl: z.enum(['up', 'down']).optional() })
+  .strict();
+
 /** Contents of `.cardlab/run/control.json`. */
 export interface ControlInfo {
   pid: number;
@@ -82,6 +86,9 @@ export async function startControlServer(lab: CardLab): Promise<ControlServer> {
             break;
           case '/remove':
             await lab.remove(removeRequestSchema.parse(body).reader);
+            break;
+          case '/revocation':
+            await lab.setRevocation(revocationRequestSchema.parse(body));
             break;
           case '/fault': {
             const { fault, reader } = faultRequestSchema.parse(body);

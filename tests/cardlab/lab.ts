@@ -12,6 +12,7 @@ import { CardEngineClient } from './card-engine-client.js';
 import { LAB_PERSON, LAB_PIN, PROFILES, type CardProfileName, type LabPerson } from './profiles.js';
 import { ensureTestPki, type CardCredentials, type TestPki } from './test-pki.js';
 import type { CardFault } from './virtual-card.js';
+import { startRevocationResponder, type RevocationMode, type RevocationResponder } from './revocation-responder.js';
 
 export type { CardFault } from './virtual-card.js';
 
@@ -57,6 +58,8 @@ export interface ReaderStatus {
 }
 
 export interface CardLabStatus {
+  /** The OCSP responder and CRL server the lab's card certificates name, and how they behave. */
+  revocation: { ocspUrl: string; crlUrl: string } & RevocationMode;
   /** null while the card service is stopped (stopService). */
   pcscd: { pid: number; startedByLab: boolean } | null;
   pkcs11Module: string;
@@ -76,6 +79,10 @@ export interface CardLab {
   readonly caCertificatesPath: string;
   /** PIN of every lab card. */
   readonly pin: string;
+  /** The OCSP responder and CRL server on 127.0.0.1 that the lab's card certificates name. */
+  readonly revocation: RevocationResponder;
+  /** Take the OCSP responder or the CRL down, bring them back, or make OCSP answer `unknown`. */
+  setRevocation(mode: Partial<RevocationMode>): Promise<void>;
   /** HSA-id of the card in the first reader (the default person's when it is empty). */
   readonly hsaId: string;
   /** Insert a card (removing any card in that reader first); resolves once PC/SC reports it. */
@@ -191,7 +198,16 @@ export async function startCardLab(opts: StartCardLabOptions = {}): Promise<Card
     releaseLock();
     throw err;
   }
-  const lab = createLab(pki, service, () => {
+  let revocation: RevocationResponder;
+  try {
+    revocation = await startRevocationResponder(pki.issuingCa);
+  } catch (err) {
+    await stopService(service);
+    process.removeListener('exit', onExit);
+    releaseLock();
+    throw err;
+  }
+  const lab = createLab(pki, service, revocation, () => {
     process.removeListener('exit', onExit);
     releaseLock();
     activeLab = null;
@@ -231,7 +247,7 @@ async function stopService(service: Service): Promise<void> {
   service.pcscd = null;
 }
 
-function createLab(pki: TestPki, service: Service, onStopped: () => void): CardLab {
+function createLab(pki: TestPki, service: Service, revocation: RevocationResponder, onStopped: () => void): CardLab {
   const engine = new CardEngineClient();
   const slots: [InsertedCard | null, InsertedCard | null] = [null, null];
   let stopped = false;
@@ -269,7 +285,7 @@ function createLab(pki: TestPki, service: Service, onStopped: () => void): CardL
     if (!spec) throw new Error(`unknown profile: ${String(opts.profile)}`);
     watcher();
     await removeNow(index);
-    const credentials = await pki.issueCard(opts.profile, opts.person ?? LAB_PERSON);
+    const credentials = await pki.issueCard(opts.profile, opts.person ?? LAB_PERSON, revocation);
     const atr = spec.unknownCard ? LAB_UNKNOWN_ATR : LAB_PIV_ATR;
     await engine.request({
       op: 'insert',
@@ -287,6 +303,7 @@ function createLab(pki: TestPki, service: Service, onStopped: () => void): CardL
   async function status(): Promise<CardLabStatus> {
     const engineCards = (await engine.request({ op: 'status' })) ?? [null, null];
     return {
+      revocation: { ocspUrl: revocation.ocspUrl, crlUrl: revocation.crlUrl, ...revocation.mode() },
       pcscd: service.pcscd ? { pid: service.pcscd.pid, startedByLab: service.pcscd.startedByLab } : null,
       pkcs11Module: OPENSC_PKCS11_MODULE,
       readers: ([0, 1] as const).map((index) => {
@@ -323,6 +340,8 @@ function createLab(pki: TestPki, service: Service, onStopped: () => void): CardL
     trustAnchorPath: pki.rootCa.certificatePath,
     caCertificatesPath: pki.caCertificatesPath,
     pin: LAB_PIN,
+    revocation,
+    setRevocation: (mode) => revocation.setMode(mode),
     get hsaId(): string {
       return slots[0]?.credentials.person.hsaId ?? LAB_PERSON.hsaId;
     },
@@ -363,6 +382,7 @@ function createLab(pki: TestPki, service: Service, onStopped: () => void): CardL
         await engine.terminate();
       } finally {
         slots[0] = slots[1] = null;
+        await revocation.stop().catch(() => undefined);
         await stopService(service);
         onStopped();
       }

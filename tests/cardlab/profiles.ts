@@ -10,6 +10,7 @@ export const PROFILE_NAMES = [
   'no-auth-cert',
   'ecc',
   'unknown-card',
+  'revoked',
 ] as const;
 
 export type CardProfileName = (typeof PROFILE_NAMES)[number];
@@ -52,6 +53,8 @@ export interface ProfileSpec {
   pinTriesLeft: number;
   /** A card without PIV application and with an unknown ATR. */
   unknownCard: boolean;
+  /** Its certificates are revoked at the lab's OCSP responder and on its CRL (when issued with one). */
+  revoked: boolean;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -66,6 +69,7 @@ const BASE: ProfileSpec = {
   notAfterOffsetMs: 3 * YEAR,
   pinTriesLeft: PIN_MAX_TRIES,
   unknownCard: false,
+  revoked: false,
 };
 
 /** Profile definitions, see issue 3. */
@@ -82,6 +86,7 @@ export const PROFILES: Readonly<Record<CardProfileName, ProfileSpec>> = {
   'no-auth-cert': { ...BASE, hasAuthCert: false },
   ecc: { ...BASE, keyAlgorithm: 'ec-p256' },
   'unknown-card': { ...BASE, hasAuthCert: false, hasSignatureCert: false, unknownCard: true },
+  revoked: { ...BASE, revoked: true },
 };
 
 /** Narrow an arbitrary string to a profile name. */

@@ -2,6 +2,7 @@
  * SoftHSM2 tokens provisioned from the lab's PKI, for fast PKCS#11 tests without pcscd or a card.
  * SoftHSM2 never locks a PIN and reports no tries left: PIN-lock behaviour needs the virtual card.
  */
+import type { RevocationEndpoints } from './revocation-responder.js';
 import { execFile } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -23,6 +24,8 @@ export interface ProvisionSoftHsmOptions {
   person?: LabPerson;
   /** Token label (max 32 characters). Default `lab-<profile>`. */
   label?: string;
+  /** Issue the certificates naming this OCSP responder and CRL, and register them there. */
+  revocation?: RevocationEndpoints;
 }
 
 /** A provisioned SoftHSM2 token. */
@@ -112,7 +115,7 @@ async function importCredential(
  */
 export async function provisionSoftHsmToken(opts: ProvisionSoftHsmOptions): Promise<SoftHsmToken> {
   const pki = await ensureTestPki();
-  const credentials = await pki.issueCard(opts.profile, opts.person ?? LAB_PERSON);
+  const credentials = await pki.issueCard(opts.profile, opts.person ?? LAB_PERSON, opts.revocation);
   const tokenLabel = (opts.label ?? `lab-${opts.profile}`).slice(0, 32);
   await mkdir(SOFTHSM_DIR, { recursive: true });
   const dir = await mkdtemp(path.join(SOFTHSM_DIR, `${opts.profile}-`));

@@ -179,6 +179,11 @@ describe('test PKI', () => {
       const { text } = await inspect(await certFile(card.authentication!, 'ecc'));
       expect(text).toContain('NIST CURVE: P-256');
     },
+    revoked: async (p) => {
+      // Issued like a valid card; revoked only where a responder registers it (revocation-responder.test.ts).
+      const file = await certFile((await p.issueCard('revoked')).authentication!, 'revoked');
+      expect(await opensslVerify(file, p.rootCa.certificatePath, p.intermediateCa.certificatePath)).toContain(': OK');
+    },
     'unknown-card': async (p) => {
       const card = await p.issueCard('unknown-card');
       expect(card.authentication).toBeNull();

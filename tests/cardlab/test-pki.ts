@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PKI_DIR } from './paths.js';
+import type { IssuingCa, RevocationEndpoints } from './revocation-responder.js';
 import { LAB_PERSON, LAB_PIN, LAB_PUK, PROFILES, type CardProfileName, type KeyAlgorithm, type LabPerson } from './profiles.js';
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -57,8 +58,14 @@ export interface TestPki {
    * root and the intermediate (what IT configures for SITHS: root and issuing CAs, in one list).
    */
   caCertificatesPath: string;
-  /** Issue fresh keys and certificates for a card of this profile (memoised per process). */
-  issueCard(profile: CardProfileName, person?: LabPerson): Promise<CardCredentials>;
+  /** "Test SITHS e-id Person ID 3 CA" with its signing key: what the lab's OCSP responder and CRL sign with. */
+  issuingCa: IssuingCa;
+  /**
+   * Issue fresh keys and certificates for a card of this profile (memoised per process). With
+   * `revocation`, the certificates name its OCSP responder (AIA) and CRL distribution point and are
+   * registered there (the `revoked` profile as revoked).
+   */
+  issueCard(profile: CardProfileName, person?: LabPerson, revocation?: RevocationEndpoints): Promise<CardCredentials>;
 }
 
 export const ROOT_CA_NAME = 'Test SITHS e-id Root CA v2';
@@ -236,6 +243,7 @@ async function issuePersonCert(
   usage: 'authentication' | 'signature',
   notBefore: Date,
   notAfter: Date,
+  revocation: RevocationEndpoints | undefined,
 ): Promise<IssuedCredential> {
   const alg = keyAlgorithm === 'ec-p256' ? EC_ALG : RSA_ALG;
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
@@ -249,6 +257,10 @@ async function issuePersonCert(
   ];
   if (usage === 'authentication') {
     extensions.push(new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]));
+  }
+  if (revocation) {
+    extensions.push(new x509.AuthorityInfoAccessExtension({ ocsp: [new x509.GeneralName('url', revocation.ocspUrl)] }));
+    extensions.push(new x509.CRLDistributionPointsExtension([revocation.crlUrl]));
   }
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
@@ -311,16 +323,23 @@ async function loadPki(): Promise<TestPki> {
   const caCertificatesPath = await writeCaBundle([root.info, intermediate.info]);
   const issued = new Map<string, Promise<CardCredentials>>();
 
-  async function issue(profile: CardProfileName, person: LabPerson): Promise<CardCredentials> {
+  async function issue(profile: CardProfileName, person: LabPerson, revocation?: RevocationEndpoints): Promise<CardCredentials> {
     const spec = PROFILES[profile];
     const now = Date.now();
     const notBefore = new Date(now + spec.notBeforeOffsetMs);
     const notAfter = new Date(now + spec.notAfterOffsetMs);
     const issuer = spec.untrusted ? untrustedIntermediate : intermediate;
     const [authentication, signature] = await Promise.all([
-      spec.hasAuthCert ? issuePersonCert(issuer, person, spec.keyAlgorithm, 'authentication', notBefore, notAfter) : null,
-      spec.hasSignatureCert ? issuePersonCert(issuer, person, spec.keyAlgorithm, 'signature', notBefore, notAfter) : null,
+      spec.hasAuthCert
+        ? issuePersonCert(issuer, person, spec.keyAlgorithm, 'authentication', notBefore, notAfter, revocation)
+        : null,
+      spec.hasSignatureCert
+        ? issuePersonCert(issuer, person, spec.keyAlgorithm, 'signature', notBefore, notAfter, revocation)
+        : null,
     ]);
+    for (const credential of [authentication, signature]) {
+      if (credential && revocation) revocation.register(credential.certificateDer, spec.revoked);
+    }
     return {
       profile,
       person: { ...person },
@@ -339,11 +358,12 @@ async function loadPki(): Promise<TestPki> {
     untrustedRootCa: untrustedRoot.info,
     untrustedIntermediateCa: untrustedIntermediate.info,
     caCertificatesPath,
-    issueCard(profile, person = LAB_PERSON) {
-      const key = `${profile}|${JSON.stringify(person)}`;
+    issuingCa: { certificate: intermediate.cert, key: intermediate.key },
+    issueCard(profile, person = LAB_PERSON, revocation) {
+      const key = `${profile}|${JSON.stringify(person)}|${revocation?.ocspUrl ?? ''}`;
       let p = issued.get(key);
       if (!p) {
-        p = issue(profile, person);
+        p = issue(profile, person, revocation);
         issued.set(key, p);
         p.catch(() => issued.delete(key));
       }

@@ -23,6 +23,8 @@ export function errorMessageKey(code: AppErrorCode): `errors.${AppErrorCode}` {
     case 'certificate-expired':
     case 'certificate-not-yet-valid':
     case 'certificate-untrusted':
+    case 'certificate-revoked':
+    case 'revocation-unavailable':
     case 'card-process-hung':
     case 'card-process-crashed':
     case 'backend-not-configured':

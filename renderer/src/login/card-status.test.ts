@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CardSnapshot, CertificateSummary } from '../../../common/card/card-state';
+import { REVOCATION_NOT_CHECKED, type CardSnapshot, type CertificateSummary } from '../../../common/card/card-state';
 import { blocksLogin, cardStatusOf } from './card-status';
 
 const certificate: CertificateSummary = {
@@ -21,11 +21,17 @@ const certificate: CertificateSummary = {
   daysLeft: 400,
   trusted: true,
   isAuthentication: true,
+  ocspUrls: [],
+  crlUrls: [],
+  revocation: REVOCATION_NOT_CHECKED,
 };
 
 function snapshot(overrides: Partial<CardSnapshot> = {}): CardSnapshot {
   return {
-    pcsc: { service: 'running', readers: [{ name: 'Reader 0', cardPresent: true, atr: '3B', cardKind: 'lab', cardLabel: 'Lab', eventCount: 1 }] },
+    pcsc: {
+      service: 'running',
+      readers: [{ name: 'Reader 0', cardPresent: true, atr: '3B', cardKind: 'lab', cardLabel: 'Lab', eventCount: 1 }],
+    },
     module: { path: '/m.so', status: 'loaded', manufacturer: null, description: null, version: null },
     tokens: [
       {
