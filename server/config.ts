@@ -24,6 +24,12 @@ export interface ServerConfig {
   logLevel: string;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
+  /** Challenges one client address may fetch per minute from this instance. */
+  challengesPerMinute: number;
+  /** How often this instance's outbox dispatcher looks for due mail. */
+  outboxIntervalMs: number;
+  /** Append each mail as a JSON line to this file instead of only logging it (development, tests). */
+  mailLog: string | null;
 }
 
 export const USAGE = `Usage: npm run server -- [options]
@@ -49,6 +55,10 @@ export const USAGE = `Usage: npm run server -- [options]
   --session-idle-minutes N     (default 15)                                           env BA_SESSION_IDLE_MINUTES
   --session-absolute-hours N   (default 8)                                            env BA_SESSION_ABSOLUTE_HOURS
   --log-level LEVEL      pino level (default info)                                    env BA_LOG_LEVEL
+  --challenges-per-minute N    per client address and instance (default 60)           env BA_CHALLENGES_PER_MINUTE
+  --outbox-interval-ms N       how often the outbox is drained (default 5000)         env BA_OUTBOX_INTERVAL_MS
+  --mail-log FILE        append each outgoing mail to FILE as a JSON line instead     env BA_MAIL_LOG
+                         of only logging it (no mail server in development)
   --help`;
 
 export class ConfigError extends Error {}
@@ -85,6 +95,9 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
       'session-idle-minutes': { type: 'string' },
       'session-absolute-hours': { type: 'string' },
       'log-level': { type: 'string' },
+      'challenges-per-minute': { type: 'string' },
+      'outbox-interval-ms': { type: 'string' },
+      'mail-log': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -138,5 +151,11 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
       values['session-absolute-hours'] ?? env.BA_SESSION_ABSOLUTE_HOURS ?? '8',
       '--session-absolute-hours',
     ),
+    challengesPerMinute: positiveNumber(
+      values['challenges-per-minute'] ?? env.BA_CHALLENGES_PER_MINUTE ?? '60',
+      '--challenges-per-minute',
+    ),
+    outboxIntervalMs: positiveNumber(values['outbox-interval-ms'] ?? env.BA_OUTBOX_INTERVAL_MS ?? '5000', '--outbox-interval-ms'),
+    mailLog: values['mail-log'] ?? env.BA_MAIL_LOG ?? null,
   };
 }

@@ -3,7 +3,7 @@ import { buildApp } from './app';
 import { TrustStore } from './auth/trust-store';
 import { systemClock } from './clock';
 import type { ServerConfig } from './config';
-import { LogMailSender, OutboxDispatcher } from './outbox/outbox-dispatcher';
+import { FileMailSender, LogMailSender, OutboxDispatcher } from './outbox/outbox-dispatcher';
 import { seedDemo } from './seed/demo-seed';
 import { openStorage } from './storage/open-storage';
 
@@ -48,9 +48,11 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
       sessionIdleMs: config.sessionIdleMinutes * 60_000,
       sessionAbsoluteMs: config.sessionAbsoluteHours * 60 * 60_000,
     },
+    rateLimit: { challengesPerMinute: config.challengesPerMinute },
   });
-  const outbox = new OutboxDispatcher(storage, new LogMailSender(log), systemClock, log);
-  outbox.start(5_000);
+  const sender = config.mailLog ? new FileMailSender(config.mailLog) : new LogMailSender(log);
+  const outbox = new OutboxDispatcher(storage, sender, systemClock, log);
+  outbox.start(config.outboxIntervalMs);
   const purge = setInterval(() => void app.auth.purge().catch((e: unknown) => log.warn({ err: e }, 'purge failed')), 60_000);
   purge.unref();
 

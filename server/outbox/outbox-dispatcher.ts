@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { appendFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { OutboxMessage, Storage } from '../storage/storage';
@@ -15,6 +16,20 @@ export class LogMailSender implements MailSender {
   /** Logs recipient and subject (the body may carry personal data; it stays in the database). */
   async send(message: Pick<OutboxMessage, 'recipient' | 'subject'>): Promise<void> {
     this.log.info({ to: message.recipient, subject: message.subject }, 'mail (not sent: log sender)');
+  }
+}
+
+/**
+ * Appends each mail (outbox id, recipient, subject, body) as one JSON line to a file: the
+ * development stand-in for a mail server, which several instances may share (one append each).
+ */
+export class FileMailSender implements MailSender {
+  constructor(private readonly file: string) {}
+
+  /** One line per mail, written with a single append. */
+  async send(message: Pick<OutboxMessage, 'recipient' | 'subject' | 'body'> & { id?: number }): Promise<void> {
+    const line = JSON.stringify({ id: message.id, to: message.recipient, subject: message.subject, body: message.body });
+    await appendFile(this.file, `${line}\n`);
   }
 }
 
