@@ -39,9 +39,7 @@ async function cardProcessPackages(): Promise<string[]> {
       packages.add(imported.path.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!);
     }
   }
-  return [...packages]
-    .filter((name) => !['electron', 'child_process', 'fs', 'path', 'os', 'crypto', 'events'].includes(name))
-    .sort();
+  return [...packages].filter((name) => name !== 'electron' && !builtinModules.includes(name)).sort();
 }
 
 describe('native addons under Electron', () => {
