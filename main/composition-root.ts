@@ -129,7 +129,7 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
       'session:logout': () => session.logout(),
       'backend:get-health': backendHealth,
       'admin:get-organisation': () => withToken((token) => requireBackend().organisation(token)),
-      'admin:list-users': () => withToken((token) => requireBackend().listUsers(token)),
+      'admin:list-user-page': (query) => withToken((token) => requireBackend().listUserPage(token, query)),
       'admin:get-user': ({ id }) => withToken((token) => requireBackend().getUser(token, id)),
       'admin:create-user': ({ user }) => withToken((token) => requireBackend().createUser(token, user)),
       'admin:update-user': ({ id, version, patch }) =>

@@ -4,10 +4,13 @@ import {
   newUserSchema,
   organisationSchema,
   statusSchema,
-  userListSchema,
+  eserviceIdSchema,
+  USER_PAGE_MAX,
+  userPageSchema,
   userPatchSchema,
   userSchema,
 } from '../api/schemas';
+import { SORT_DIRECTIONS, USER_SORT_COLUMNS } from '../api/user-list';
 import { cardSnapshotSchema } from '../card/card-state';
 import { diagnosticsRunSchema, supportReportFilesSchema, testSignatureResultSchema } from '../diagnostics/support-report';
 import { pinSchema, sessionStateSchema } from '../session/session-state';
@@ -101,10 +104,21 @@ export const IPC_CHANNELS = {
     request: noRequest,
     response: organisationSchema,
   },
-  'admin:list-users': {
-    method: 'listUsers',
-    request: noRequest,
-    response: userListSchema,
+  /** One page of the user list: what the grid shows, never the whole organisation. */
+  'admin:list-user-page': {
+    method: 'listUserPage',
+    request: z
+      .object({
+        limit: z.number().int().min(1).max(USER_PAGE_MAX),
+        cursor: z.string().min(1).max(1024).optional(),
+        sort: z.enum(USER_SORT_COLUMNS),
+        direction: z.enum(SORT_DIRECTIONS),
+        search: z.string().max(200),
+        eservice: eserviceIdSchema.optional(),
+        permission: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
+    response: userPageSchema,
   },
   'admin:get-user': {
     method: 'getUser',
@@ -129,14 +143,23 @@ export const IPC_CHANNELS = {
   'admin:set-permissions': {
     method: 'setPermissions',
     request: z
-      .object({ id: userId, version, eserviceId: z.string().min(1).max(64), permissions: z.array(z.string().min(1).max(64)).max(50) })
+      .object({
+        id: userId,
+        version,
+        eserviceId: z.string().min(1).max(64),
+        permissions: z.array(z.string().min(1).max(64)).max(50),
+      })
       .strict(),
     response: userSchema,
   },
   'admin:list-audit': {
     method: 'listAudit',
     request: z
-      .object({ limit: z.number().int().min(1).max(1000).optional(), before: z.number().int().min(1).optional(), userId: userId.optional() })
+      .object({
+        limit: z.number().int().min(1).max(1000).optional(),
+        before: z.number().int().min(1).optional(),
+        userId: userId.optional(),
+      })
       .strict(),
     response: auditListSchema,
   },

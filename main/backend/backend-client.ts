@@ -15,7 +15,6 @@ import {
   type Organisation,
   type Status,
   type User,
-  type UserList,
   type UserListQuery,
   type UserPage,
   type UserPatch,
@@ -25,6 +24,7 @@ import { apiErrorBodySchema, type ApiErrorCode } from '../../common/api/error-co
 import type { AppErrorCode } from '../../common/errors/error-codes';
 import { AppFailure } from '../errors/app-failure';
 import { axiosTransportOptions, transportFailure, type BackendTransport } from './backend-transport';
+import { markValidated } from '../ipc/validated-response';
 
 type AuditList = z.infer<typeof auditListSchema>;
 
@@ -186,27 +186,17 @@ export class BackendClient {
     ).data;
   }
 
-  /** GET /users: one page of the organisation's users (search, filters, sort, keyset cursor). */
+  /**
+   * GET /users: one page of the organisation's users (search, filters, sort, keyset cursor),
+   * parsed once here; the IPC router passes it on as it is.
+   */
   async listUserPage(token: string, query: UserListQuery): Promise<UserPage> {
-    return (
-      await this.call(
-        userPageSchema,
-        { method: 'GET', url: 'api/v1/users', headers: this.auth(token), params: query },
-        { retry: true },
-      )
-    ).data;
-  }
-
-  /** Every user of the organisation, page by page (the grid before it paged; goes with step 3). */
-  async listUsers(token: string): Promise<UserList> {
-    const users: User[] = [];
-    let cursor: string | undefined;
-    for (;;) {
-      const page = await this.listUserPage(token, { limit: 1000, ...(cursor ? { cursor } : {}) });
-      users.push(...page.users);
-      if (page.nextCursor === null) return { users, total: users.length };
-      cursor = page.nextCursor;
-    }
+    const { data } = await this.call(
+      userPageSchema,
+      { method: 'GET', url: 'api/v1/users', headers: this.auth(token), params: query },
+      { retry: true },
+    );
+    return markValidated(data, userPageSchema);
   }
 
   /** GET /users/{id}. */

@@ -1,8 +1,10 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { userPageSchema } from '../../common/api/schemas';
 import { createIdleCardServiceFake } from '../../tests/fixtures/idle-card-service';
 import { createLogger } from '../logging/logger';
 import { createIpcRouter, type IpcHandlers } from './ipc-router';
+import { markValidated } from './validated-response';
 
 const ORIGIN = 'app://renderer';
 const OUR_FRAME = { frameUrl: `${ORIGIN}/index.html`, isMainFrame: true };
@@ -64,7 +66,10 @@ describe('IPC router', () => {
 
   it('refuses a message from a frame that is not ours, and logs it', async () => {
     const { router, lines } = setup();
-    const fromElsewhere = await router.dispatch('app:get-info', undefined, { frameUrl: 'https://evil.example/', isMainFrame: true });
+    const fromElsewhere = await router.dispatch('app:get-info', undefined, {
+      frameUrl: 'https://evil.example/',
+      isMainFrame: true,
+    });
     expect(fromElsewhere).toEqual({ ok: false, error: { code: 'ipc-forbidden-sender' } });
     expect(lines).toContainEqual(
       expect.objectContaining({ event: 'ipc-refused', errorCode: 'ipc-forbidden-sender', senderOrigin: 'https://evil.example' }),
@@ -107,5 +112,35 @@ describe('IPC router', () => {
       ok: false,
       error: { code: 'internal' },
     });
+  });
+});
+
+describe('IPC router and pages parsed at the boundary', () => {
+  const page = { users: [], nextCursor: null, matched: 0, total: 0 };
+  const request = { limit: 100, sort: 'surname', direction: 'asc', search: '' };
+
+  it('does not parse again a page the backend client parsed with the same schema', async () => {
+    const parse = vi.spyOn(userPageSchema, 'parse');
+    try {
+      const { router } = setup({ 'admin:list-user-page': () => markValidated({ ...page }, userPageSchema) });
+      expect(await router.dispatch('admin:list-user-page', request, OUR_FRAME)).toMatchObject({ ok: true });
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('still parses an answer nobody vouched for, and refuses one that breaks the contract', async () => {
+    const parse = vi.spyOn(userPageSchema, 'parse');
+    try {
+      const { router } = setup({ 'admin:list-user-page': () => ({ ...page, matched: 'many' }) as never });
+      expect(await router.dispatch('admin:list-user-page', request, OUR_FRAME)).toEqual({
+        ok: false,
+        error: { code: 'internal' },
+      });
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
   });
 });

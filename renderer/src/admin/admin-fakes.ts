@@ -68,9 +68,30 @@ export function createFakeAdministrationApi(initial: User[] = [], organisation: 
       calls.push({ method: 'getOrganisation' });
       return ok(organisation);
     },
-    async listUsers() {
-      calls.push({ method: 'listUsers' });
-      return ok({ users: [...users.values()], total: users.size });
+    async listUserPage(request) {
+      calls.push({ method: 'listUserPage', request });
+      // A plain in-memory stand-in for the server's keyset pages: the cursor is the next index.
+      const key = (u: User) =>
+        String(u[request.sort === 'lastLogin' ? 'lastLoginAt' : request.sort === 'permissions' ? 'id' : request.sort] ?? '');
+      const terms = request.search.toLowerCase().split(/\s+/).filter(Boolean);
+      const all = [...users.values()]
+        .filter((u) => terms.every((t) => [u.givenName, u.surname, u.hsaId, u.email].join('\n').toLowerCase().includes(t)))
+        .filter(
+          (u) =>
+            !request.eservice ||
+            (u.permissions[request.eservice] ?? []).some((p) => !request.permission || p === request.permission),
+        )
+        .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id < b.id ? -1 : 1));
+      if (request.direction === 'desc') all.reverse();
+      const start = request.cursor ? Number(request.cursor) : 0;
+      const page = all.slice(start, start + request.limit);
+      const next = start + page.length;
+      return ok({
+        users: page,
+        nextCursor: next < all.length ? String(next) : null,
+        matched: request.cursor ? null : all.length,
+        total: request.cursor ? null : users.size,
+      });
     },
     async getUser(request) {
       calls.push({ method: 'getUser', request });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { User } from '../../../common/api/schemas';
 import { createFakeAdministrationApi, makeUser, ok, ORGANISATION, refuse } from './admin-fakes';
-import { createAdministrationStore } from './administration-store';
+import { createAdministrationStore, KNOWN_USERS_MAX } from './administration-store';
 import { createAuditStore } from './audit-store';
 import { forgetOnLogout } from './session-binding';
 
@@ -12,6 +12,8 @@ async function loaded(users: User[] = [anna, bo]) {
   const fake = createFakeAdministrationApi(users);
   const store = createAdministrationStore(fake.api);
   await store.getState().load();
+  // The grid's first page.
+  await store.getState().fetchPage({ limit: 100, sort: 'givenName', direction: 'asc', search: '' });
   return { fake, store };
 }
 
@@ -27,18 +29,24 @@ describe('administration store', () => {
 
   it('reports a failed load with its code', async () => {
     const fake = createFakeAdministrationApi([]);
-    const store = createAdministrationStore({ ...fake.api, listUsers: async () => refuse({ code: 'backend-unreachable' }) });
+    const store = createAdministrationStore({
+      ...fake.api,
+      getOrganisation: async () => refuse({ code: 'backend-unreachable' }),
+    });
     await store.getState().load();
     expect(store.getState()).toMatchObject({ status: 'failed', error: { code: 'backend-unreachable' }, users: [] });
   });
 
   it('adds a created user to the list from the server answer, without reloading', async () => {
     const { fake, store } = await loaded();
-    const outcome = await store.getState().createUser({ givenName: 'Cia', surname: 'C', hsaId: 'SE2321000016-CIA', email: 'c@k.se' });
+    const outcome = await store
+      .getState()
+      .createUser({ givenName: 'Cia', surname: 'C', hsaId: 'SE2321000016-CIA', email: 'c@k.se' });
     expect(outcome.ok).toBe(true);
     expect(store.getState().users.map((u) => u.givenName)).toEqual(['Anna', 'Bo', 'Cia']);
     expect(store.getState().total).toBe(3);
-    expect(fake.calls.filter((c) => c.method === 'listUsers')).toHaveLength(1);
+    expect(fake.calls.filter((c) => c.method === 'listUserPage')).toHaveLength(1);
+    expect(store.getState().lastChange).toMatchObject({ kind: 'put', added: true, user: { givenName: 'Cia' } });
   });
 
   it('passes a refused creation back untouched and leaves the list alone', async () => {
@@ -85,7 +93,11 @@ describe('administration store', () => {
     const { fake, store } = await loaded();
     fake.changeBehindTheStore('anna', { permissions: { ensamkommande: ['andra-ansvar'] } });
     const outcome = await store.getState().setPermissions('anna', 'ensamkommande', []);
-    expect(outcome).toMatchObject({ ok: false, error: { code: 'version-conflict' }, fresh: { permissions: { ensamkommande: ['andra-ansvar'] } } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { code: 'version-conflict' },
+      fresh: { permissions: { ensamkommande: ['andra-ansvar'] } },
+    });
     expect(fake.users.get('anna')!.permissions).toEqual({ ensamkommande: ['andra-ansvar'] });
   });
 
@@ -130,9 +142,9 @@ describe('administration store', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const store = createAdministrationStore({
       ...fake.api,
-      listUsers: async () => {
+      getOrganisation: async () => {
         await gate;
-        return ok({ users: [anna], total: 1 });
+        return ok(ORGANISATION);
       },
     });
     const loading = store.getState().load();
@@ -143,11 +155,40 @@ describe('administration store', () => {
   });
 });
 
+describe('the pages the store remembers', () => {
+  it("keeps at most KNOWN_USERS_MAX users however many pages the grid fetched, and the first page's total", async () => {
+    const many = Array.from({ length: KNOWN_USERS_MAX + 500 }, (_, i) =>
+      makeUser({ id: `u${String(i).padStart(5, '0')}`, hsaId: `SE2321000016-U${i}` }),
+    );
+    const fake = createFakeAdministrationApi(many);
+    const store = createAdministrationStore(fake.api);
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await store
+        .getState()
+        .fetchPage({ limit: 1000, sort: 'hsaId', direction: 'asc', search: '', ...(cursor ? { cursor } : {}) });
+      if (!page.ok || page.value.nextCursor === null) break;
+      cursor = page.value.nextCursor;
+    }
+    expect(store.getState().users).toHaveLength(KNOWN_USERS_MAX);
+    expect(store.getState().total).toBe(many.length);
+  });
+});
+
 describe('session binding', () => {
   it('empties every store when the session says logged-out, not before', async () => {
     const { fake, store } = await loaded();
     const audit = createAuditStore(fake.api);
-    fake.audit.push({ id: 1, at: '2025-01-01T00:00:00.000Z', actor: 'x', action: 'user.created', targetType: 'user', targetId: 'anna', before: null, after: null });
+    fake.audit.push({
+      id: 1,
+      at: '2025-01-01T00:00:00.000Z',
+      actor: 'x',
+      action: 'user.created',
+      targetType: 'user',
+      targetId: 'anna',
+      before: null,
+      after: null,
+    });
     await audit.getState().load();
     const unsubscribe = forgetOnLogout(fake.api, [store, audit]);
 

@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
-import type { NewUser, Organisation, User, UserPatch } from '../../../common/api/schemas';
+import type { NewUser, Organisation, User, UserPage, UserPatch } from '../../../common/api/schemas';
+import type { IpcRequest } from '../../../common/ipc/contract';
 import type { AppError, Result } from '../../../common/errors/error-codes';
 import type { AdministrationApi } from './administration-api';
 
@@ -7,26 +8,42 @@ export type LoadStatus = 'idle' | 'loading' | 'ready' | 'failed';
 
 export type StoreApiSlice = Pick<
   AdministrationApi,
-  'getOrganisation' | 'listUsers' | 'getUser' | 'createUser' | 'updateUser' | 'deleteUser' | 'setPermissions'
+  'getOrganisation' | 'listUserPage' | 'getUser' | 'createUser' | 'updateUser' | 'deleteUser' | 'setPermissions'
 >;
 
 /**
  * What a change came to. On a version conflict the store has already fetched the user again, so
  * `fresh` is what the other administrator left (null if they deleted the user).
  */
-export type ChangeOutcome =
-  | { ok: true; user: User }
-  | { ok: false; error: AppError; fresh?: User | null };
+export type ChangeOutcome = { ok: true; user: User } | { ok: false; error: AppError; fresh?: User | null };
+
+export type UserPageRequest = IpcRequest<'admin:list-user-page'>;
+
+/** The last change made here, so the list can update its visible rows without reloading. */
+export type ListChange = { kind: 'put'; user: User; added: boolean } | { kind: 'drop'; id: string };
+
+/** Most users the store remembers from the pages the grid fetched (the grid holds what it shows). */
+export const KNOWN_USERS_MAX = 2000;
 
 export interface AdministrationState {
   status: LoadStatus;
   organisation: Organisation | null;
-  /** The organisation's users; each change replaces one object, from the server's answer. */
+  /**
+   * Users the store knows: the rows of recently fetched pages and those changed here (at most
+   * KNOWN_USERS_MAX, never the whole organisation); each change replaces one object, from the
+   * server's answer.
+   */
   users: User[];
+  /** All users of the organisation, as the last first page counted them. */
   total: number;
   error: AppError | null;
-  /** Loads the organisation (its e-services) and all its users. */
+  /** Bumped with each change made here; `lastChange` says what it was. */
+  changes: number;
+  lastChange: ListChange | null;
+  /** Loads the organisation (its e-services); the grid asks for the users page by page. */
   load(): Promise<void>;
+  /** One page of the list, as the grid asks for it; its users become known, a first page's total is kept. */
+  fetchPage(request: UserPageRequest): Promise<Result<UserPage>>;
   /** Fetches one user again and puts the answer in the list (or drops it if gone). */
   refreshUser(id: string): Promise<Result<User>>;
   /** "Lägg till användare": the created user joins the list. */
@@ -41,7 +58,15 @@ export interface AdministrationState {
   reset(): void;
 }
 
-const INITIAL = { status: 'idle' as LoadStatus, organisation: null, users: [] as User[], total: 0, error: null };
+const INITIAL = {
+  status: 'idle' as LoadStatus,
+  organisation: null,
+  users: [] as User[],
+  total: 0,
+  error: null,
+  changes: 0,
+  lastChange: null as ListChange | null,
+};
 
 /** The administration store, built from the API slice it uses (tests pass plain-function fakes). */
 export function createAdministrationStore(api: StoreApiSlice) {
@@ -51,17 +76,33 @@ export function createAdministrationStore(api: StoreApiSlice) {
   return createStore<AdministrationState>()((set, get) => {
     const current = (since: number) => since === generation;
 
-    const putUser = (user: User) => {
-      const users = get().users;
-      const index = users.findIndex((u) => u.id === user.id);
-      if (index === -1) set({ users: [...users, user], total: get().total + 1 });
-      else if (users[index] !== user) set({ users: users.with(index, user) });
+    /** A known user is replaced where it is, a new one appended; the oldest beyond KNOWN_USERS_MAX go. */
+    const remember = (fresh: readonly User[]) => {
+      if (fresh.length === 0) return;
+      const users = [...get().users];
+      const index = new Map(users.map((u, i) => [u.id, i]));
+      for (const user of fresh) {
+        const at = index.get(user.id);
+        if (at === undefined) {
+          index.set(user.id, users.length);
+          users.push(user);
+        } else users[at] = user;
+      }
+      set({ users: users.length > KNOWN_USERS_MAX ? users.slice(users.length - KNOWN_USERS_MAX) : users });
+    };
+
+    const putUser = (user: User, added = false) => {
+      remember([user]);
+      set({ changes: get().changes + 1, lastChange: { kind: 'put', user, added }, ...(added ? { total: get().total + 1 } : {}) });
     };
 
     const dropUser = (id: string) => {
-      const users = get().users;
-      if (!users.some((u) => u.id === id)) return;
-      set({ users: users.filter((u) => u.id !== id), total: Math.max(0, get().total - 1) });
+      set({
+        users: get().users.filter((u) => u.id !== id),
+        total: Math.max(0, get().total - 1),
+        changes: get().changes + 1,
+        lastChange: { kind: 'drop', id },
+      });
     };
 
     /** Common handling of a refused change: fetch fresh data on conflict, drop on not-found. */
@@ -91,11 +132,19 @@ export function createAdministrationStore(api: StoreApiSlice) {
       async load() {
         const since = generation;
         set({ status: 'loading', error: null });
-        const [organisation, list] = await Promise.all([api.getOrganisation(), api.listUsers()]);
+        const organisation = await api.getOrganisation();
         if (!current(since)) return;
         if (!organisation.ok) return set({ status: 'failed', error: organisation.error });
-        if (!list.ok) return set({ status: 'failed', error: list.error });
-        set({ status: 'ready', organisation: organisation.value, users: list.value.users, total: list.value.total, error: null });
+        set({ status: 'ready', organisation: organisation.value, error: null });
+      },
+
+      async fetchPage(request) {
+        const since = generation;
+        const result = await api.listUserPage(request);
+        if (!current(since) || !result.ok) return result;
+        remember(result.value.users);
+        if (result.value.total !== null) set({ total: result.value.total });
+        return result;
       },
 
       async refreshUser(id) {
@@ -111,7 +160,7 @@ export function createAdministrationStore(api: StoreApiSlice) {
         const since = generation;
         const result = await api.createUser({ user });
         if (!result.ok) return { ok: false, error: result.error };
-        if (current(since)) putUser(result.value);
+        if (current(since)) putUser(result.value, true);
         return { ok: true, user: result.value };
       },
 

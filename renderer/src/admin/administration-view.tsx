@@ -78,7 +78,7 @@ export function AdministrationView({ api }: { api: AdministrationApi }) {
     );
   }
 
-  if (!organisation || (status !== 'ready' && users.length === 0)) {
+  if (!organisation || status !== 'ready') {
     return (
       <div className="admin">
         <p role="status" aria-live="polite">
@@ -109,7 +109,11 @@ export function AdministrationView({ api }: { api: AdministrationApi }) {
         </button>
       </nav>
       {/* One live region, always present so that screen readers announce what is put in it. */}
-      <p className={route.view === 'users' && announcement ? 'admin-alert admin-alert--ok' : 'admin-visually-hidden'} role="status" aria-live="polite">
+      <p
+        className={route.view === 'users' && announcement ? 'admin-alert admin-alert--ok' : 'admin-visually-hidden'}
+        role="status"
+        aria-live="polite"
+      >
         {announcement}
       </p>
 
@@ -117,7 +121,7 @@ export function AdministrationView({ api }: { api: AdministrationApi }) {
       <UserListView
         ref={listRef}
         organisation={organisation}
-        users={users}
+        store={store}
         onOpenUser={openUser}
         onAddUser={() => setAdding(true)}
         hidden={route.view !== 'users'}

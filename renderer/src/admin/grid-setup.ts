@@ -1,8 +1,6 @@
 import { AG_GRID_LOCALE_SE } from '@ag-grid-community/locale';
 import {
-  ClientSideRowModelModule,
-  CsvExportModule,
-  ExternalFilterModule,
+  InfiniteRowModelModule,
   LocaleModule,
   ModuleRegistry,
   RowApiModule,
@@ -16,14 +14,7 @@ let registered = false;
 /** Registers the grid modules the user list uses, and only those (idempotent). */
 export function registerGridModules(): void {
   if (registered) return;
-  ModuleRegistry.registerModules([
-    ClientSideRowModelModule,
-      ExternalFilterModule,
-    CsvExportModule,
-    LocaleModule,
-    RowApiModule,
-    ScrollApiModule,
-  ]);
+  ModuleRegistry.registerModules([InfiniteRowModelModule, LocaleModule, RowApiModule, ScrollApiModule]);
   registered = true;
 }
 

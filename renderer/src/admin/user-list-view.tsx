@@ -1,30 +1,24 @@
-import type { CellKeyDownEvent, GetRowIdParams, GridApi, IRowNode, ProcessCellForExportParams } from 'ag-grid-community';
+import type { CellKeyDownEvent, GetRowIdParams, GridApi, IDatasource, SortChangedEvent } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { forwardRef, useCallback, useEffect, useId, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useStore } from 'zustand';
 import type { Organisation, User } from '../../../common/api/schemas';
+import { USER_SORT_COLUMNS, type UserSortColumn } from '../../../common/api/user-list';
+import type { AdministrationStore } from './administration-store';
 import { gridLocaleText, gridTheme, registerGridModules } from './grid-setup';
-import { DEFAULT_COLUMN, userColumnTexts, userColumns } from './user-columns';
+import { DEFAULT_COLUMN, userColumns } from './user-columns';
 import { CSV_SEPARATOR, csvCellText, csvFileName } from './user-csv';
 import { FirstNameCell, LastLoginCell, type UserGridContext } from './user-cells';
-import {
-  chooseEService,
-  choosePermission,
-  createUserSearchIndex,
-  isFilterActive,
-  matchesSearch,
-  matchesUserFilter,
-  NO_FILTER,
-  permissionChoices,
-  searchTerms,
-  type UserFilter,
-} from './user-filter';
+import { chooseEService, choosePermission, isFilterActive, NO_FILTER, permissionChoices, type UserFilter } from './user-filter';
+import { createUserPageSource, DEFAULT_SORT, isSuperseded, type UserListQuery, type UserPageSource } from './user-page-source';
 
 registerGridModules();
 
 export interface UserListViewProps {
   organisation: Organisation;
-  users: User[];
+  /** The administration store: the grid's pages come through it, and its changes update the rows. */
+  store: AdministrationStore;
   onOpenUser(id: string): void;
   onAddUser(): void;
   hidden?: boolean;
@@ -37,13 +31,21 @@ export interface UserListHandle {
 
 const getRowId = (params: GetRowIdParams<User>) => params.data.id;
 
+/** Rows per request: about two screens. The grid keeps at most MAX_BLOCKS of them. */
+export const BLOCK_SIZE = 100;
+const MAX_BLOCKS = 10;
+/** A search is sent this long after the last keystroke (the field shows each character at once). */
+export const SEARCH_DEBOUNCE_MS = 60;
+
+const isSortColumn = (id: string): id is UserSortColumn => (USER_SORT_COLUMNS as readonly string[]).includes(id);
+
 /**
  * The user list (manual 4–4.4): "Lägg till användare", "Filtrera e-tjänster" then "Filtrera
  * behörigheter", a search that matches any character in any column, sorting on every column,
  * the row count, and CSV export of what is shown.
  */
 export const UserListView = forwardRef<UserListHandle, UserListViewProps>(function UserListView(
-  { organisation, users, onOpenUser, onAddUser, hidden = false },
+  { organisation, store, onOpenUser, onAddUser, hidden = false },
   ref,
 ) {
   const { t, i18n } = useTranslation();
@@ -51,8 +53,15 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
   const gridApi = useRef<GridApi<User> | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [filter, setFilter] = useState<UserFilter>(NO_FILTER);
+  // What the field shows (each character at once) and what was last sent (after a pause).
   const [search, setSearch] = useState('');
-  const [shown, setShown] = useState<number | null>(null);
+  const [sentSearch, setSentSearch] = useState('');
+  const [sort, setSort] = useState(DEFAULT_SORT);
+  const [counts, setCounts] = useState<{ matched: number; total: number } | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const source = useRef<UserPageSource | null>(null);
+  const changes = useStore(store, (s) => s.changes);
+  const lastChange = useStore(store, (s) => s.lastChange);
 
   const columnDefs = useMemo(
     () => userColumns({ t, organisation, firstNameRenderer: FirstNameCell, lastLoginRenderer: LastLoginCell }),
@@ -62,39 +71,64 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
   const localeText = useMemo(() => gridLocaleText(i18n.language), [i18n.language]);
   const lastLoginTexts = useMemo(() => ({ never: t('admin.users.neverLoggedIn'), inactive: t('admin.users.inactive') }), [t]);
 
-  // The search runs over each user's column texts, computed once per user object: ag-grid's own
-  // quick filter re-walks every row's columns and was several times slower on 100,000 rows.
-  const searchTextOf = useMemo(
-    () => createUserSearchIndex((user) => userColumnTexts(user, organisation, lastLoginTexts)),
-    [organisation, lastLoginTexts],
-  );
-  const terms = useMemo(() => searchTerms(search), [search]);
-
-  // Build the search texts in idle slices after the rows are shown, so the first keystroke does
-  // not pay for 100,000 of them at once.
   useEffect(() => {
-    let index = 0;
-    let handle = 0;
-    const warm = (deadline: IdleDeadline) => {
-      while (index < users.length && deadline.timeRemaining() > 2) {
-        const end = Math.min(users.length, index + 500);
-        for (; index < end; index++) searchTextOf(users[index]!);
-      }
-      if (index < users.length) handle = requestIdleCallback(warm);
+    const timer = setTimeout(() => setSentSearch(search), search === '' ? 0 : SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [search]);
+
+  const query = useMemo<UserListQuery>(() => ({ search: sentSearch, filter, ...sort }), [sentSearch, filter, sort]);
+
+  // A new search or filter: a new datasource and a fresh grid cache. The order comes with each
+  // request (the grid's sort model); a new order or query makes a new page source and cancels the
+  // old one, so its late answers are dropped.
+  const datasource = useMemo<IDatasource>(() => {
+    let current: { key: string; pages: UserPageSource } | null = null;
+    return {
+      getRows(params) {
+        const sorted = params.sortModel[0];
+        const order =
+          sorted && isSortColumn(sorted.colId)
+            ? { sort: sorted.colId, direction: sorted.sort === 'desc' ? ('desc' as const) : ('asc' as const) }
+            : DEFAULT_SORT;
+        const key = `${order.sort} ${order.direction}`;
+        if (current?.key !== key) {
+          current?.pages.cancel();
+          source.current?.cancel();
+          const pages = createUserPageSource(
+            (request) => store.getState().fetchPage(request),
+            { search: sentSearch, filter, ...order },
+            setCounts,
+          );
+          current = { key, pages };
+          source.current = pages;
+        }
+        void current.pages.rows(params.startRow, params.endRow).then((result) => {
+          if (result.ok) params.successCallback(result.value.rows, result.value.lastRow);
+          else if (!isSuperseded(result.error)) params.failCallback();
+        });
+      },
     };
-    handle = requestIdleCallback(warm);
-    return () => cancelIdleCallback(handle);
-  }, [users, searchTextOf]);
+  }, [store, sentSearch, filter]);
+  useEffect(() => () => source.current?.cancel(), []);
 
-  // New function references re-run the grid's external filter (ag-grid v36).
-  const isExternalFilterPresent = useCallback(() => isFilterActive(filter) || terms.length > 0, [filter, terms]);
-  const doesExternalFilterPass = useCallback(
-    (node: IRowNode<User>) => !node.data || (matchesUserFilter(node.data, filter) && matchesSearch(searchTextOf(node.data), terms)),
-    [filter, terms, searchTextOf],
-  );
+  // A change made here shows in the visible rows at once: an edited row is replaced in place; an
+  // added or removed user changes positions, so the grid asks again for the blocks it holds.
+  useEffect(() => {
+    const api = gridApi.current;
+    if (!api || !lastChange) return;
+    if (lastChange.kind === 'put' && !lastChange.added) {
+      const node = api.getRowNode(lastChange.user.id);
+      if (node) node.setData(lastChange.user);
+      else api.refreshInfiniteCache();
+    } else {
+      api.refreshInfiniteCache();
+    }
+  }, [changes, lastChange]);
 
-  const updateCount = useCallback(() => {
-    if (gridApi.current) setShown(gridApi.current.getDisplayedRowCount());
+  const onSortChanged = useCallback((event: SortChangedEvent<User>) => {
+    const sorted = event.api.getColumnState().find((c) => c.sort);
+    const colId = sorted?.colId;
+    setSort(colId && isSortColumn(colId) ? { sort: colId, direction: sorted.sort === 'desc' ? 'desc' : 'asc' } : DEFAULT_SORT);
   }, []);
 
   const onCellKeyDown = useCallback(
@@ -125,19 +159,48 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
     [],
   );
 
-  const exportCsv = () => {
-    gridApi.current?.exportDataAsCsv({
-      fileName: csvFileName(t('admin.users.csvFileName'), new Date()),
-      columnSeparator: CSV_SEPARATOR,
-      exportedRows: 'filteredAndSorted',
-      processCellCallback: (params: ProcessCellForExportParams<User>) =>
-        csvCellText(params.column.getColId(), params.node?.data, organisation, lastLoginTexts),
-    });
+  // The whole filtered list, page by page from the server, into a file: each page's text goes
+  // into the Blob at once, so the page's users do not stay on the heap.
+  const exportCsv = async () => {
+    setExporting(true);
+    try {
+      const columns = columnDefs.map((c) => c.colId!);
+      const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
+      let blob = new Blob([
+        '\uFEFF',
+        columns.map((c, i) => quote(String(columnDefs[i]!.headerName ?? c))).join(CSV_SEPARATOR),
+        '\r\n',
+      ]);
+      const pages = createUserPageSource(
+        (request) => store.getState().fetchPage(request),
+        query,
+        () => undefined,
+      );
+      for (let start = 0; ;) {
+        const result = await pages.rows(start, start + 1000);
+        if (!result.ok) return;
+        const text = result.value.rows
+          .map((u) => columns.map((c) => quote(csvCellText(c, u, organisation, lastLoginTexts))).join(CSV_SEPARATOR) + '\r\n')
+          .join('');
+        blob = new Blob([blob, text], { type: 'text/csv;charset=utf-8' });
+        start += result.value.rows.length;
+        if (result.value.lastRow !== undefined || result.value.rows.length === 0) break;
+      }
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = csvFileName(t('admin.users.csvFileName'), new Date());
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } finally {
+      setExporting(false);
+    }
   };
 
   const permissionOptions = permissionChoices(organisation, filter.eserviceId);
   const searchHintId = `${ids}-search-hint`;
   const filtered = isFilterActive(filter) || search !== '';
+  const shown = counts?.matched ?? null;
 
   return (
     <section className="admin-users" aria-labelledby={`${ids}-heading`} hidden={hidden}>
@@ -146,7 +209,9 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
           {t('admin.users.title')}
         </h2>
         <p className="admin-users__count" role="status" aria-live="polite" data-testid="user-count">
-          {shown !== null && t('admin.users.count', { shown: shown.toLocaleString('sv-SE'), total: users.length.toLocaleString('sv-SE') })}
+          {shown !== null &&
+            counts &&
+            t('admin.users.count', { shown: shown.toLocaleString('sv-SE'), total: counts.total.toLocaleString('sv-SE') })}
         </p>
       </div>
       <div className="admin-toolbar">
@@ -176,7 +241,9 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
             disabled={filter.eserviceId === null}
             onChange={(e) => setFilter((f) => choosePermission(f, organisation, e.target.value || null))}
           >
-            <option value="">{filter.eserviceId === null ? t('admin.users.permissionNeedsEservice') : t('admin.users.allPermissions')}</option>
+            <option value="">
+              {filter.eserviceId === null ? t('admin.users.permissionNeedsEservice') : t('admin.users.allPermissions')}
+            </option>
             {permissionOptions.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name}
@@ -209,7 +276,13 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
             {t('admin.users.clearFilters')}
           </button>
         )}
-        <button type="button" className="admin-button" onClick={exportCsv}>
+        <button
+          type="button"
+          className="admin-button"
+          onClick={() => void exportCsv()}
+          disabled={exporting}
+          aria-busy={exporting}
+        >
           {t('admin.users.exportCsv')}
         </button>
       </div>
@@ -217,18 +290,19 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
         <AgGridReact<User>
           theme={gridTheme}
           localeText={localeText}
-          rowData={users}
+          rowModelType="infinite"
+          datasource={datasource}
+          cacheBlockSize={BLOCK_SIZE}
+          maxBlocksInCache={MAX_BLOCKS}
+          infiniteInitialRowCount={1}
           columnDefs={columnDefs}
           defaultColDef={DEFAULT_COLUMN}
           getRowId={getRowId}
           context={context}
-          isExternalFilterPresent={isExternalFilterPresent}
-          doesExternalFilterPass={doesExternalFilterPass}
           onGridReady={(e) => {
             gridApi.current = e.api;
-            updateCount();
           }}
-          onModelUpdated={updateCount}
+          onSortChanged={onSortChanged}
           onCellKeyDown={onCellKeyDown}
           suppressDragLeaveHidesColumns
           animateRows={false}
