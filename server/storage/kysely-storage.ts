@@ -393,19 +393,28 @@ class KyselyRepository implements StorageTx {
   }
 
   async insertAudit(r: AuditRecordInput): Promise<void> {
-    await this.db
-      .insertInto('audit_log')
-      .values({
-        organisation_id: r.organisationId,
-        actor: r.actor,
-        action: r.action,
-        target_type: r.targetType,
-        target_id: r.targetId,
-        before_json: r.before === null || r.before === undefined ? null : JSON.stringify(r.before),
-        after_json: r.after === null || r.after === undefined ? null : JSON.stringify(r.after),
-        occurred_at: r.at,
-      })
-      .execute();
+    await this.insertAudits([r]);
+  }
+
+  async insertAudits(records: readonly AuditRecordInput[]): Promise<void> {
+    // 8 columns × 1000 rows stays under both engines' bind-parameter limits.
+    for (let i = 0; i < records.length; i += 1000) {
+      await this.db
+        .insertInto('audit_log')
+        .values(
+          records.slice(i, i + 1000).map((r) => ({
+            organisation_id: r.organisationId,
+            actor: r.actor,
+            action: r.action,
+            target_type: r.targetType,
+            target_id: r.targetId,
+            before_json: r.before === null || r.before === undefined ? null : JSON.stringify(r.before),
+            after_json: r.after === null || r.after === undefined ? null : JSON.stringify(r.after),
+            occurred_at: r.at,
+          })),
+        )
+        .execute();
+    }
   }
 
   async listAudit(organisationId: string, query: { limit: number; before?: number; targetId?: string }): Promise<AuditRecord[]> {

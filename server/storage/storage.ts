@@ -185,6 +185,8 @@ export interface StorageTx {
   recordUserLogin(hsaId: string, at: string): Promise<number>;
 
   insertAudit(record: AuditRecordInput): Promise<void>;
+  /** Bulk insert of audit records (seeding, benchmarks): multi-row statements. */
+  insertAudits(records: readonly AuditRecordInput[]): Promise<void>;
   listAudit(organisationId: string, query: { limit: number; before?: number; targetId?: string }): Promise<AuditRecord[]>;
   insertOutbox(message: OutboxMessageInput): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { RESULTS_DIR, reportFigures, type BenchFigure } from './bench-report';
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 const SUITES: { name: string; script: string }[] = [
   { name: 'server', script: 'server/bench/server-bench.ts' },
+  { name: 'server-scaling', script: 'server/bench/scaling-bench.ts' },
   { name: 'card', script: 'tests/bench/card-bench.ts' },
   { name: 'login', script: 'tests/bench/login-bench.ts' },
   { name: 'grid', script: 'tests/bench/grid-bench.ts' },

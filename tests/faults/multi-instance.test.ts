@@ -211,6 +211,9 @@ describe.each(ENGINES)('two server instances on one %s database', (engine) => {
       '200',
       '--mail-log',
       mailLog,
+      // Revocation checking has its own tests; this suite is about sharing one database.
+      '--revocation',
+      'off',
     ]);
 
   beforeAll(async () => {
