@@ -4,6 +4,7 @@ import type { BackendHealth } from '../common/ipc/contract';
 import { BackendClient } from './backend/backend-client';
 import type { BackendTransport } from './backend/backend-transport';
 import type { CardService } from './card/card-service';
+import { createCardRevocation, withRevocation } from './card/card-revocation';
 import { AppFailure } from './errors/app-failure';
 import { SessionService } from './session/session-service';
 import { unwrap } from './errors/app-failure';
@@ -33,6 +34,8 @@ export interface MainServicesOptions {
   enforceLocalTrust: boolean;
   /** The system policy file or registry key (named by the "no CA certificates configured" notice). */
   policyLocation?: string;
+  /** The configured CA certificate files (trustAnchors): with them, the card certificate's revocation is checked. */
+  caCertificateFiles?: readonly string[];
   /** The fetch for backend calls: Electron's net.fetch in the app, undici's (proxy, extra CAs) elsewhere. */
   backendTransport?: BackendTransport;
   /** The settings view's service; absent in tests that do not need it (settings:get then refuses). */
@@ -63,7 +66,10 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
   const { logger } = options;
   const events = createEventBus();
   const appInfo = new AppInfoService(options.appInfo);
-  const { card } = options;
+  // Every snapshot main hands out carries the revocation status of the card's certificate (OCSP/CRL).
+  const card = options.caCertificateFiles
+    ? withRevocation(options.card, createCardRevocation(options.caCertificateFiles, logger))
+    : options.card;
   card.onSnapshot((snapshot) => events.publish('card:snapshot', snapshot));
   const backend = options.backend
     ? new BackendClient({

@@ -11,6 +11,7 @@ export const CHECK_IDS = [
   'certificate',
   'certificate-validity',
   'certificate-issuer',
+  'certificate-revocation',
   'pin-state',
   'backend',
   'backend-status',

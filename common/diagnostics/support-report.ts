@@ -58,6 +58,9 @@ const reportCertificateSchema = z.object({
   isAuthentication: z.boolean(),
   keyAlgorithm: z.string(),
   sha256: z.string(),
+  /** Revocation status (good, revoked, unknown, not-checked) and the OCSP responder or CRL asked. */
+  revocation: z.string(),
+  revocationResponder: z.string().nullable(),
 });
 
 export const supportReportSchema = z.object({

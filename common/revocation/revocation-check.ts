@@ -133,28 +133,43 @@ export class RevocationChecker {
    * answer did not verify) and the address asked. Never throws.
    */
   async check(target: RevocationTarget): Promise<RevocationStatus> {
-    const now = this.now();
     let certificate: x509.X509Certificate;
     let issuer: x509.X509Certificate;
     try {
       certificate = new x509.X509Certificate(new Uint8Array(target.certificate));
       issuer = new x509.X509Certificate(new Uint8Array(target.issuer));
     } catch {
-      return unknown(now, 'invalid-response', null);
+      return unknown(this.now(), 'invalid-response', null);
     }
-    const key = `${hex(await crypto().subtle.digest('SHA-256', new Uint8Array(target.issuer)))}:${certificate.serialNumber}`;
+    return this.checkSerial({ serialNumber: certificate.serialNumber, ...revocationAddresses(certificate), issuer });
+  }
+
+  /**
+   * The same check from what a certificate summary carries: the serial number (hex), the OCSP and
+   * CRL addresses the certificate names, and the issuing CA's certificate.
+   */
+  async checkSerial(target: {
+    serialNumber: string;
+    ocsp: readonly string[];
+    crl: readonly string[];
+    issuer: x509.X509Certificate;
+  }): Promise<RevocationStatus> {
+    const now = this.now();
+    const { issuer } = target;
+    const serialNumber = target.serialNumber.toLowerCase().replace(/^(00)+(?=.)/, '');
+    const key = `${hex(await crypto().subtle.digest('SHA-256', issuer.rawData))}:${serialNumber}`;
     const cached = this.cache.get(key);
     if (cached && cached.until > now.getTime()) return cached.status;
     this.cache.delete(key);
 
-    const addresses = revocationAddresses(certificate);
+    const addresses = { ocsp: target.ocsp, crl: target.crl };
     if (addresses.ocsp.length === 0 && addresses.crl.length === 0) {
       return unknown(now, 'no-responder', null);
     }
     let failure: RevocationStatus | null = null;
     for (const url of addresses.ocsp) {
       try {
-        const answer = await this.askOcsp(url, certificate, issuer);
+        const answer = await this.askOcsp(url, serialNumber, issuer);
         if (answer.status.status === 'unknown') return answer.status; // the CA does not know it: no fallback
         this.cache.set(key, answer);
         return answer.status;
@@ -164,7 +179,7 @@ export class RevocationChecker {
     }
     for (const url of addresses.crl) {
       try {
-        const answer = await this.askCrl(url, certificate, issuer);
+        const answer = await this.askCrl(url, serialNumber, issuer);
         this.cache.set(key, answer);
         return answer.status;
       } catch (error) {
@@ -192,14 +207,14 @@ export class RevocationChecker {
     }
   }
 
-  private async askOcsp(url: string, certificate: x509.X509Certificate, issuer: x509.X509Certificate): Promise<CachedAnswer> {
+  private async askOcsp(url: string, serialNumber: string, issuer: x509.X509Certificate): Promise<CachedAnswer> {
     const subtle = crypto().subtle;
     const issuerKeyBits = AsnConvert.parse(issuer.publicKey.rawData, SubjectPublicKeyInfo).subjectPublicKey;
     const certId = new CertID({
       hashAlgorithm: SHA1_ALGORITHM,
       issuerNameHash: new OctetString(await subtle.digest('SHA-1', issuer.subjectName.toArrayBuffer())),
       issuerKeyHash: new OctetString(await subtle.digest('SHA-1', issuerKeyBits)),
-      serialNumber: hexToBytes(certificate.serialNumber),
+      serialNumber: hexToBytes(serialNumber),
     });
     const nonce = crypto().getRandomValues(new Uint8Array(32));
     const nonceValue = AsnConvert.serialize(new OctetString(nonce));
@@ -287,7 +302,7 @@ export class RevocationChecker {
     throw new RevocationError('invalid-response', 'the OCSP response is signed by neither the CA nor a responder it authorised');
   }
 
-  private async askCrl(url: string, certificate: x509.X509Certificate, issuer: x509.X509Certificate): Promise<CachedAnswer> {
+  private async askCrl(url: string, serialNumber: string, issuer: x509.X509Certificate): Promise<CachedAnswer> {
     const body = await this.request(url, { method: 'GET', headers: { accept: 'application/pkix-crl' } });
     let crl: x509.X509Crl;
     try {
@@ -300,7 +315,7 @@ export class RevocationChecker {
     }
     const now = this.now();
     const until = this.freshUntil(crl.thisUpdate, crl.nextUpdate ?? null, now);
-    const entry = crl.findRevoked(certificate);
+    const entry = crl.findRevoked(serialNumber);
     const base = {
       source: 'crl' as const,
       responder: url,

@@ -91,6 +91,7 @@ if (!app.requestSingleInstanceLock()) {
       cardRemovalPolicy: settings.cardRemovalPolicy,
       enforceLocalTrust: settings.card.trustAnchorPaths.length > 0,
       policyLocation: settings.config.policyLocation,
+      caCertificateFiles: settings.card.trustAnchorPaths,
       diagnostics: electronDiagnostics(settings, () => mainWindow),
       backendTransport: netFetchTransport(),
       settings: new SettingsService({

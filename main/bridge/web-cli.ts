@@ -81,6 +81,7 @@ async function main(): Promise<void> {
         cardRemovalPolicy: settings.cardRemovalPolicy,
         enforceLocalTrust: settings.card.trustAnchorPaths.length > 0,
         policyLocation: settings.config.policyLocation,
+        caCertificateFiles: settings.card.trustAnchorPaths,
         // No dialog or file manager here: reports go into a folder, "open the log folder" says where it is.
         diagnostics: {
           logDir,

@@ -19,7 +19,19 @@ async function labCard(profile: CardProfileName) {
   const pki = await ensureTestPki();
   const credentials = await pki.issueCard(profile);
   const auth = credentials.authentication!;
-  const summary = summariseCertificate(auth.certificateDer, { now: new Date(), isTrusted: () => true });
+  const summary = {
+    ...summariseCertificate(auth.certificateDer, { now: new Date(), isTrusted: () => true }),
+    // As the card service hands it out once its OCSP responder has answered.
+    revocation: {
+      status: 'good' as const,
+      source: 'ocsp' as const,
+      responder: 'http://127.0.0.1:9/',
+      checkedAt: NOW.toISOString(),
+      nextUpdate: null,
+      revokedAt: null,
+      reason: null,
+    },
+  };
   const snapshot: CardSnapshot = {
     pcsc: {
       service: 'running',
@@ -120,6 +132,7 @@ describe('DiagnosticsService.run', () => {
       'certificate',
       'certificate-validity',
       'certificate-issuer',
+      'certificate-revocation',
       'pin-state',
       'backend',
       'backend-status',

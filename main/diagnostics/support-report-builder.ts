@@ -32,10 +32,18 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   certificate: 'Certifikat för inloggning',
   'certificate-validity': 'Certifikatets giltighet',
   'certificate-issuer': 'Utfärdare',
+  'certificate-revocation': 'Spärrkontroll (återkallat)',
   'pin-state': 'PIN-kod',
   backend: 'Tjänsten nås',
   'backend-status': 'Driftstörningar',
   'clock-skew': 'Datorns klocka',
+};
+
+const REVOCATION_TEXT: Record<string, string> = {
+  good: 'inte återkallat',
+  revoked: 'återkallat',
+  unknown: 'kan inte kontrolleras',
+  'not-checked': 'inte kontrollerat',
 };
 
 const STATUS_TEXT: Record<CheckStatus, string> = { pass: 'OK', warn: 'VARNING', fail: 'FEL', skip: 'HOPPADES ÖVER' };
@@ -99,6 +107,8 @@ export function buildSupportReport(input: SupportReportInput): SupportReport {
           isAuthentication: certificate.isAuthentication,
           keyAlgorithm: certificate.keyAlgorithm,
           sha256: certificate.sha256,
+          revocation: certificate.revocation.status,
+          revocationResponder: certificate.revocation.responder ?? certificate.ocspUrls[0] ?? null,
         })),
       })),
     },
@@ -183,6 +193,7 @@ export function renderSupportReportText(report: SupportReport): string {
         `    Utfärdare: ${certificate.issuer} (${certificate.trusted ? 'betrodd' : 'inte betrodd'})`,
         `    Serienummer: ${certificate.serialNumber}`,
         `    Giltigt: ${dateOnly(certificate.notBefore)} – ${dateOnly(certificate.notAfter)} (${VALIDITY_TEXT[certificate.validity] ?? certificate.validity})`,
+        `    Spärrstatus: ${REVOCATION_TEXT[certificate.revocation] ?? certificate.revocation}${certificate.revocationResponder ? ` (${certificate.revocationResponder})` : ''}`,
         `    SHA-256: ${certificate.sha256}`,
       );
     }

@@ -70,3 +70,37 @@ describe('doctor checks: the trust configuration', () => {
     expect(untrusted.message).toContain('Test Untrusted Person ID CA');
   });
 });
+
+describe('doctor checks: certificate-revocation', () => {
+  const trust = { configured: true, policyLocation: POLICY_FILE };
+  const RESPONDER = 'http://127.0.0.1:9/';
+  const base = { source: 'ocsp' as const, responder: RESPONDER, checkedAt: NOW.toISOString(), nextUpdate: null, revokedAt: null };
+
+  it.each([
+    ['good', { ...base, status: 'good' as const, reason: null }, 'pass', 'inte återkallat'],
+    [
+      'revoked',
+      { ...base, status: 'revoked' as const, revokedAt: '2026-11-30T10:00:00.000Z', reason: null },
+      'fail',
+      'återkallat',
+    ],
+    [
+      'unknown',
+      { ...base, status: 'unknown' as const, source: null, reason: 'unreachable' as const },
+      'warn',
+      'kan inte kontrolleras',
+    ],
+    [
+      'not-checked',
+      { ...base, status: 'not-checked' as const, responder: null, reason: 'no-issuer' as const },
+      'skip',
+      'Hoppades över',
+    ],
+  ])('%s → %s', async (_name, revocation, status, words) => {
+    const certificate = { ...(await summary('valid', true)), revocation };
+    const check = run(certificate, trust)('certificate-revocation');
+    expect(check.status).toBe(status);
+    expect(check.message).toContain(words);
+    if (status === 'warn') expect(check.message).toContain(RESPONDER);
+  });
+});

@@ -1,4 +1,4 @@
-import type { CardSnapshot, ReaderState, TokenState } from '../../common/card/card-state';
+import type { CardSnapshot, CertificateSummary, ReaderState, TokenState } from '../../common/card/card-state';
 import type { CheckId, CheckStatus, DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
 import type { BackendProbe } from './backend-probe';
 
@@ -238,6 +238,8 @@ export function runDoctorChecks({ card, trust, backend, backendUrl, now }: Docto
     );
   }
 
+  checks.push(revocationCheck(certificate, trust));
+
   if (!token) checks.push(check('pin-state', 'skip', SKIPPED_AFTER('kortet')));
   else if (token.pin.locked)
     checks.push(
@@ -324,4 +326,71 @@ export function runDoctorChecks({ card, trust, backend, backendUrl, now }: Docto
         ),
   );
   return checks;
+}
+
+const UNKNOWN_WHY: Record<string, string> = {
+  unreachable: 'spärrtjänsten svarade inte',
+  'responder-unknown': 'spärrtjänsten känner inte till certifikatet',
+  'invalid-response': 'spärrtjänstens svar kunde inte verifieras',
+  'no-responder': 'certifikatet anger ingen spärrtjänst',
+  pending: 'kontrollen hann inte bli klar',
+};
+
+/** Revoked (fail), not revoked (pass), or no answer to be had (warn, naming the responder asked). */
+function revocationCheck(certificate: CertificateSummary | null, trust: TrustConfiguration): DiagnosticCheck {
+  if (!certificate) return check('certificate-revocation', 'skip', SKIPPED_AFTER('certifikatet'));
+  const revocation = certificate.revocation;
+  const details = {
+    status: revocation.status,
+    source: revocation.source,
+    responder: revocation.responder,
+    ocspUrl: certificate.ocspUrls[0] ?? null,
+    crlUrl: certificate.crlUrls[0] ?? null,
+    revokedAt: revocation.revokedAt,
+    reason: revocation.reason,
+    checkedAt: revocation.checkedAt,
+  };
+  const via = revocation.source === 'crl' ? 'spärrlistan' : 'OCSP';
+  switch (revocation.status) {
+    case 'good':
+      return check(
+        'certificate-revocation',
+        'pass',
+        `Certifikatet är inte återkallat (kontrollerat via ${via}: ${revocation.responder ?? ''}).`,
+        details,
+      );
+    case 'revoked':
+      return check(
+        'certificate-revocation',
+        'fail',
+        `Certifikatet är återkallat (spärrat) av utfärdaren${revocation.revokedAt ? ` sedan ${dateOnly(revocation.revokedAt)}` : ''}. Kortet kan inte användas för inloggning; kontakta den som utfärdade kortet.`,
+        details,
+      );
+    case 'unknown': {
+      const responder = revocation.responder ?? certificate.ocspUrls[0] ?? certificate.crlUrls[0] ?? 'okänd adress';
+      return check(
+        'certificate-revocation',
+        'warn',
+        `Om certifikatet är återkallat kan inte kontrolleras: ${UNKNOWN_WHY[revocation.reason ?? 'unreachable'] ?? 'okänt fel'} (${responder}). Tjänsten kan då stoppa inloggningen. Försök igen om en stund; kvarstår det, be IT kontrollera att datorn når ${responder}.`,
+        { ...details, responder },
+      );
+    }
+    case 'not-checked':
+      if (revocation.reason === 'no-issuer') {
+        return check(
+          'certificate-revocation',
+          'skip',
+          trust.configured
+            ? 'Hoppades över: certifikatets utfärdare finns inte bland de inställda CA-certifikaten.'
+            : 'Hoppades över: inga CA-certifikat är inställda ("trustAnchors"), så spärrtjänstens svar kan inte verifieras.',
+          details,
+        );
+      }
+      return check(
+        'certificate-revocation',
+        'warn',
+        `Om certifikatet är återkallat kan inte kontrolleras ännu: ${UNKNOWN_WHY.pending}${certificate.ocspUrls[0] ? ` (${certificate.ocspUrls[0]})` : ''}.`,
+        details,
+      );
+  }
 }

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { CardSnapshot } from '../../common/card/card-state';
 import type { DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
 import { CardProcessSupervisor } from '../card/card-process-supervisor';
+import { createCardRevocation, withRevocation } from '../card/card-revocation';
 import { nodeWorkerLauncher } from '../card/node-worker-launcher';
 import { resolveAppSettings } from '../config/app-settings';
 import { describeConfiguration } from '../diagnostics/configuration-report';
@@ -63,8 +64,10 @@ async function main(): Promise<number> {
       timeoutMs,
     );
     await new Promise((resolve) => setTimeout(resolve, 400));
-    const refreshed = await supervisor.refresh();
-    card = refreshed.ok ? refreshed.value : supervisor.snapshot();
+    // The revocation check (OCSP, CRL as fallback) of the card certificate, as the app makes it.
+    const withChecks = withRevocation(supervisor, createCardRevocation(settings.trustAnchorPaths, logger));
+    const refreshed = await withChecks.refresh();
+    card = refreshed.ok ? refreshed.value : withChecks.snapshot();
   } finally {
     supervisor.stop();
   }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash, createPrivateKey, sign } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_IDS, type DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
@@ -49,7 +50,7 @@ describe('npm run doctor', () => {
   it('reports every check pass with the valid card and a running backend, and exits 0', async () => {
     await lab.insert({ profile: 'valid' });
     const result = await doctor();
-    expect(Object.values(statusOf(result.checks))).toEqual(Array(13).fill('pass'));
+    expect(Object.values(statusOf(result.checks))).toEqual(Array(CHECK_IDS.length).fill('pass'));
     expect(result.checks.map((check) => check.id)).toEqual([...CHECK_IDS]);
     expect(result.code).toBe(0);
   });
@@ -61,6 +62,57 @@ describe('npm run doctor', () => {
     expect(validity.status).toBe('fail');
     expect(validity.message).toContain('Beställ ett nytt kort');
     expect(result.code).toBe(1);
+  });
+
+  it('fails certificate-revocation for the revoked card ("återkallat"), and exits non-zero', async () => {
+    await lab.insert({ profile: 'revoked' });
+    const result = await doctor();
+    const revocation = result.checks.find((check) => check.id === 'certificate-revocation')!;
+    expect(revocation.status).toBe('fail');
+    expect(revocation.message).toContain('återkallat');
+    expect(revocation.details).toMatchObject({ status: 'revoked', source: 'ocsp', responder: lab.revocation.ocspUrl });
+    expect(statusOf(result.checks)).toMatchObject({ 'certificate-validity': 'pass', 'certificate-issuer': 'pass' });
+    expect(result.code).toBe(1);
+  });
+
+  it('warns certificate-revocation ("kan inte kontrolleras", with the responder) when the responder and the CRL are down', async () => {
+    await lab.insert({ profile: 'valid' });
+    await lab.setRevocation({ ocsp: 'down', crl: 'down' });
+    try {
+      const result = await doctor();
+      const revocation = result.checks.find((check) => check.id === 'certificate-revocation')!;
+      expect(revocation.status).toBe('warn');
+      expect(revocation.message).toContain('kan inte kontrolleras');
+      expect(revocation.message).toContain(lab.revocation.ocspUrl);
+      expect(revocation.details).toMatchObject({ status: 'unknown', reason: 'unreachable', responder: lab.revocation.ocspUrl });
+    } finally {
+      await lab.setRevocation({ ocsp: 'up', crl: 'up' });
+    }
+  });
+
+  it("the reference backend refuses the revoked card's login with certificate-revoked", async () => {
+    await lab.insert({ profile: 'revoked' });
+    const credentials = lab.credentials(0)!.authentication!;
+    const { nonce } = (await (await fetch(`${backend.url}/api/v1/auth/challenge`, { method: 'POST' })).json()) as {
+      nonce: string;
+    };
+    const origin = 'https://behorighetsadmin.test';
+    const data = Buffer.concat([createHash('sha256').update(origin).digest(), createHash('sha256').update(nonce).digest()]);
+    // The card's own key (the lab's copy of what is on the virtual card) signs, as the card would.
+    const key = createPrivateKey({ key: Buffer.from(credentials.privateKeyPkcs8Der), format: 'der', type: 'pkcs8' });
+    const response = await fetch(`${backend.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        certificate: Buffer.from(credentials.certificateDer).toString('base64'),
+        signature: sign('sha256', data, key).toString('base64'),
+        algorithm: 'RS256',
+        nonce,
+        origin,
+      }),
+    });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('certificate-revoked');
   });
 
   it('fails backend when the backend is down', async () => {

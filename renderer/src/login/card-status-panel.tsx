@@ -28,7 +28,8 @@ export function CardStatusPanel({ status }: { status: CardStatus }) {
         return t('card.cardFound', { name: status.certificate.commonName ?? status.certificate.subject });
     }
   })();
-  const problem = status.kind !== 'card-ready' && status.kind !== 'starting' && status.kind !== 'reading' && status.kind !== 'insert-card';
+  const problem =
+    status.kind !== 'card-ready' && status.kind !== 'starting' && status.kind !== 'reading' && status.kind !== 'insert-card';
   return (
     <section className="card-status" aria-labelledby="card-status-heading" data-testid="card-status" data-status={status.kind}>
       <h3 id="card-status-heading">{t('card.heading')}</h3>
@@ -55,7 +56,11 @@ function CertificateFacts({ status }: { status: Extract<CardStatus, { kind: 'car
       facts.push({ key: 'validity', text: t('card.validUntil', { date: dateOf(certificate.notAfter) }), level: 'ok' });
       break;
     case 'expiring-soon':
-      facts.push({ key: 'validity', text: t('card.expiringSoon', { days: certificate.daysLeft, date: dateOf(certificate.notAfter) }), level: 'warning' });
+      facts.push({
+        key: 'validity',
+        text: t('card.expiringSoon', { days: certificate.daysLeft, date: dateOf(certificate.notAfter) }),
+        level: 'warning',
+      });
       break;
     case 'expired':
       facts.push({ key: 'validity', text: t('card.expired', { date: dateOf(certificate.notAfter) }), level: 'error' });
@@ -64,7 +69,19 @@ function CertificateFacts({ status }: { status: Extract<CardStatus, { kind: 'car
       facts.push({ key: 'validity', text: t('card.notYetValid', { date: dateOf(certificate.notBefore) }), level: 'error' });
       break;
   }
-  if (!certificate.trusted) facts.push({ key: 'trust', text: t('card.untrusted', { issuer: certificate.issuer }), level: 'error' });
+  if (!certificate.trusted)
+    facts.push({ key: 'trust', text: t('card.untrusted', { issuer: certificate.issuer }), level: 'error' });
+  const revocation = certificate.revocation;
+  if (revocation.status === 'revoked') facts.push({ key: 'revocation', text: t('card.revoked'), level: 'error' });
+  else if (revocation.status === 'unknown')
+    facts.push({
+      key: 'revocation',
+      text: t('card.revocationUnknown', { responder: revocation.responder ?? certificate.ocspUrls[0] ?? '' }),
+      level: 'warning',
+    });
+  else if (revocation.status === 'good') facts.push({ key: 'revocation', text: t('card.notRevoked'), level: 'ok' });
+  else if (revocation.reason === 'pending' && certificate.ocspUrls.length > 0)
+    facts.push({ key: 'revocation', text: t('card.revocationChecking'), level: 'ok' });
   if (pin.locked) facts.push({ key: 'pin', text: t('card.pinLocked'), level: 'error' });
   else if (pin.finalTry) facts.push({ key: 'pin', text: t('card.finalTry'), level: 'warning' });
   return (
