@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appErrorSchema } from '../errors/error-codes';
 
 /**
  * What main knows about readers, cards, tokens and certificates, as the renderer and `doctor` see it.
@@ -115,6 +116,15 @@ export const tokenStateSchema = z.object({
 });
 export type TokenState = z.infer<typeof tokenStateSchema>;
 
+/** A slot the PKCS#11 module lists with a token that could not be read (e.g. an unrecognised card). */
+export const slotErrorSchema = z.object({
+  slotId: z.string(),
+  slotDescription: z.string(),
+  /** `token-absent` for CKR_TOKEN_NOT_RECOGNIZED; details carry the PKCS#11 name (`ckr`). */
+  error: appErrorSchema,
+});
+export type SlotError = z.infer<typeof slotErrorSchema>;
+
 export const moduleStateSchema = z.object({
   path: z.string(),
   status: z.enum(['loaded', 'missing', 'failed']),
@@ -128,6 +138,8 @@ export const cardSnapshotSchema = z.object({
   pcsc: pcscStateSchema,
   module: moduleStateSchema,
   tokens: z.array(tokenStateSchema),
+  /** Slots whose token could not be read, each reported on its own (absent: none). */
+  slotErrors: z.array(slotErrorSchema).optional(),
   /** The card process's state: restarting after a crash or hang shows here. */
   process: z.enum(['running', 'restarting', 'stopped']),
   updatedAt: z.string(),

@@ -47,6 +47,8 @@ export interface SignInput {
   pin: string;
 }
 
+const RESERVED_LOG_KEYS = new Set(['component', 'event', 'level', 'time', 'msg', 'pid', 'hostname', 'err']);
+
 type Pending = { resolve: (result: Result<unknown>) => void; timer: NodeJS.Timeout };
 
 const EMPTY_SNAPSHOT = (path: string): CardSnapshot => ({
@@ -75,10 +77,13 @@ export class CardProcessSupervisor {
   /** Whether the current process has answered once: the heartbeat limit applies only after that. */
   private workerAnswered = false;
   private readonly log: Logger;
+  /** The card process's own log lines (it has no logger; main writes them). */
+  private readonly workerLog: Logger;
 
   constructor(private readonly options: SupervisorOptions) {
     this.latest = EMPTY_SNAPSHOT(options.config.modulePath);
     this.log = options.logger.child({ component: 'card-supervisor' });
+    this.workerLog = options.logger.child({ component: 'card-process' });
   }
 
   /** Starts the card process. */
@@ -214,6 +219,12 @@ export class CardProcessSupervisor {
         return;
       }
       const message = parsed.data;
+      if (message.type === 'log') {
+        // Fields may not overwrite pino's own keys or the component binding.
+        const fields = Object.fromEntries(Object.entries(message.fields).filter(([key]) => !RESERVED_LOG_KEYS.has(key)));
+        this.workerLog[message.level]({ ...fields, event: message.event }, message.message);
+        return;
+      }
       if (message.type === 'snapshot') {
         this.crashStreak = 0;
         this.latest = message.snapshot;

@@ -56,10 +56,27 @@ export const signOutcomeSchema = z.object({
 });
 export type SignOutcome = z.infer<typeof signOutcomeSchema>;
 
+/**
+ * A log line from the card process, written by main's logger (the card process has none of its own).
+ * Only codes and safe details travel here: never a PIN, never key material.
+ */
+export const workerLogSchema = z.object({
+  type: z.literal('log'),
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  /** A stable event name, e.g. `card-read-failed`. */
+  event: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  message: z.string().max(500),
+  fields: z
+    .record(z.string().regex(/^[A-Za-z0-9_]{1,64}$/), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
+    .default({}),
+});
+export type WorkerLog = z.input<typeof workerLogSchema>;
+
 /** Messages from the card process to main. */
 export const fromWorkerSchema = z.union([
   z.object({ type: z.literal('snapshot'), snapshot: cardSnapshotSchema }),
+  workerLogSchema,
   z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
   z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(false), error: appErrorSchema }),
 ]);
-export type FromWorker = z.infer<typeof fromWorkerSchema>;
+export type FromWorker = z.input<typeof fromWorkerSchema>;

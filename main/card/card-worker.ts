@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { CardSnapshot, PcscState, TokenState } from '../../common/card/card-state';
+import type { CardSnapshot, PcscState, SlotError, TokenState } from '../../common/card/card-state';
 import type { KnownAtr } from './atr-table';
 import { CardError } from './card-errors';
 // The watchdog's test hooks are left out of a release build (see test-hooks.ts).
@@ -10,6 +10,7 @@ import {
   toWorkerSchema,
   cardWorkerConfigSchema,
   type SignOutcome,
+  type WorkerLog,
 } from './card-worker-protocol';
 import { PcscMonitor } from './pcsc-monitor';
 import { Pkcs11TokenAccess } from './pkcs11-token-access';
@@ -29,6 +30,8 @@ export function runCardWorker(channel: WorkerChannel): void {
   let tokens: Pkcs11TokenAccess | null = null;
   let pcsc: PcscState = { service: 'unavailable', readers: [] };
   let tokenStates: TokenState[] = [];
+  let slotErrors: SlotError[] = [];
+  let moduleFailureLogged = false;
   let settleTimer: NodeJS.Timeout | null = null;
   let settleMs = 150;
   // PKCS#11 work runs one operation at a time.
@@ -43,6 +46,7 @@ export function runCardWorker(channel: WorkerChannel): void {
     pcsc,
     module: tokens?.state ?? { path: '', status: 'failed', manufacturer: null, description: null, version: null },
     tokens: tokenStates,
+    slotErrors,
     process: 'running',
     updatedAt: new Date().toISOString(),
   });
@@ -53,13 +57,51 @@ export function runCardWorker(channel: WorkerChannel): void {
     if (ready) channel.send({ type: 'snapshot', snapshot: snapshot() });
   };
 
+  /** A line for main's log: codes and safe details only, never a PIN. */
+  const log = (level: WorkerLog['level'], event: string, message: string, fields: WorkerLog['fields'] = {}) => {
+    channel.send({ type: 'log', level, event, message, fields });
+  };
+
   const readTokens = () => {
     if (!tokens) return;
-    if (tokens.state.status !== 'loaded') tokens.open();
-    try {
-      tokenStates = tokens.state.status === 'loaded' ? tokens.readTokens() : [];
-    } catch {
+    // open() is a no-op while the module is loaded, and loads it again after a re-read closed it.
+    const module = tokens.open();
+    if (module.status !== 'loaded') {
       tokenStates = [];
+      slotErrors = [];
+      if (!moduleFailureLogged) {
+        log('warn', 'pkcs11-module-unavailable', 'The PKCS#11 module could not be loaded', {
+          status: module.status,
+          path: module.path,
+          ...tokens.openFailure,
+        });
+      }
+      moduleFailureLogged = true;
+      return;
+    }
+    moduleFailureLogged = false;
+    try {
+      const read = tokens.readSlots();
+      tokenStates = read.tokens;
+      for (const failed of read.slotErrors) {
+        // Logged when a slot starts failing, not on every re-read of the same card.
+        const key = `${failed.slotId}:${failed.error.code}:${failed.error.details?.ckr ?? ''}`;
+        if (
+          !slotErrors.some((previous) => `${previous.slotId}:${previous.error.code}:${previous.error.details?.ckr ?? ''}` === key)
+        ) {
+          log('warn', 'card-slot-read-failed', 'A slot could not be read', {
+            slot: failed.slotDescription,
+            code: failed.error.code,
+            ...failed.error.details,
+          });
+        }
+      }
+      slotErrors = read.slotErrors;
+    } catch (error) {
+      tokenStates = [];
+      slotErrors = [];
+      const mapped = error instanceof CardError ? error : new CardError('internal');
+      log('warn', 'card-read-failed', 'Reading the slots failed', { code: mapped.code, ...mapped.details });
     }
   };
 

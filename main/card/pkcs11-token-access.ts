@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import pkcs11js from 'pkcs11js';
-import type { ModuleState, PinState, SignatureAlgorithm, TokenState } from '../../common/card/card-state';
+import type { ModuleState, PinState, SignatureAlgorithm, SlotError, TokenState } from '../../common/card/card-state';
 import { CardError, fromPkcs11Error } from './card-errors';
 import { summariseCertificate } from './certificate-summary';
 import type { TrustStore } from './trust-store';
@@ -31,6 +31,12 @@ export interface SignRequest {
   pin: string;
 }
 
+/** What one read of every slot found: the tokens read, and the slots that could not be read. */
+export interface SlotsRead {
+  tokens: TokenState[];
+  slotErrors: SlotError[];
+}
+
 export interface SignResult {
   algorithm: SignatureAlgorithm;
   /** RS256: PKCS#1 v1.5; ES256: raw r ‖ s (as PKCS#11 returns it, and as JWS uses it). */
@@ -53,6 +59,7 @@ function slotKey(slot: pkcs11js.Handle): string {
 export class Pkcs11TokenAccess {
   private module: pkcs11js.PKCS11 | null = null;
   private moduleState: ModuleState;
+  private failure: Record<string, string> | null = null;
 
   constructor(private readonly options: TokenAccessOptions) {
     this.moduleState = { path: options.modulePath, status: 'failed', manufacturer: null, description: null, version: null };
@@ -67,6 +74,7 @@ export class Pkcs11TokenAccess {
       return this.moduleState;
     }
     const module = new pkcs11js.PKCS11();
+    this.failure = null;
     try {
       module.load(this.options.modulePath);
       module.C_Initialize();
@@ -79,21 +87,30 @@ export class Pkcs11TokenAccess {
         description: trimmed(info.libraryDescription),
         version: `${info.libraryVersion.major}.${info.libraryVersion.minor}`,
       };
-    } catch {
+    } catch (error) {
       try {
         module.close();
       } catch {
         // The module never loaded: nothing to close.
       }
       this.moduleState = { ...base, status: 'failed' };
+      this.failure = fromPkcs11Error(error).details;
+      if (!this.failure.ckr) this.failure = { reason: error instanceof Error ? error.message.slice(0, 300) : 'unknown' };
     }
     return this.moduleState;
+  }
+
+  /** Why the last open() failed (the PKCS#11 name, or the loader's message), for the log. */
+  get openFailure(): Record<string, string> | null {
+    return this.moduleState.status === 'failed' ? this.failure : null;
   }
 
   /** C_Finalize and unload; the next open() starts from scratch (as "Läs in kortet på nytt" needs). */
   close(): void {
     const module = this.module;
     this.module = null;
+    // No longer 'loaded': whoever reads the state next must open() again (issue 14).
+    this.moduleState = { ...this.moduleState, status: 'failed' };
     if (!module) return;
     try {
       module.C_Finalize();
@@ -118,18 +135,33 @@ export class Pkcs11TokenAccess {
     return this.module;
   }
 
-  /** Every token present, with PIN state and parsed certificates. */
-  readTokens(): TokenState[] {
+  /**
+   * Every token present, with PIN state and parsed certificates. Each slot is read on its own: a slot
+   * that fails (an unrecognised card, SoftHSM's spare slot) is reported in `slotErrors` and never
+   * hides the tokens in the other slots. Throws only when the slot list itself cannot be had.
+   */
+  readSlots(): SlotsRead {
     const module = this.require();
+    let slots: pkcs11js.Handle[];
     try {
-      return module.C_GetSlotList(true).flatMap((slot) => {
-        const slotInfo = module.C_GetSlotInfo(slot);
-        if ((slotInfo.flags & CKF_TOKEN_PRESENT) === 0) return [];
-        return [this.readToken(module, slot, trimmed(slotInfo.slotDescription))];
-      });
+      slots = module.C_GetSlotList(true);
     } catch (error) {
       throw fromPkcs11Error(error);
     }
+    const read: SlotsRead = { tokens: [], slotErrors: [] };
+    for (const slot of slots) {
+      let slotDescription = '';
+      try {
+        const slotInfo = module.C_GetSlotInfo(slot);
+        slotDescription = trimmed(slotInfo.slotDescription);
+        if ((slotInfo.flags & CKF_TOKEN_PRESENT) === 0) continue;
+        read.tokens.push(this.readToken(module, slot, slotDescription));
+      } catch (error) {
+        const mapped = fromPkcs11Error(error);
+        read.slotErrors.push({ slotId: slotKey(slot), slotDescription, error: { code: mapped.code, details: mapped.details } });
+      }
+    }
+    return read;
   }
 
   private pinState(module: pkcs11js.PKCS11, slot: pkcs11js.Handle): PinState {

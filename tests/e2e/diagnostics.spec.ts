@@ -275,6 +275,8 @@ test('re-read the card and restart the card software from the view', async ({ ap
   await openDiagnostics(page);
   await page.getByRole('button', { name: 'Läs in kortet på nytt' }).click();
   await expect(page.getByTestId('diagnostics-notice')).toContainText('Kortet är inläst på nytt', { timeout: 20_000 });
+  // The re-read alone brings the whole chain back (issue 14: it used to leave the token unreadable).
+  await expectCardChainGreen(page);
   await page.getByRole('button', { name: 'Starta om kortprogramvaran' }).click();
   await expect(page.getByTestId('diagnostics-notice')).toContainText('Kortprogramvaran är omstartad', { timeout: 20_000 });
   await expectCardChainGreen(page);

@@ -28,6 +28,18 @@ test('logs in with the valid card and shows organisation, name and "Logga ut"', 
   await expect(page.getByRole('button', { name: 'Logga ut' })).toBeVisible();
 });
 
+test('logs in after "Läs in kortet på nytt" on the same card', async ({ app, lab }) => {
+  const { page } = app;
+  await lab.insert({ profile: 'valid' });
+  await waitForCardReady(page);
+  await page.getByRole('button', { name: 'Felsökning och diagnostik' }).click();
+  await page.getByRole('button', { name: 'Läs in kortet på nytt' }).click();
+  await expect(page.getByTestId('diagnostics-notice')).toContainText('Kortet är inläst på nytt', { timeout: 20_000 });
+  await page.getByRole('button', { name: 'Tillbaka' }).click();
+  await loginWithCard(page, lab.pin);
+  await expect(page.getByTestId('header-user')).toContainText('Alva Testsson');
+});
+
 test('a wrong PIN shows the tries left, and the third locks the card', async ({ app, lab }) => {
   const { page } = app;
   await lab.insert({ profile: 'valid' });
@@ -88,7 +100,11 @@ test('"Logga ut" ends the session on the backend too', async ({ app, lab, backen
   await expect.poll(() => activeSessions(backend.dbFile, lab.hsaId)).toBe(0);
 });
 
-test('with the backend down the login says so and shows the troubleshooting steps; once it is back the card logs in', async ({ app, lab, backend }) => {
+test('with the backend down the login says so and shows the troubleshooting steps; once it is back the card logs in', async ({
+  app,
+  lab,
+  backend,
+}) => {
   const { page } = app;
   await lab.insert({ profile: 'valid' });
   await waitForCardReady(page);
