@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LAB_PERSON, provisionSoftHsmToken, type SoftHsmToken } from '../tests/cardlab/index';
-import { signedData } from './auth/certificate-verifier';
+import { loginSignedData } from '../common/api/login-signed-data';
 import { DEFAULT_ORIGIN } from './config';
 import { signOnToken } from './test-support/pkcs11-signer';
 
@@ -70,7 +70,7 @@ describe('npm run server over a real socket', () => {
     const { nonce } = (await (await fetch(`${url}/api/v1/auth/challenge`, { method: 'POST' })).json()) as { nonce: string };
     const cert = card.authentication;
     if (!cert) throw new Error('no auth cert');
-    const signature = signOnToken(token, cert.certificateDer, signedData(DEFAULT_ORIGIN, nonce), 'RS256');
+    const signature = signOnToken(token, cert.certificateDer, Buffer.from(loginSignedData(DEFAULT_ORIGIN, nonce)), 'RS256');
     const login = await fetch(`${url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

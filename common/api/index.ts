@@ -3,3 +3,4 @@ export * from './error-codes';
 export * from './schemas';
 export * from './validation';
 export * from './user-list';
+export * from './login-signed-data';

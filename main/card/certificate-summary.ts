@@ -43,11 +43,18 @@ function firstAttribute(name: x509.Name, oid: string): string | null {
 }
 
 /**
- * True for a certificate fit to log in: keyUsage digitalSignature and, where an EKU is present,
- * clientAuth. A SITHS card's signature certificate (nonRepudiation only) never qualifies.
+ * True for a certificate fit to log in: not a CA (basicConstraints CA:TRUE never logs in), keyUsage
+ * digitalSignature and, where an EKU is present, clientAuth. A SITHS card's signature certificate
+ * (nonRepudiation only) never qualifies.
  */
-export function isAuthenticationCertificate(keyUsage: readonly string[], extendedKeyUsage: readonly string[]): boolean {
-  return keyUsage.includes('digitalSignature') && (extendedKeyUsage.length === 0 || extendedKeyUsage.includes(OID.clientAuth));
+export function isAuthenticationCertificate(
+  keyUsage: readonly string[],
+  extendedKeyUsage: readonly string[],
+  isCa = false,
+): boolean {
+  return (
+    !isCa && keyUsage.includes('digitalSignature') && (extendedKeyUsage.length === 0 || extendedKeyUsage.includes(OID.clientAuth))
+  );
 }
 
 /** Parses a DER certificate into what the interface, doctor and the support report show. */
@@ -83,7 +90,11 @@ export function summariseCertificate(
     validity,
     daysLeft,
     trusted: options.isTrusted(new X509Certificate(der)),
-    isAuthentication: isAuthenticationCertificate(keyUsage, extendedKeyUsage),
+    isAuthentication: isAuthenticationCertificate(
+      keyUsage,
+      extendedKeyUsage,
+      certificate.getExtension(x509.BasicConstraintsExtension)?.ca === true,
+    ),
     ...(({ ocsp, crl }) => ({ ocspUrls: ocsp, crlUrls: crl }))(revocationAddresses(certificate)),
     revocation: REVOCATION_NOT_CHECKED,
   };

@@ -4,7 +4,7 @@ import type { CardRemovalPolicy, LogoutReason, SessionState } from '../../common
 import type { BackendClient } from '../backend/backend-client';
 import type { CardService } from '../card/card-service';
 import { AppFailure, unwrap } from '../errors/app-failure';
-import { loginSignedData } from './login-challenge';
+import { loginSignedData } from '../../common/api/login-signed-data';
 
 export interface SessionServiceOptions {
   card: CardService;
@@ -80,8 +80,10 @@ export class SessionService {
     const certificate = token.authCertificate;
     if (!certificate) throw new AppFailure('certificate-missing');
     if (certificate.validity === 'expired') throw new AppFailure('certificate-expired', { notAfter: certificate.notAfter });
-    if (certificate.validity === 'not-yet-valid') throw new AppFailure('certificate-not-yet-valid', { notBefore: certificate.notBefore });
-    if (this.options.enforceLocalTrust && !certificate.trusted) throw new AppFailure('certificate-untrusted', { issuer: certificate.issuer });
+    if (certificate.validity === 'not-yet-valid')
+      throw new AppFailure('certificate-not-yet-valid', { notBefore: certificate.notBefore });
+    if (this.options.enforceLocalTrust && !certificate.trusted)
+      throw new AppFailure('certificate-untrusted', { issuer: certificate.issuer });
     if (token.pin.locked) throw new AppFailure('pin-locked', { triesLeft: '0' });
     return choice;
   }
@@ -115,7 +117,11 @@ export class SessionService {
         origin: this.options.origin,
       });
       this.endActive();
-      const state: ActiveSession['state'] = { status: 'logged-in', administrator: response.administrator, expiresAt: response.expiresAt };
+      const state: ActiveSession['state'] = {
+        status: 'logged-in',
+        administrator: response.administrator,
+        expiresAt: response.expiresAt,
+      };
       const untilExpiry = Math.max(0, new Date(response.expiresAt).getTime() - (this.options.now?.() ?? new Date()).getTime());
       this.active = {
         token: response.token,
@@ -155,7 +161,11 @@ export class SessionService {
     try {
       return await call(active.token);
     } catch (error) {
-      if (error instanceof AppFailure && (error.code === 'session-expired' || error.code === 'not-logged-in') && this.active === active) {
+      if (
+        error instanceof AppFailure &&
+        (error.code === 'session-expired' || error.code === 'not-logged-in') &&
+        this.active === active
+      ) {
         await this.end('expired', { callBackend: false });
       }
       throw error;
@@ -182,7 +192,10 @@ export class SessionService {
         await this.options.backend.logout(active.token);
       } catch (error) {
         // The token is forgotten here whatever the backend says; it also expires there.
-        this.log.warn({ event: 'logout-backend-failed', errorCode: error instanceof AppFailure ? error.code : 'internal' }, 'Backend logout failed');
+        this.log.warn(
+          { event: 'logout-backend-failed', errorCode: error instanceof AppFailure ? error.code : 'internal' },
+          'Backend logout failed',
+        );
       }
     }
     if (active) this.log.info({ event: 'logged-out', reason }, 'Session ended');

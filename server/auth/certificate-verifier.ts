@@ -1,8 +1,8 @@
 // @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first.
 import 'reflect-metadata';
-import { constants, createHash, verify, X509Certificate as NodeCertificate, type KeyObject } from 'node:crypto';
+import { constants, verify, X509Certificate as NodeCertificate, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { SIGNATURE_ALGORITHMS, type LoginFailureCode, type SignatureAlgorithm } from '../../common/api/index';
+import { loginSignedData, SIGNATURE_ALGORITHMS, type LoginFailureCode, type SignatureAlgorithm } from '../../common/api/index';
 import type { CaCertificate, TrustStore } from './trust-store';
 
 const OID_SERIAL_NUMBER = '2.5.4.5';
@@ -40,23 +40,15 @@ export function parseLeafCertificate(base64Der: string): LeafCertificate {
   }
 }
 
-/** The bytes the card signs: SHA-256(origin) ‖ SHA-256(nonce), both as UTF-8 (Web eID's scheme). */
-export function signedData(origin: string, nonce: string): Buffer {
-  return Buffer.concat([
-    createHash('sha256').update(origin, 'utf8').digest(),
-    createHash('sha256').update(nonce, 'utf8').digest(),
-  ]);
-}
-
 function isSupportedAlgorithm(name: string): name is SignatureAlgorithm {
   return (SIGNATURE_ALGORITHMS as readonly string[]).includes(name);
 }
 
 /**
- * Checks that the signature over signedData(origin, nonce) was made with the certificate's key.
+ * Checks that the signature over loginSignedData(origin, nonce) was made with the certificate's key.
  * ES256/ES384 signatures are raw r ‖ s (IEEE P1363), as Web eID sends them.
  */
-export function verifyLoginSignature(key: KeyObject, algorithm: string, data: Buffer, signature: Buffer): void {
+export function verifyLoginSignature(key: KeyObject, algorithm: string, data: Uint8Array, signature: Buffer): void {
   if (!isSupportedAlgorithm(algorithm)) {
     throw new LoginCheckError('algorithm-unsupported', `Algorithm ${algorithm.slice(0, 16)} is not supported`);
   }
@@ -135,8 +127,14 @@ function checkCaValidity(ca: CaCertificate, now: Date): void {
   }
 }
 
-/** keyUsage must include digitalSignature; an extendedKeyUsage, where present, must include clientAuth. */
+/**
+ * A CA certificate (basicConstraints CA:TRUE) never logs in; keyUsage must include digitalSignature;
+ * an extendedKeyUsage, where present, must include clientAuth.
+ */
 export function checkAuthenticationUsage(leaf: LeafCertificate): void {
+  if (leaf.parsed.getExtension(x509.BasicConstraintsExtension)?.ca === true) {
+    throw new LoginCheckError('certificate-key-usage', 'A CA certificate (basicConstraints CA:TRUE) cannot log in');
+  }
   const ku = leaf.parsed.getExtension(x509.KeyUsagesExtension);
   if (!ku || (ku.usages & x509.KeyUsageFlags.digitalSignature) === 0) {
     throw new LoginCheckError('certificate-key-usage', 'The certificate is not for authentication (keyUsage)');
@@ -169,7 +167,7 @@ export function verifyLogin(input: {
   nonce: string;
   now: Date;
 }): { hsaId: string; issuer: CaCertificate } {
-  verifyLoginSignature(input.leaf.node.publicKey, input.algorithm, signedData(input.origin, input.nonce), input.signature);
+  verifyLoginSignature(input.leaf.node.publicKey, input.algorithm, loginSignedData(input.origin, input.nonce), input.signature);
   checkValidity(input.leaf.parsed, input.now, 'The certificate');
   const issuer = verifyChain(input.leaf, input.trust, input.now);
   checkAuthenticationUsage(input.leaf);

@@ -9,7 +9,7 @@ import {
 } from '../../tests/cardlab/index';
 import { signOnToken, type TokenAlgorithm } from '../test-support/pkcs11-signer';
 import { certificateBase64, createTestContext, TEST_ORIGIN, type TestContext } from '../test-support/test-context';
-import { signedData } from './certificate-verifier';
+import { loginSignedData } from '../../common/api/login-signed-data';
 
 // Every login here is signed through a real PKCS#11 token (SoftHSM2) holding the card lab's keys.
 let ctx: TestContext;
@@ -54,7 +54,12 @@ async function login(o: LoginOptions = {}) {
   const algorithm = o.algorithm ?? (c.keyAlgorithm === 'ec-p256' ? 'ES256' : 'RS256');
   const cred = c[which];
   if (!cred) throw new Error('no credential');
-  const signature = signOnToken(token, cred.certificateDer, signedData(o.signedOrigin ?? origin, nonce), algorithm);
+  const signature = signOnToken(
+    token,
+    cred.certificateDer,
+    Buffer.from(loginSignedData(o.signedOrigin ?? origin, nonce)),
+    algorithm,
+  );
   if (o.tamper) signature[10] = (signature[10] ?? 0) ^ 0x01;
   const res = await ctx.app.fastify.inject({
     method: 'POST',
@@ -162,6 +167,13 @@ describe('POST /api/v1/auth/login with the card lab PKI and a PKCS#11 token', ()
 
   it('refuses the signature certificate (nonRepudiation) instead of the authentication one', async () => {
     const { res, body } = await login({ which: 'signature' });
+    expect(res.statusCode).toBe(401);
+    expect(errorCode(body)).toBe('certificate-key-usage');
+  });
+
+  it('refuses an authentication certificate that says basicConstraints CA:TRUE', async () => {
+    // Valid chain, digitalSignature and clientAuth: only the CA flag is wrong.
+    const { res, body } = await login({ profile: 'ca-leaf' });
     expect(res.statusCode).toBe(401);
     expect(errorCode(body)).toBe('certificate-key-usage');
   });

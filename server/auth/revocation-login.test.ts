@@ -11,7 +11,7 @@ import type { RevocationPolicy } from '../services/auth-service';
 import { signOnToken } from '../test-support/pkcs11-signer';
 import { createTestContext, TEST_ORIGIN, type TestContext } from '../test-support/test-context';
 import { ensureTestPki } from '../../tests/cardlab/index';
-import { signedData } from './certificate-verifier';
+import { loginSignedData } from '../../common/api/login-signed-data';
 
 // Every login's certificate is checked against the lab's real OCSP responder (and CRL) on loopback;
 // the signatures come from SoftHSM2 tokens holding the lab's keys.
@@ -39,7 +39,7 @@ async function login(policy: RevocationPolicy, card: SoftHsmToken) {
   const challenge = await ctx.app.fastify.inject({ method: 'POST', url: '/api/v1/auth/challenge' });
   const { nonce } = challenge.json<{ nonce: string }>();
   const cert = card.credentials.authentication!;
-  const signature = signOnToken(card, cert.certificateDer, signedData(TEST_ORIGIN, nonce), 'RS256');
+  const signature = signOnToken(card, cert.certificateDer, Buffer.from(loginSignedData(TEST_ORIGIN, nonce)), 'RS256');
   const res = await ctx.app.fastify.inject({
     method: 'POST',
     url: '/api/v1/auth/login',

@@ -9,7 +9,8 @@ import pino from 'pino';
 import { eservicesForKind } from '../../common/api/index';
 import { ensureTestPki, LAB_PERSON } from '../../tests/cardlab/index';
 import { buildApp } from '../app';
-import { parseLeafCertificate, signedData, verifyLogin } from '../auth/certificate-verifier';
+import { loginSignedData } from '../../common/api/login-signed-data';
+import { parseLeafCertificate, verifyLogin } from '../auth/certificate-verifier';
 import { TrustStore } from '../auth/trust-store';
 import { systemClock } from '../clock';
 import { generateUsers, seededRandom } from '../seed/demo-data';
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
       const algorithm = profile === 'ecc' ? 'ES256' : 'RS256';
       const certificate = Buffer.from(cred.certificateDer).toString('base64');
       const signFor = (nonce: string) =>
-        nodeSign('sha256', signedData(ORIGIN, nonce), profile === 'ecc' ? { key, dsaEncoding: 'ieee-p1363' } : key).toString(
+        nodeSign('sha256', loginSignedData(ORIGIN, nonce), profile === 'ecc' ? { key, dsaEncoding: 'ieee-p1363' } : key).toString(
           'base64',
         );
 
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
       url: '/api/v1/auth/login',
       payload: {
         certificate: Buffer.from(cred.certificateDer).toString('base64'),
-        signature: nodeSign('sha256', signedData(ORIGIN, nonce), key).toString('base64'),
+        signature: nodeSign('sha256', loginSignedData(ORIGIN, nonce), key).toString('base64'),
         algorithm: 'RS256',
         nonce,
         origin: ORIGIN,

@@ -11,6 +11,7 @@ export const PROFILE_NAMES = [
   'ecc',
   'unknown-card',
   'revoked',
+  'ca-leaf',
 ] as const;
 
 export type CardProfileName = (typeof PROFILE_NAMES)[number];
@@ -55,6 +56,8 @@ export interface ProfileSpec {
   unknownCard: boolean;
   /** Its certificates are revoked at the lab's OCSP responder and on its CRL (when issued with one). */
   revoked: boolean;
+  /** The person certificates say basicConstraints CA:TRUE (a CA certificate is never a login certificate). */
+  leafIsCa: boolean;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -70,6 +73,7 @@ const BASE: ProfileSpec = {
   pinTriesLeft: PIN_MAX_TRIES,
   unknownCard: false,
   revoked: false,
+  leafIsCa: false,
 };
 
 /** Profile definitions, see issue 3. */
@@ -87,6 +91,7 @@ export const PROFILES: Readonly<Record<CardProfileName, ProfileSpec>> = {
   ecc: { ...BASE, keyAlgorithm: 'ec-p256' },
   'unknown-card': { ...BASE, hasAuthCert: false, hasSignatureCert: false, unknownCard: true },
   revoked: { ...BASE, revoked: true },
+  'ca-leaf': { ...BASE, leafIsCa: true },
 };
 
 /** Narrow an arbitrary string to a profile name. */

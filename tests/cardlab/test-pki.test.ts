@@ -189,6 +189,11 @@ describe('test PKI', () => {
       expect(card.authentication).toBeNull();
       expect(card.signature).toBeNull();
     },
+    'ca-leaf': async (p) => {
+      const { text } = await inspect(await certFile((await p.issueCard('ca-leaf')).authentication!, 'ca-leaf'));
+      expect(text).toContain('CA:TRUE');
+      expect(text).toContain('TLS Web Client Authentication');
+    },
   };
 
   it.each(PROFILE_NAMES)('profile %s has the certificates it promises', async (profile) => {

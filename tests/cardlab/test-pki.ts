@@ -244,11 +244,12 @@ async function issuePersonCert(
   notBefore: Date,
   notAfter: Date,
   revocation: RevocationEndpoints | undefined,
+  leafIsCa = false,
 ): Promise<IssuedCredential> {
   const alg = keyAlgorithm === 'ec-p256' ? EC_ALG : RSA_ALG;
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
   const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.BasicConstraintsExtension(leafIsCa, undefined, true),
     usage === 'authentication'
       ? new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)
       : new x509.KeyUsagesExtension(x509.KeyUsageFlags.nonRepudiation, true),
@@ -331,10 +332,10 @@ async function loadPki(): Promise<TestPki> {
     const issuer = spec.untrusted ? untrustedIntermediate : intermediate;
     const [authentication, signature] = await Promise.all([
       spec.hasAuthCert
-        ? issuePersonCert(issuer, person, spec.keyAlgorithm, 'authentication', notBefore, notAfter, revocation)
+        ? issuePersonCert(issuer, person, spec.keyAlgorithm, 'authentication', notBefore, notAfter, revocation, spec.leafIsCa)
         : null,
       spec.hasSignatureCert
-        ? issuePersonCert(issuer, person, spec.keyAlgorithm, 'signature', notBefore, notAfter, revocation)
+        ? issuePersonCert(issuer, person, spec.keyAlgorithm, 'signature', notBefore, notAfter, revocation, spec.leafIsCa)
         : null,
     ]);
     for (const credential of [authentication, signature]) {
