@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTestPki, provisionSoftHsmToken, type SoftHsmToken } from '../cardlab/index';
-import { signedData } from '../../server/auth/certificate-verifier';
+import { loginSignedData } from '../../common/api/login-signed-data';
 import { systemClock } from '../../server/clock';
 import { DEMO_KOMMUN_ID, seedDemo } from '../../server/seed/demo-seed';
 import { openStorage } from '../../server/storage/open-storage';
@@ -67,7 +67,7 @@ async function login(challengeFrom: string, loginTo: string): Promise<{ status: 
   const cert = token.credentials.authentication!;
   const request = {
     certificate: Buffer.from(cert.certificateDer).toString('base64'),
-    signature: signOnToken(token, cert.certificateDer, signedData(ORIGIN, nonce), 'RS256').toString('base64'),
+    signature: signOnToken(token, cert.certificateDer, Buffer.from(loginSignedData(ORIGIN, nonce)), 'RS256').toString('base64'),
     algorithm: 'RS256',
     nonce,
     origin: ORIGIN,
