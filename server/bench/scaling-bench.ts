@@ -13,7 +13,7 @@ import { ensureTestPki, LAB_PERSON } from '../../tests/cardlab/index';
 import { reportFigures, type BenchFigure } from '../../tests/bench/bench-report';
 import { startPostgresServer, type PostgresServer } from '../../tests/fixtures/postgres-server';
 import { buildApp } from '../app';
-import { signedData } from '../auth/certificate-verifier';
+import { loginSignedData } from '../../common/api/login-signed-data';
 import { TrustStore } from '../auth/trust-store';
 import { systemClock } from '../clock';
 import { generateUsers, seededRandom } from '../seed/demo-data';
@@ -93,7 +93,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', rows: Row[]): Promise<
     const certificate = Buffer.from(cred.certificateDer).toString('base64');
     const login = async () => {
       const { nonce } = (await app.fastify.inject({ method: 'POST', url: '/api/v1/auth/challenge' })).json<{ nonce: string }>();
-      const signature = nodeSign('sha256', signedData(ORIGIN, nonce), key).toString('base64');
+      const signature = nodeSign('sha256', loginSignedData(ORIGIN, nonce), key).toString('base64');
       const res = await app.fastify.inject({
         method: 'POST',
         url: '/api/v1/auth/login',
