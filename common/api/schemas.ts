@@ -43,9 +43,10 @@ const DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 /** The RFC 5321 limits zod's e-mail pattern does not check: local part ≤ 64, domain ≤ 253, labels. */
 function emailLimits(address: string, ctx: z.RefinementCtx): void {
   const at = address.lastIndexOf('@');
-  if (at < 0) return; // the pattern below says it
-  const local = address.slice(0, at);
+  const local = address.slice(0, Math.max(at, 0));
   const domain = address.slice(at + 1);
+  // No @, or nothing before or after it: not an address at all, which the pattern below says.
+  if (at < 0 || local === '' || domain === '') return;
   if (local.length > 64) ctx.addIssue({ code: 'custom', message: 'Delen före @ får vara högst 64 tecken' });
   else if (domain.length > 253) ctx.addIssue({ code: 'custom', message: 'Domänen får vara högst 253 tecken' });
   else if (domain.split('.').some((label) => !DOMAIN_LABEL.test(label))) {
