@@ -13,6 +13,7 @@ import { ok, type Result } from '../../common/errors/error-codes';
 import { RevocationChecker } from '../../common/revocation/revocation-check';
 import type { CardService } from './card-service';
 
+const UNKNOWN_RETRY_MS = 60_000;
 const NO_ISSUER: RevocationStatus = { ...REVOCATION_NOT_CHECKED, reason: 'no-issuer' };
 
 export interface CardRevocationOptions {
@@ -30,7 +31,8 @@ export interface CardRevocationOptions {
  */
 export class CardRevocation {
   private readonly issuers: x509.X509Certificate[];
-  private readonly known = new Map<string, RevocationStatus>();
+  /** Answers by certificate, with until when they stand: definite ones until nextUpdate, "unknown" for a minute. */
+  private readonly known = new Map<string, { status: RevocationStatus; until: number }>();
   private readonly pending = new Map<string, Promise<RevocationStatus>>();
   private readonly listeners = new Set<() => void>();
 
@@ -44,11 +46,11 @@ export class CardRevocation {
     return () => this.listeners.delete(listener);
   }
 
-  /** The snapshot with what is known now; starts the checks not yet made. */
+  /** The snapshot with what is known now (the last answer while a new check runs); starts the checks due. */
   annotateNow(snapshot: CardSnapshot): CardSnapshot {
     return this.map(snapshot, (certificate) => {
-      const status = this.lookup(certificate);
-      return status instanceof Promise ? REVOCATION_NOT_CHECKED : status;
+      const status = this.lookup(certificate, false);
+      return status instanceof Promise ? (this.known.get(certificate.sha256)?.status ?? REVOCATION_NOT_CHECKED) : status;
     });
   }
 
@@ -57,7 +59,7 @@ export class CardRevocation {
     const answers = new Map<string, RevocationStatus>();
     await Promise.all(
       snapshot.tokens.map(async (token) => {
-        if (token.authCertificate) answers.set(token.authCertificate.sha256, await this.lookup(token.authCertificate));
+        if (token.authCertificate) answers.set(token.authCertificate.sha256, await this.lookup(token.authCertificate, true));
       }),
     );
     return this.map(snapshot, (certificate) => answers.get(certificate.sha256) ?? REVOCATION_NOT_CHECKED);
@@ -80,9 +82,11 @@ export class CardRevocation {
     };
   }
 
-  private lookup(certificate: CertificateSummary): RevocationStatus | Promise<RevocationStatus> {
+  /** A standing answer, or the check in flight (a new one when due; `again`: also when the last answer was not definite). */
+  private lookup(certificate: CertificateSummary, again: boolean): RevocationStatus | Promise<RevocationStatus> {
     const known = this.known.get(certificate.sha256);
-    if (known && (known.nextUpdate === null || Date.parse(known.nextUpdate) > Date.now())) return known;
+    const definite = known?.status.status === 'good' || known?.status.status === 'revoked';
+    if (known && known.until > Date.now() && (definite || !again)) return known.status;
     const issuer = this.issuers.find((candidate) => candidate.subject === certificate.issuer);
     if (!issuer) return NO_ISSUER;
     let pending = this.pending.get(certificate.sha256);
@@ -90,9 +94,15 @@ export class CardRevocation {
       pending = this.options.checker
         .checkSerial({ serialNumber: certificate.serialNumber, ocsp: certificate.ocspUrls, crl: certificate.crlUrls, issuer })
         .then((status) => {
-          // Only definite answers are kept; "unknown" is asked again on the next read.
-          if (status.status === 'good' || status.status === 'revoked') this.known.set(certificate.sha256, status);
-          else this.known.delete(certificate.sha256);
+          // Definite answers stand until nextUpdate; "unknown" is asked again after a minute (or on
+          // "Kör kontrollerna igen"), so a responder that is down is not asked in a loop.
+          const definiteAnswer = status.status === 'good' || status.status === 'revoked';
+          const until = definiteAnswer
+            ? status.nextUpdate
+              ? Date.parse(status.nextUpdate)
+              : Date.now() + 5 * 60_000
+            : Date.now() + UNKNOWN_RETRY_MS;
+          this.known.set(certificate.sha256, { status, until });
           this.options.logger.info(
             {
               event: 'revocation-checked',
