@@ -1,0 +1,178 @@
+// End-to-end benchmark of the user list on the real chain: the reference backend (SQLite file with
+// N users in the card person's kommun), main over the test bridge, the renderer in Chromium, the
+// card lab's card and PIN. PIN submitted → first rows in the grid, a search keystroke → updated
+// rows, a sort on the e-mail column (every value distinct) → re-sorted rows, the renderer's heap.
+// Run: npm run bench:list [-- --sizes 20000,100000,1000000 --samples 30]
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Page } from '@playwright/test';
+import { eservicesForKind } from '../../common/api/index';
+import { generateUsers, seededRandom } from '../../server/seed/demo-data';
+import { DEMO_KOMMUN_ID } from '../../server/seed/demo-seed';
+import { createSqliteStorage } from '../../server/storage/sqlite-storage';
+import { startCardLab } from '../cardlab/index';
+import { launchApp } from '../e2e/support/launch-app';
+import { startReferenceBackend } from '../fixtures/reference-backend';
+import { median, percentile, reportFigures, type BenchFigure } from './bench-report';
+
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '20000,100000,1000000' }, samples: { type: 'string', default: '30' } },
+});
+const SIZES = values.sizes.split(',').map(Number);
+const SAMPLES = Number(values.samples);
+const DEMO_USERS = 300;
+
+const firstRow = (page: Page, colId: string) => page.locator(`.admin-grid .ag-row[row-index="0"] [col-id="${colId}"]`);
+const countText = (page: Page) => page.getByTestId('user-count').textContent();
+
+async function main(): Promise<void> {
+  const figures: BenchFigure[] = [];
+  const lab = await startCardLab();
+  try {
+    for (const size of SIZES) {
+      const label = size.toLocaleString('en');
+      // The demo data, then the rest of the N users added straight into the database file.
+      const backend = await startReferenceBackend({ caCertificates: lab.pki.caCertificatesPath });
+      await backend.stop();
+      let t = performance.now();
+      const storage = await createSqliteStorage(backend.dbFile);
+      const users = generateUsers({
+        organisationId: DEMO_KOMMUN_ID,
+        hsaPrefix: 'SE2321000099',
+        mailDomain: 'storkommun.se',
+        count: size - DEMO_USERS,
+        eservices: eservicesForKind('kommun'),
+        now: new Date(),
+        random: seededRandom(size),
+      });
+      await storage.transaction((tx) => tx.insertUsers(users));
+      await storage.close();
+      console.log(
+        `${label}: seeded ${(size - DEMO_USERS).toLocaleString('en')} users in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
+      await backend.start();
+      const app = await launchApp({
+        env: {
+          BEHORIGHETSADMIN_BACKEND_URL: backend.url,
+          BEHORIGHETSADMIN_PKCS11_MODULE: lab.pkcs11Module,
+          BEHORIGHETSADMIN_TRUST_ANCHORS: [lab.pki.rootCa.certificatePath, lab.pki.intermediateCa.certificatePath].join(
+            path.delimiter,
+          ),
+          BEHORIGHETSADMIN_LOG_LEVEL: 'warn',
+        },
+      });
+      const { page } = app;
+      try {
+        await lab.insert({ profile: 'valid' });
+        await page.getByTestId('card-status').and(page.locator('[data-status="card-ready"]')).waitFor({ timeout: 30_000 });
+        await page.getByRole('button', { name: 'Logga in' }).click();
+        await page.getByLabel('PIN-kod för legitimering').fill(lab.pin);
+        t = performance.now();
+        await page.getByRole('dialog').getByRole('button', { name: 'Logga in' }).click();
+        await firstRow(page, 'givenName').locator('button').waitFor({ timeout: 60_000 });
+        const pinToRows = performance.now() - t;
+        console.log(`${label}: PIN → first rows ${pinToRows.toFixed(0)} ms`);
+        figures.push({
+          metric: `PIN → first rows in the grid at ${label} users (end to end)`,
+          value: pinToRows,
+          unit: 'ms',
+          target: '<= 1000',
+        });
+        await page.getByTestId('user-count').filter({ hasText: 'Visar' }).waitFor({ timeout: 60_000 });
+
+        // A keystroke in "Sök" → the list shows the new result (its count changes).
+        const search = page.getByLabel('Sök', { exact: true });
+        const keys: number[] = [];
+        const letters = 'abdeghiklmnoprstuvy';
+        for (let i = 0; i < SAMPLES; i++) {
+          await search.fill('');
+          await page
+            .getByTestId('user-count')
+            .filter({ hasText: `av ${size.toLocaleString('sv-SE')} ` })
+            .waitFor({ timeout: 60_000 });
+          await page.waitForFunction(
+            (n) => document.querySelector('[data-testid="user-count"]')?.textContent?.includes(`Visar ${n}`),
+            size.toLocaleString('sv-SE'),
+            { timeout: 60_000 },
+          );
+          const before = await countText(page);
+          t = performance.now();
+          await search.press(letters[i % letters.length]!);
+          await page.waitForFunction((b) => document.querySelector('[data-testid="user-count"]')?.textContent !== b, before, {
+            polling: 'raf',
+            timeout: 60_000,
+          });
+          await firstRow(page, 'givenName').waitFor({ timeout: 60_000 });
+          keys.push(performance.now() - t);
+        }
+        await search.fill('');
+        figures.push({
+          metric: `keystroke → updated rows at ${label}, p95 of ${SAMPLES}`,
+          value: percentile(keys, 95),
+          unit: 'ms',
+          target: '<= 150',
+        });
+        console.log(`${label}: keystroke → rows median ${median(keys).toFixed(0)} ms, p95 ${percentile(keys, 95).toFixed(0)} ms`);
+
+        // Sort on e-mail (all distinct): click the header, wait until the first row's e-mail changes.
+        const header = page.getByRole('columnheader', { name: 'E-post' });
+        const sorts: number[] = [];
+        for (let i = 0; i < SAMPLES; i++) {
+          const before = await firstRow(page, 'email').textContent();
+          t = performance.now();
+          await header.click();
+          await page.waitForFunction(
+            (b) => {
+              const cell = document.querySelector('.admin-grid .ag-row[row-index="0"] [col-id="email"]');
+              return cell !== null && cell.textContent !== '' && cell.textContent !== b;
+            },
+            before,
+            { polling: 'raf', timeout: 60_000 },
+          );
+          sorts.push(performance.now() - t);
+        }
+        figures.push({
+          metric: `sort on e-mail → re-sorted rows at ${label}, p95 of ${SAMPLES}`,
+          value: percentile(sorts, 95),
+          unit: 'ms',
+          target: '<= 300',
+        });
+        console.log(`${label}: sort on e-mail median ${median(sorts).toFixed(0)} ms, p95 ${percentile(sorts, 95).toFixed(0)} ms`);
+
+        // Scroll down a few thousand rows, then the renderer's heap (after a collection where possible).
+        for (let i = 0; i < 20; i++) await page.locator('.admin-grid .ag-body-viewport').evaluate((el) => el.scrollBy(0, 4000));
+        await page.waitForTimeout(500);
+        const cdp = await page
+          .context()
+          .newCDPSession(page)
+          .catch(() => null);
+        if (cdp) await cdp.send('HeapProfiler.collectGarbage').catch(() => undefined);
+        const heap = await page.evaluate(
+          () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN,
+        );
+        figures.push({
+          metric: `renderer heap at ${label} users (after sorting, searching, scrolling)`,
+          value: heap / 1024 / 1024,
+          unit: 'MB',
+          target: '<= 150',
+        });
+        console.log(`${label}: renderer heap ${(heap / 1024 / 1024).toFixed(1)} MB`);
+      } finally {
+        await lab.remove().catch(() => undefined);
+        await app.close();
+        await backend.dispose();
+      }
+    }
+  } finally {
+    await lab.stop();
+  }
+  reportFigures('list', figures);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
