@@ -1,9 +1,8 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import type { AppApi } from '../../common/ipc/api';
-import { AdministrationView } from './admin/administration-view';
 import { AppHeader } from './components/app-header';
 import { createDiagnosticsStore } from './diagnostics/diagnostics-store';
 import { DiagnosticsView } from './diagnostics/diagnostics-view';
@@ -16,6 +15,11 @@ import { SettingsView } from './settings/settings-view';
 import type { AppInfoState } from './stores/app-info-store';
 import type { CardStoreState } from './stores/card-store';
 import type { SessionStoreState } from './stores/session-store';
+
+// The administration view (grid and all) is its own chunk: the login screen does not wait for it.
+// It is fetched once the login screen is up, so it is there by the time the PIN is typed.
+const loadAdministration = () => import('./admin/administration-view');
+const AdministrationView = lazy(() => loadAdministration().then((m) => ({ default: m.AdministrationView })));
 
 export interface AppProps {
   api: AppApi;
@@ -33,7 +37,14 @@ export function App({ api, appInfoStore, cardStore, sessionStore, settingsStore 
   const error = useStore(appInfoStore, (state) => state.error);
   const session = useStore(sessionStore, (state) => state.session);
   const [diagnosticsOpen, setDiagnosticsOpen] = useState(false);
-  const [diagnosticsStore] = useState(() => createDiagnosticsStore(api, { writeClipboard: (text) => navigator.clipboard.writeText(text) }));
+  const [diagnosticsStore] = useState(() =>
+    createDiagnosticsStore(api, { writeClipboard: (text) => navigator.clipboard.writeText(text) }),
+  );
+
+  useEffect(() => {
+    const idle = requestIdleCallback(() => void loadAdministration());
+    return () => cancelIdleCallback(idle);
+  }, []);
 
   useEffect(() => {
     void appInfoStore.getState().load();
@@ -93,7 +104,9 @@ export function App({ api, appInfoStore, cardStore, sessionStore, settingsStore 
         ) : session.status === 'logged-in' || session.status === 'expired' ? (
           <>
             {/* Keyed by the administrator: another person's login never sees this one's data. */}
-            <AdministrationView key={session.administrator.hsaId} api={api} />
+            <Suspense fallback={<p role="status">{t('admin.users.loading')}</p>}>
+              <AdministrationView key={session.administrator.hsaId} api={api} />
+            </Suspense>
             {session.status === 'expired' && (
               <ReloginDialog onLogout={() => void sessionStore.getState().logout()}>
                 <LoginView api={api} cardStore={cardStore} sessionStore={sessionStore} />
