@@ -59,9 +59,19 @@ export class PcscMonitor {
     this.options.onChange(this.state);
   }
 
-  private release(): void {
+  /**
+   * Drops the context and its readers. `close` is false when the service went away: pcsclite's
+   * close() cancels through pcscd and then joins the status thread on this (the event loop's)
+   * thread, which blocks for as long as that thread waits on a daemon that is gone. Those threads
+   * end on their own with an error, which the listeners kept here swallow.
+   */
+  private release(close = true): void {
     for (const { reader } of this.readers.values()) {
       reader.removeAllListeners();
+      // Keep a listener: a reader of a vanished service still emits 'error', and an 'error' with no
+      // listener would crash the card process (issue 14).
+      reader.on('error', () => undefined);
+      if (!close) continue;
       try {
         reader.close();
       } catch {
@@ -75,10 +85,12 @@ export class PcscMonitor {
       context.removeAllListeners();
       // Keep a listener: a late error from a dropped context must not crash the process.
       context.on('error', () => undefined);
-      try {
-        context.close();
-      } catch {
-        // Already closed.
+      if (close) {
+        try {
+          context.close();
+        } catch {
+          // Already closed.
+        }
       }
     }
   }
@@ -93,7 +105,7 @@ export class PcscMonitor {
 
   private fail(error: unknown): void {
     const mapped = fromPcscError(error);
-    this.release();
+    this.release(mapped.code !== 'pcsc-no-service');
     const changed = this.service !== 'unavailable';
     this.service = mapped.code === 'pcsc-no-service' ? 'unavailable' : 'running';
     if (changed || mapped.code !== 'pcsc-no-service') this.emit();

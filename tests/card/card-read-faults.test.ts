@@ -3,7 +3,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CardSnapshot } from '../../common/card/card-state';
 import type { CardProcessSupervisor } from '../../main/card/card-process-supervisor';
-import { startCardLab, type CardLab } from '../cardlab/index';
+import { provisionSoftHsmToken, startCardLab, type CardLab } from '../cardlab/index';
 import { startSupervisor } from './card-test-support';
 
 // Issue 14: the card process's read path when something goes wrong — "Läs in kortet på nytt" on the
@@ -101,5 +101,51 @@ describe('card process read faults on the card lab', () => {
     expect((await supervisor.reread()).ok).toBe(true);
     const again = await supervisor.waitFor((s) => s.tokens.length > 0, 2_000);
     expect(hsaIdsOf(again!)).toEqual([lab.hsaId]);
+  });
+
+  it('survives pcscd going away with cards in the readers, reports the service unavailable, and recovers', async () => {
+    // SoftHSM as the module keeps this about the PC/SC side: OpenSC itself may block while pcscd
+    // shuts down, which the watchdog handles (card-process-watchdog.test.ts).
+    const token = await provisionSoftHsmToken({ profile: 'valid', label: 'pcscd-gone' });
+    try {
+      logLines = [];
+      card = startSupervisor(
+        { modulePath: token.modulePath, env: { SOFTHSM2_CONF: token.softhsmConf } },
+        { logger: capturingLogger() },
+      );
+      const supervisor = card;
+      await ready(supervisor);
+      await lab.insert({ profile: 'valid', reader: 0 });
+      await lab.insert({ profile: 'ecc', reader: 1 });
+      expect(
+        await supervisor.waitFor((s) => s.pcsc.readers.filter((reader) => reader.cardPresent).length === 2, 15_000),
+      ).not.toBeNull();
+      const processStates: CardSnapshot['process'][] = [];
+      supervisor.onSnapshot((snapshot) => processStates.push(snapshot.process));
+
+      await lab.stopService();
+      try {
+        const down = await supervisor.waitFor((s) => s.pcsc.service === 'unavailable', 10_000);
+        expect(down?.pcsc).toEqual({ service: 'unavailable', readers: [] });
+        // The token of the module that does not depend on PC/SC is still there.
+        expect(down?.tokens.map((entry) => entry.label)).toEqual(['pcscd-gone']);
+      } finally {
+        await lab.startService();
+      }
+      const up = await supervisor.waitFor(
+        (s) => s.pcsc.service === 'running' && s.pcsc.readers.length >= lab.readers.length,
+        15_000,
+      );
+      expect(up?.pcsc.readers.map((reader) => reader.name)).toEqual(expect.arrayContaining([...lab.readers]));
+      await lab.insert({ profile: 'valid', reader: 0 });
+      expect(await supervisor.waitFor((s) => s.pcsc.readers.some((reader) => reader.cardPresent), 15_000)).not.toBeNull();
+      // The same card process all along: it never crashed and was never restarted.
+      expect(processStates).not.toContain('restarting');
+      expect(logLines.filter((line) => line.event === 'card-process-exited' || line.event === 'card-process-hung')).toEqual([]);
+    } finally {
+      card?.stop();
+      card = null;
+      await token.dispose();
+    }
   });
 });
