@@ -149,7 +149,8 @@ async function main(): Promise<void> {
         console.log(`${label}: sort on e-mail median ${median(sorts).toFixed(0)} ms, p95 ${percentile(sorts, 95).toFixed(0)} ms`);
 
         // Scroll down a few thousand rows, then the renderer's heap (after a collection where possible).
-        for (let i = 0; i < 20; i++) await page.locator('.admin-grid .ag-body-viewport').evaluate((el) => el.scrollBy(0, 4000));
+        await page.locator('.admin-grid .ag-row').first().hover();
+        for (let i = 0; i < 20; i++) await page.mouse.wheel(0, 4000);
         await page.waitForTimeout(500);
         const cdp = await page
           .context()
