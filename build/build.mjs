@@ -17,7 +17,7 @@ const out = outFlag > 0 && process.argv[outFlag + 1] ? path.resolve(process.argv
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 // Native addons and Electron stay outside the bundles and are loaded at run time.
-const external = ['electron', 'pcsclite', 'pkcs11js', 'native-reg', 'better-sqlite3'];
+const external = ['electron', 'smartcard', 'pkcs11js', 'native-reg', 'better-sqlite3'];
 
 const nodeTarget = {
   bundle: true,

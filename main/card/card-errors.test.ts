@@ -22,6 +22,14 @@ describe('card error mapping', () => {
     expect(fromPkcs11Error(new Error('CKR_PIN_LOCKED:164')).code).toBe('pin-locked');
   });
 
+  it('maps the PC/SC binding’s messages (smartcard names the failure, without its code)', () => {
+    expect(pcscCode(new Error('PC/SC service not running'))).toBe(0x8010001d);
+    expect(fromPcscError(new Error('PC/SC service stopped')).code).toBe('pcsc-no-service');
+    expect(fromPcscError(new Error('Unknown reader')).code).toBe('pcsc-no-reader');
+    expect(fromPcscError(new Error('Card was removed')).code).toBe('card-removed');
+    expect(fromPcscError(new Error('Operation timed out')).details).toMatchObject({ unexpected: 'true' });
+  });
+
   it('maps PC/SC errors by the hex code, not the text', () => {
     const noService = new Error('SCardEstablishContext error: Tjänsten är inte tillgänglig.(0x8010001d)');
     expect(pcscCode(noService)).toBe(0x8010001d);

@@ -62,7 +62,7 @@ export function fromPkcs11Error(error: unknown): CardError {
   }
 }
 
-// PC/SC return values (winscard / pcsclite): SCARD_E_NO_SERVICE, SCARD_E_SERVICE_STOPPED, ...
+// PC/SC return values (winscard / pcsc-lite): SCARD_E_NO_SERVICE, SCARD_E_SERVICE_STOPPED, ...
 const SCARD = {
   SCARD_E_NO_SERVICE: 0x8010001d,
   SCARD_E_SERVICE_STOPPED: 0x8010001e,
@@ -73,9 +73,23 @@ const SCARD = {
   SCARD_E_NO_SMARTCARD: 0x8010000c,
 } as const;
 
-/** The PC/SC code in a pcsclite error message, which ends in "(0x8010001d)". */
+/** The PC/SC binding (`smartcard`) reports a failure by its message alone: the code behind each. */
+const SCARD_BY_MESSAGE: Record<string, number> = {
+  'PC/SC service not running': SCARD.SCARD_E_NO_SERVICE,
+  'PC/SC service stopped': SCARD.SCARD_E_SERVICE_STOPPED,
+  'No readers available': SCARD.SCARD_E_NO_READERS_AVAILABLE,
+  'Reader unavailable': SCARD.SCARD_E_READER_UNAVAILABLE,
+  'Unknown reader': SCARD.SCARD_E_UNKNOWN_READER,
+  'Card was removed': SCARD.SCARD_W_REMOVED_CARD,
+  'No smart card present': SCARD.SCARD_E_NO_SMARTCARD,
+};
+
+/** The PC/SC code of a failure: from the binding's message, or a message ending in "(0x8010001d)". */
 export function pcscCode(error: unknown): number | null {
-  const match = error instanceof Error ? /\(0x([0-9a-f]{8})\)/i.exec(error.message) : null;
+  if (!(error instanceof Error)) return null;
+  const known = SCARD_BY_MESSAGE[error.message];
+  if (known !== undefined) return known;
+  const match = /\(0x([0-9a-f]{8})\)/i.exec(error.message);
   return match ? Number.parseInt(match[1]!, 16) : null;
 }
 

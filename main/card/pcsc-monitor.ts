@@ -1,13 +1,25 @@
-import pcsclite from 'pcsclite';
+import { Context, type ReaderState as PcscReaderState } from 'smartcard';
 import type { PcscState, ReaderState } from '../../common/card/card-state';
 import { atrToHex, recogniseAtr, type KnownAtr } from './atr-table';
 import { fromPcscError } from './card-errors';
 
+const SCARD_STATE_CHANGED = 0x2;
+const SCARD_STATE_UNKNOWN = 0x4;
 const SCARD_STATE_PRESENT = 0x20;
 const SCARD_STATE_MUTE = 0x200;
+/** How long one SCardGetStatusChange waits before it is asked again. */
+const WAIT_MS = 1000;
+/** PC/SC's pseudo-reader whose state changes when a reader is attached or detached. */
+const PNP_NOTIFICATION = '\\\\?PnP?\\Notification';
 
-type PcscContext = ReturnType<typeof pcsclite>;
-type PcscReader = Parameters<Parameters<PcscContext['on']>[1]>[0] & { close(): void; name: string };
+/** The part of the `smartcard` (Node-API) PC/SC context the monitor uses. */
+export interface PcscContext {
+  listReaders(): { name: string }[];
+  /** Resolves with every reader's state once one differs from `state` given (null when cancelled). */
+  waitForChange(readers: PcscReaderState[], timeout?: number): Promise<PcscReaderState[] | null>;
+  cancel(): void;
+  close(): void;
+}
 
 export interface PcscMonitorOptions {
   atrTable: readonly KnownAtr[];
@@ -18,13 +30,15 @@ export interface PcscMonitorOptions {
 }
 
 /**
- * Watches readers and cards through PC/SC, without ever connecting to a card (an exclusive
- * connection would lock out the PKCS#11 middleware). pcsclite stops for good after one error, so
- * on any error the context is dropped and re-created until the card service answers again.
+ * Watches readers and cards through PC/SC (SCardGetStatusChange, through the Node-API binding
+ * `smartcard`), without ever connecting to a card (an exclusive connection would lock out the
+ * PKCS#11 middleware). On any error the context is dropped and re-created until the card service
+ * answers again.
  */
 export class PcscMonitor {
   private context: PcscContext | null = null;
-  private readonly readers = new Map<string, { reader: PcscReader; state: ReaderState }>();
+  /** Each reader's last PC/SC event state (without the changed bit), passed back as its current state. */
+  private readonly readers = new Map<string, { pcscState: number; state: ReaderState }>();
   private service: PcscState['service'] = 'unavailable';
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = true;
@@ -59,39 +73,21 @@ export class PcscMonitor {
     this.options.onChange(this.state);
   }
 
-  /**
-   * Drops the context and its readers. `close` is false when the service went away: pcsclite's
-   * close() cancels through pcscd and then joins the status thread on this (the event loop's)
-   * thread, which blocks for as long as that thread waits on a daemon that is gone. Those threads
-   * end on their own with an error, which the listeners kept here swallow.
-   */
-  private release(close = true): void {
-    for (const { reader } of this.readers.values()) {
-      reader.removeAllListeners();
-      // Keep a listener: a reader of a vanished service still emits 'error', and an 'error' with no
-      // listener would crash the card process (issue 14).
-      reader.on('error', () => undefined);
-      if (!close) continue;
-      try {
-        reader.close();
-      } catch {
-        // Already closed by the service going away.
-      }
-    }
+  private release(): void {
     this.readers.clear();
     const context = this.context;
     this.context = null;
-    if (context) {
-      context.removeAllListeners();
-      // Keep a listener: a late error from a dropped context must not crash the process.
-      context.on('error', () => undefined);
-      if (close) {
-        try {
-          context.close();
-        } catch {
-          // Already closed.
-        }
-      }
+    if (!context) return;
+    // The pending wait resolves with null once cancelled; its loop sees the context is no longer ours.
+    try {
+      context.cancel();
+    } catch {
+      // Already invalid.
+    }
+    try {
+      context.close();
+    } catch {
+      // Already closed.
     }
   }
 
@@ -105,7 +101,7 @@ export class PcscMonitor {
 
   private fail(error: unknown): void {
     const mapped = fromPcscError(error);
-    this.release(mapped.code !== 'pcsc-no-service');
+    this.release();
     const changed = this.service !== 'unavailable';
     this.service = mapped.code === 'pcsc-no-service' ? 'unavailable' : 'running';
     if (changed || mapped.code !== 'pcsc-no-service') this.emit();
@@ -116,7 +112,7 @@ export class PcscMonitor {
     if (this.context || this.stopped) return;
     let context: PcscContext;
     try {
-      context = (this.options.createContext ?? pcsclite)();
+      context = (this.options.createContext ?? (() => new Context()))();
     } catch (error) {
       this.fail(error);
       return;
@@ -124,48 +120,88 @@ export class PcscMonitor {
     this.context = context;
     this.service = 'running';
     this.emit();
-    context.on('error', (error: unknown) => this.fail(error));
-    context.on('reader', (reader) => this.watchReader(reader as PcscReader));
+    this.watch(context).catch((error: unknown) => {
+      if (this.context === context) this.fail(error);
+    });
   }
 
-  private watchReader(reader: PcscReader): void {
-    const state: ReaderState = {
-      name: reader.name,
-      cardPresent: false,
-      atr: null,
-      cardKind: null,
-      cardLabel: null,
-      eventCount: 0,
+  /** Follows the reader list and every reader's state until the context is dropped. */
+  private async watch(context: PcscContext): Promise<void> {
+    this.syncReaders(context);
+    // The PnP pseudo-reader's state carries the reader count in its upper 16 bits.
+    let pnpState = this.readers.size << 16;
+    while (this.context === context) {
+      const names = [...this.readers.keys()];
+      // The binding reads `name` and `state` (the current state) of each entry.
+      const query: PcscReaderState[] = [...names, PNP_NOTIFICATION].map((name) => ({
+        name,
+        state: name === PNP_NOTIFICATION ? pnpState : this.readers.get(name)!.pcscState,
+        changed: false,
+        atr: null,
+      }));
+      // A bounded wait (an empty answer on timeout): a wait never outlives its context by long, and
+      // never holds one of libuv's few pool threads for good.
+      const changes = await context.waitForChange(query, WAIT_MS);
+      if (changes === null || this.context !== context) return; // cancelled: released or restarted
+      let readerListChanged = false;
+      for (const change of changes) {
+        if (!change.changed) continue;
+        if (change.name === PNP_NOTIFICATION) {
+          pnpState = change.state & ~SCARD_STATE_CHANGED;
+          readerListChanged = true;
+        } else if (change.state & SCARD_STATE_UNKNOWN) {
+          readerListChanged = true;
+        } else {
+          this.updateReader(change);
+        }
+      }
+      if (readerListChanged) {
+        this.syncReaders(context);
+        pnpState = (pnpState & 0xffff) | (this.readers.size << 16);
+      }
+    }
+  }
+
+  /** Adds the readers PC/SC lists now and drops those it no longer lists. */
+  private syncReaders(context: PcscContext): void {
+    const listed = new Set(context.listReaders().map((reader) => reader.name));
+    let changed = false;
+    for (const name of [...this.readers.keys()]) {
+      if (!listed.has(name)) {
+        this.readers.delete(name);
+        changed = true;
+      }
+    }
+    for (const name of listed) {
+      if (this.readers.has(name)) continue;
+      const state: ReaderState = { name, cardPresent: false, atr: null, cardKind: null, cardLabel: null, eventCount: 0 };
+      // SCARD_STATE_UNAWARE (0): the first wait answers at once with the reader's state.
+      this.readers.set(name, { pcscState: 0, state });
+      changed = true;
+    }
+    if (changed) this.emit();
+  }
+
+  private updateReader(change: PcscReaderState): void {
+    const entry = this.readers.get(change.name);
+    if (!entry) return;
+    entry.pcscState = change.state & ~SCARD_STATE_CHANGED;
+    const present = (change.state & SCARD_STATE_PRESENT) !== 0 && (change.state & SCARD_STATE_MUTE) === 0;
+    const atr = present && change.atr && change.atr.length > 0 ? atrToHex(change.atr) : null;
+    const match = atr ? recogniseAtr(atr, this.options.atrTable) : null;
+    const next: ReaderState = {
+      name: change.name,
+      cardPresent: present,
+      atr,
+      cardKind: match?.kind ?? null,
+      cardLabel: match?.label ?? null,
+      // pcsc-lite keeps a per-reader event counter in the upper 16 bits of the event state.
+      eventCount: (change.state >>> 16) & 0xffff,
     };
-    this.readers.set(reader.name, { reader, state });
-    this.emit();
-    reader.on('status', (status: { state: number; atr?: Buffer }) => {
-      const present = (status.state & SCARD_STATE_PRESENT) !== 0 && (status.state & SCARD_STATE_MUTE) === 0;
-      const atr = present && status.atr && status.atr.length > 0 ? atrToHex(status.atr) : null;
-      const match = atr ? recogniseAtr(atr, this.options.atrTable) : null;
-      const next: ReaderState = {
-        name: reader.name,
-        cardPresent: present,
-        atr,
-        cardKind: match?.kind ?? null,
-        cardLabel: match?.label ?? null,
-        // pcsc-lite keeps a per-reader event counter in the upper 16 bits of the event state.
-        eventCount: (status.state >>> 16) & 0xffff,
-      };
-      const entry = this.readers.get(reader.name);
-      if (!entry) return;
-      const previous = entry.state;
-      entry.state = next;
-      if (previous.cardPresent !== next.cardPresent || previous.atr !== next.atr || previous.eventCount !== next.eventCount) {
-        this.emit();
-      }
-    });
-    reader.on('end', () => {
-      if (this.readers.get(reader.name)?.reader === reader) {
-        this.readers.delete(reader.name);
-        this.emit();
-      }
-    });
-    reader.on('error', (error: unknown) => this.fail(error));
+    const previous = entry.state;
+    entry.state = next;
+    if (previous.cardPresent !== next.cardPresent || previous.atr !== next.atr || previous.eventCount !== next.eventCount) {
+      this.emit();
+    }
   }
 }

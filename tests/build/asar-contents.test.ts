@@ -16,7 +16,7 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 /** What the app loads at run time (see build/build.mjs's externals): the addons and what they require
  * (native-reg, the Windows registry, is an optional dependency: Node-API, prebuilt, loads its binary only on Windows). */
-const EXPECTED_NODE_MODULES = ['bindings', 'file-uri-to-path', 'nan', 'native-reg', 'node-gyp-build', 'pcsclite', 'pkcs11js'];
+const EXPECTED_NODE_MODULES = ['native-reg', 'node-addon-api', 'node-gyp-build', 'pkcs11js', 'smartcard'];
 
 type Builder = {
   build(options: Record<string, unknown>): Promise<string[]>;
@@ -43,7 +43,7 @@ describe('electron-builder --dir', () => {
     writeFileSync(path.join(electronDist, 'electron'), '#!/bin/sh\necho stand-in electron\n');
     chmodSync(path.join(electronDist, 'electron'), 0o755);
 
-    const addons = ['pcsclite/build/Release/pcsclite.node', 'pkcs11js/build/Release/pkcs11.node'].map((file) =>
+    const addons = ['smartcard/build/Release/smartcard_napi.node', 'pkcs11js/build/Release/pkcs11.node'].map((file) =>
       path.join(ROOT, 'node_modules', file),
     );
     const before = addons.map((file) => statSync(file).mtimeMs);

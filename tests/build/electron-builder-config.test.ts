@@ -64,8 +64,8 @@ describe('electron-builder configuration', () => {
     // A rebuild would rebuild the development node_modules in place, for Electron.
     expect(config.npmRebuild).toBe(false);
     expect(config.asar).toBe(true);
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['pcsclite', 'pkcs11js']);
-    expect(config.asarUnpack).toEqual(['**/node_modules/pcsclite/**', '**/node_modules/pkcs11js/**', '**/*.node']);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['pkcs11js', 'smartcard']);
+    expect(config.asarUnpack).toEqual(['**/node_modules/pkcs11js/**', '**/node_modules/smartcard/**', '**/*.node']);
     // The test bridge stays out of the package.
     expect(config.files).toContain('!dist/bridge{,/**/*}');
   });

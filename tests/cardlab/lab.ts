@@ -241,7 +241,7 @@ async function startService(service: Service): Promise<void> {
 }
 
 async function stopService(service: Service): Promise<void> {
-  service.watcher?.close();
+  await service.watcher?.close();
   service.watcher = null;
   await service.pcscd?.stop();
   service.pcscd = null;

@@ -1,10 +1,10 @@
 /**
  * Watches the lab's readers through PC/SC, so that insert/remove can resolve only once pcscd itself
  * reports the change (vpcd is polled by pcscd, so a socket change shows up after up to ~0.5 s).
+ * Uses the Node-API binding `smartcard` directly (SCardGetStatusChange), not the app's PcscMonitor,
+ * so the lab stays an independent witness of what pcscd reports.
  */
-import pcsclite from 'pcsclite';
-
-type PcscLite = ReturnType<typeof pcsclite>;
+import { Context, type ReaderState as PcscReaderState } from 'smartcard';
 
 /** Reader state as PC/SC reports it. */
 export interface ReaderState {
@@ -13,39 +13,30 @@ export interface ReaderState {
   atr: string | null;
 }
 
+const SCARD_STATE_CHANGED = 0x2;
 const SCARD_STATE_PRESENT = 0x20;
+/** PC/SC's pseudo-reader whose state changes when a reader is attached or detached. */
+const PNP_NOTIFICATION = '\\\\?PnP?\\Notification';
+/** One bounded SCardGetStatusChange, so close() never waits long for the loop to notice. */
+const WAIT_MS = 250;
 
 /** A PC/SC watcher of reader states. */
 export class PcscWatcher {
-  private readonly pcsc: PcscLite;
+  private readonly context = new Context();
   private readonly states = new Map<string, ReaderState>();
+  /** Each reader's last PC/SC event state (without the changed bit), passed back as its current state. */
+  private readonly known = new Map<string, number>();
   private listeners = new Set<() => void>();
   private closed = false;
+  private readonly loop: Promise<void>;
   /** Last PC/SC error, if the watcher has stopped because of one. */
   error: Error | null = null;
 
   private constructor() {
-    this.pcsc = pcsclite();
-    this.pcsc.on('error', (err: unknown) => {
+    this.loop = this.watch().catch((err: unknown) => {
+      if (this.closed) return;
       this.error = err instanceof Error ? err : new Error(String(err));
       this.notify();
-    });
-    this.pcsc.on('reader', (reader) => {
-      reader.on('error', (err: unknown) => {
-        this.error = err instanceof Error ? err : new Error(String(err));
-      });
-      reader.on('status', (status) => {
-        this.states.set(reader.name, {
-          name: reader.name,
-          present: (status.state & SCARD_STATE_PRESENT) !== 0,
-          atr: status.atr && status.atr.length > 0 ? status.atr.toString('hex').toUpperCase() : null,
-        });
-        this.notify();
-      });
-      reader.on('end', () => {
-        this.states.delete(reader.name);
-        this.notify();
-      });
     });
   }
 
@@ -55,7 +46,7 @@ export class PcscWatcher {
     try {
       await watcher.waitFor(() => readerNames.every((n) => watcher.states.has(n)), timeoutMs, 'the lab readers');
     } catch (err) {
-      watcher.close();
+      await watcher.close();
       throw err;
     }
     return watcher;
@@ -81,6 +72,54 @@ export class PcscWatcher {
       timeoutMs,
       `reader "${name}" to report ${present ? 'a card' : 'no card'}`,
     );
+  }
+
+  private async watch(): Promise<void> {
+    this.syncReaders();
+    let pnpState = this.known.size << 16;
+    while (!this.closed) {
+      const query: PcscReaderState[] = [...this.known.keys(), PNP_NOTIFICATION].map((name) => ({
+        name,
+        state: name === PNP_NOTIFICATION ? pnpState : this.known.get(name)!,
+        changed: false,
+        atr: null,
+      }));
+      const changes = await this.context.waitForChange(query, WAIT_MS);
+      if (changes === null || this.closed) return;
+      let readerListChanged = false;
+      for (const change of changes) {
+        if (!change.changed) continue;
+        if (change.name === PNP_NOTIFICATION) {
+          pnpState = change.state & ~SCARD_STATE_CHANGED;
+          readerListChanged = true;
+          continue;
+        }
+        this.known.set(change.name, change.state & ~SCARD_STATE_CHANGED);
+        this.states.set(change.name, {
+          name: change.name,
+          present: (change.state & SCARD_STATE_PRESENT) !== 0,
+          atr: change.atr && change.atr.length > 0 ? change.atr.toString('hex').toUpperCase() : null,
+        });
+        this.notify();
+      }
+      if (readerListChanged) {
+        this.syncReaders();
+        pnpState = (pnpState & 0xffff) | (this.known.size << 16);
+      }
+    }
+  }
+
+  /** Follows PC/SC's reader list: new readers are asked for their state, gone ones forgotten. */
+  private syncReaders(): void {
+    const listed = new Set(this.context.listReaders().map((reader) => reader.name));
+    for (const name of [...this.known.keys()]) {
+      if (listed.has(name)) continue;
+      this.known.delete(name);
+      this.states.delete(name);
+      this.notify();
+    }
+    // SCARD_STATE_UNAWARE (0): the first wait answers at once with the reader's state.
+    for (const name of listed) if (!this.known.has(name)) this.known.set(name, 0);
   }
 
   private waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -111,14 +150,21 @@ export class PcscWatcher {
     for (const l of [...this.listeners]) l();
   }
 
-  /** Stop watching and release the PC/SC context. */
-  close(): void {
+  /** Stop watching and release the PC/SC context (once the pending wait has returned). */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
-    for (const reader of Object.values((this.pcsc as unknown as { readers: Record<string, { close(): void }> }).readers)) {
-      reader.close();
+    try {
+      this.context.cancel();
+    } catch {
+      // Already invalid.
     }
-    this.pcsc.close();
+    await this.loop;
+    try {
+      this.context.close();
+    } catch {
+      // Already closed.
+    }
   }
 }
