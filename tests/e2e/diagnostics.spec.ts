@@ -104,6 +104,7 @@ async function expectCardChainGreen(page: Page): Promise<void> {
     'certificate',
     'certificate-validity',
     'certificate-issuer',
+    'certificate-revocation',
     'pin-state',
   ])
     await expectCheck(page, id, 'pass');
@@ -137,6 +138,7 @@ test("opens before login and lists every check in the manual's order, all green 
     'certificate',
     'certificate-validity',
     'certificate-issuer',
+    'certificate-revocation',
     'pin-state',
     'backend',
     'backend-status',

@@ -100,6 +100,8 @@ test('pulling the card while asked to log in again gives up the kept window', as
   const { page } = app;
   await lab.insert({ profile: 'valid' });
   await loginWithCard(page, lab.pin);
+  // The list's first page is read in the session; only then does the session end.
+  await expect(page.getByTestId('user-count')).not.toBeEmpty();
   const db = new Database(backend.dbFile);
   db.prepare('DELETE FROM sessions').run();
   db.close();
