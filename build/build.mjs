@@ -27,7 +27,7 @@ const nodeTarget = {
   sourcemap: true,
   external,
   logLevel: 'warning',
-  // A release build leaves the card process's test hooks out (main/card/test-hooks.ts): the define
+  // A release build leaves the card process's test hooks out (main/card-process/test-hooks.ts): the define
   // makes them dead code, and minifySyntax drops it.
   define: { __APP_VERSION__: JSON.stringify(version), ...(release ? { __CARD_TEST_HOOKS__: 'false' } : {}) },
   minifySyntax: release,
@@ -42,7 +42,7 @@ async function main() {
   });
   const entries = [
     { entryPoints: [path.join(root, 'main/app/main.ts')], outfile: path.join(out, 'main/main.cjs') },
-    { entryPoints: [path.join(root, 'main/card/card-worker-entry.ts')], outfile: path.join(out, 'main/card-worker.cjs') },
+    { entryPoints: [path.join(root, 'main/card-process/card-worker-entry.ts')], outfile: path.join(out, 'main/card-worker.cjs') },
     { entryPoints: [path.join(root, 'preload/preload.ts')], outfile: path.join(out, 'preload/preload.cjs') },
   ];
   // A release never carries the test bridge, not even one left over from a development build.

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 // The watchdog's test hooks are left out of a release build (see test-hooks.ts).
-import './test-hooks';
+import '../card-process/test-hooks';
 import type { CardSnapshot } from '../../common/card/card-state';
 import { fail, ok, type AppErrorCode, type Result } from '../../common/errors/error-codes';
 import {
@@ -9,7 +9,7 @@ import {
   type CardWorkerConfig,
   type SignOutcome,
   type ToWorker,
-} from './card-worker-protocol';
+} from '../card-process/card-worker-protocol';
 
 /** A running card process, however it was started (utilityProcess in Electron, fork under Node). */
 export interface WorkerHandle {

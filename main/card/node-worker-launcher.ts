@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import type { ToWorker } from './card-worker-protocol';
+import type { ToWorker } from '../card-process/card-worker-protocol';
 import type { WorkerHandle, WorkerLauncher } from './card-process-supervisor';
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CardSnapshot } from '../../common/card/card-state';
 import { fail, ok } from '../../common/errors/error-codes';
 import { ensureTestPki, type CardProfileName } from '../../tests/cardlab/index';
-import { summariseCertificate } from '../card/certificate-summary';
+import { summariseCertificate } from '../card-process/certificate-summary';
 import type { CardService } from '../card/card-service';
 import type { SignInput } from '../card/card-process-supervisor';
 import type { BackendProbe } from '../doctor/backend-probe';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CardSnapshot, CertificateSummary } from '../../common/card/card-state';
 import { ensureTestPki, type CardProfileName } from '../../tests/cardlab/index';
-import { summariseCertificate } from '../card/certificate-summary';
+import { summariseCertificate } from '../card-process/certificate-summary';
 import { runDoctorChecks, type DoctorInput } from './doctor-checks';
 
 const NOW = new Date();

@@ -47,7 +47,7 @@ async function main(): Promise<number> {
   // Logs go to stderr at warn level so --json stays clean on stdout.
   const logger = createLogger({ level: process.env.BEHORIGHETSADMIN_LOG_LEVEL ?? 'warn' });
   const supervisor = new CardProcessSupervisor({
-    launch: nodeWorkerLauncher(path.join(HERE, '..', 'card', 'card-worker-entry.ts'), {
+    launch: nodeWorkerLauncher(path.join(HERE, '..', 'card-process', 'card-worker-entry.ts'), {
       execArgv: ['--import', import.meta.resolve('tsx')],
     }),
     config: { ...settings, pcscRetryMs: 500 },

@@ -20,7 +20,7 @@ const NOT_YET_LOADING_IN_ELECTRON: string[] = [];
 /** The packages the card-process bundle requires at run time (every bare import, kept external). */
 async function cardProcessPackages(): Promise<string[]> {
   const result = await build({
-    entryPoints: [path.join(ROOT, 'main/card/card-worker-entry.ts')],
+    entryPoints: [path.join(ROOT, 'main/card-process/card-worker-entry.ts')],
     bundle: true,
     platform: 'node',
     format: 'cjs',

@@ -4,7 +4,7 @@ import { CardProcessSupervisor, type SupervisorOptions } from '../../main/card/c
 import { nodeWorkerLauncher } from '../../main/card/node-worker-launcher';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
-export const WORKER_ENTRY = path.join(REPO_ROOT, 'main', 'card', 'card-worker-entry.ts');
+export const WORKER_ENTRY = path.join(REPO_ROOT, 'main', 'card-process', 'card-worker-entry.ts');
 export const ATR_TABLE = path.join(REPO_ROOT, 'resources', 'known-atrs.json');
 
 /** A real card process (the TypeScript entry run through tsx), supervised as in the app. */

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Pkcs11TokenAccess } from '../../main/card/pkcs11-token-access';
-import { TrustStore } from '../../main/card/trust-store';
+import { Pkcs11TokenAccess } from '../../main/card-process/pkcs11-token-access';
+import { TrustStore } from '../../main/card-process/trust-store';
 import { ensureTestPki, provisionSoftHsmToken, type SoftHsmToken } from '../cardlab/index';
 import { startSupervisor } from './card-test-support';
 

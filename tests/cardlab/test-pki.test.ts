@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { X509Certificate } from 'node:crypto';
-import { TrustStore as ClientTrustStore } from '../../main/card/trust-store';
+import { TrustStore as ClientTrustStore } from '../../main/card-process/trust-store';
 import { parseLeafCertificate, verifyChain } from '../../server/auth/certificate-verifier';
 import { TrustStore as ServerTrustStore } from '../../server/auth/trust-store';
 import { LAB_PERSON, PROFILE_NAMES, type CardProfileName } from './profiles.js';
