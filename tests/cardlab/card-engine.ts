@@ -11,6 +11,7 @@ export interface EngineCardInfo {
   connected: boolean;
   powered: boolean;
   pinTriesLeft: number;
+  pukTriesLeft: number;
   pinVerified: boolean;
   apduCount: number;
 }
@@ -23,6 +24,7 @@ export type EngineRequest =
       atr: Uint8Array;
       credentials: CardCredentials;
       pinTriesLeft: number;
+      pukTriesLeft: number;
       noPivApplication: boolean;
     }
   | { op: 'remove'; reader: number }
@@ -48,6 +50,7 @@ export function runCardEngine(port: MessagePort | null): void {
           applet: new PivApplet({
             credentials: req.credentials,
             pinTriesLeft: req.pinTriesLeft,
+            pukTriesLeft: req.pukTriesLeft,
             noPivApplication: req.noPivApplication,
           }),
         });
@@ -73,6 +76,7 @@ export function runCardEngine(port: MessagePort | null): void {
                 connected: card.connected,
                 powered: card.powered,
                 pinTriesLeft: card.applet.pinTriesLeft,
+                pukTriesLeft: card.applet.pukTriesLeft,
                 pinVerified: card.applet.pinVerified,
                 apduCount: card.apduCount,
               }

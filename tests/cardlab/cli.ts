@@ -3,7 +3,7 @@
  *
  *   serve [--profile P] [person options]   start the lab in the foreground with a card in reader 0,
  *                                          print one JSON line, run until SIGINT/SIGTERM
- *   insert --profile P [--reader 0|1] [person options]
+ *   insert --profile P [--reader 0|1] [--pin-tries N] [--puk-tries N] [person options]
  *   remove [--reader 0|1]
  *   status
  *   fault --on sign|verify|any --action disconnect|stall [--reader 0|1]   (or: fault --clear)
@@ -19,6 +19,8 @@ import { isProfileName, LAB_PERSON, type CardProfileName, type LabPerson } from 
 const options = {
   profile: { type: 'string' },
   reader: { type: 'string' },
+  'pin-tries': { type: 'string' },
+  'puk-tries': { type: 'string' },
   'given-name': { type: 'string' },
   surname: { type: 'string' },
   'hsa-id': { type: 'string' },
@@ -44,6 +46,21 @@ function readerOf(values: Values): 0 | 1 | undefined {
   if (values.reader === undefined) return undefined;
   if (values.reader !== '0' && values.reader !== '1') throw new Error('--reader must be 0 or 1');
   return values.reader === '0' ? 0 : 1;
+}
+
+/** --pin-tries / --puk-tries: the card's retry counters at insertion, instead of the profile's. */
+function triesOf(values: Values): { pinTriesLeft?: number; pukTriesLeft?: number } {
+  const out: { pinTriesLeft?: number; pukTriesLeft?: number } = {};
+  for (const [flag, key] of [
+    ['pin-tries', 'pinTriesLeft'],
+    ['puk-tries', 'pukTriesLeft'],
+  ] as const) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    if (!/^[0-3]$/.test(raw)) throw new Error(`--${flag} must be 0, 1, 2 or 3`);
+    out[key] = Number(raw);
+  }
+  return out;
 }
 
 function personOf(values: Values): LabPerson | undefined {
@@ -96,6 +113,7 @@ async function serve(values: Values): Promise<void> {
       appEnv: {
         BEHORIGHETSADMIN_PKCS11_MODULE: lab.pkcs11Module,
         BEHORIGHETSADMIN_TRUST_ANCHORS: lab.caCertificatesPath,
+        OPENSC_CONF: lab.openscConf,
       },
       profile,
       controlUrl: control.info.url,
@@ -112,7 +130,7 @@ async function main(): Promise<void> {
   const command = positionals[0];
   if (values.help || !command) {
     process.stdout.write(
-      'usage: cardlab serve [--profile P] | insert --profile P [--reader 0|1] | remove [--reader 0|1] | status | ' +
+      'usage: cardlab serve [--profile P] | insert --profile P [--reader 0|1] [--pin-tries N] [--puk-tries N] | remove [--reader 0|1] | status | ' +
         'fault --on sign|verify|any --action disconnect|stall | fault --clear | ' +
         'revocation [--ocsp up|unknown|down] [--crl up|down]\n',
     );
@@ -128,6 +146,7 @@ async function main(): Promise<void> {
       const reader = readerOf(values);
       result = await callControl('POST', '/insert', {
         profile: profileOf(values),
+        ...triesOf(values),
         ...(person ? { person } : {}),
         ...(reader === undefined ? {} : { reader }),
       });

@@ -24,6 +24,8 @@ export const insertRequestSchema = z.object({
   profile: z.enum(PROFILE_NAMES),
   person: personSchema.optional(),
   reader: readerSchema.optional(),
+  pinTriesLeft: z.number().int().min(0).max(3).optional(),
+  pukTriesLeft: z.number().int().min(0).max(3).optional(),
 });
 
 export const removeRequestSchema = z.object({ reader: readerSchema.optional() });

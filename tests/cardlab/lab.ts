@@ -7,9 +7,10 @@ import path from 'node:path';
 import { atrToHex, LAB_PIV_ATR, LAB_UNKNOWN_ATR } from './card-atrs.js';
 import { ensurePcscd, LAB_READER_NAMES, LAB_READER_PORTS, type PcscdHandle } from './pcscd.js';
 import { OPENSC_PKCS11_MODULE, RUN_DIR } from './paths.js';
+import { writeOpenscConf } from './opensc-conf.js';
 import { PcscWatcher } from './pcsc-watch.js';
 import { CardEngineClient } from './card-engine-client.js';
-import { LAB_PERSON, LAB_PIN, PROFILES, type CardProfileName, type LabPerson } from './profiles.js';
+import { LAB_PERSON, LAB_PIN, PIN_MAX_TRIES, PROFILES, PUK_MAX_TRIES, type CardProfileName, type LabPerson } from './profiles.js';
 import { ensureTestPki, type CardCredentials, type TestPki } from './test-pki.js';
 import type { CardFault } from './virtual-card.js';
 import { startRevocationResponder, type RevocationMode, type RevocationResponder } from './revocation-responder.js';
@@ -24,6 +25,10 @@ export interface InsertOptions {
   person?: LabPerson;
   /** Default 0, the first reader. */
   reader?: ReaderIndex;
+  /** PIN retry counter at insertion, instead of the profile's (0-3). */
+  pinTriesLeft?: number;
+  /** PUK retry counter at insertion, instead of the profile's (0-3). */
+  pukTriesLeft?: number;
 }
 
 export interface StartCardLabOptions {
@@ -42,6 +47,7 @@ export interface CardInfo {
   /** The card's socket to the reader is open (false after a `disconnect` fault). */
   connected: boolean;
   pinTriesLeft: number;
+  pukTriesLeft: number;
   pinVerified: boolean;
   /** Command APDUs answered since insertion. */
   apduCount: number;
@@ -93,6 +99,14 @@ export interface CardLab {
   status(): Promise<CardLabStatus>;
   /** The PIN retry counter of the card in a reader, or null if it is empty. */
   pinTriesLeft(reader?: ReaderIndex): Promise<number | null>;
+  /** The PUK retry counter of the card in a reader, or null if it is empty. */
+  pukTriesLeft(reader?: ReaderIndex): Promise<number | null>;
+  /**
+   * OpenSC configuration file under which OpenSC's PKCS#11 module offers the PUK unblock (C_SetPIN
+   * with the PUK as the old PIN in a session nobody logged in to): point OPENSC_CONF at it. OpenSC's
+   * default (`user_pin_unblock_style = none`) refuses any unblock through PKCS#11.
+   */
+  readonly openscConf: string;
   /** Keys and certificates of the card in a reader, or null. */
   credentials(reader?: ReaderIndex): CardCredentials | null;
   /**
@@ -207,7 +221,8 @@ export async function startCardLab(opts: StartCardLabOptions = {}): Promise<Card
     releaseLock();
     throw err;
   }
-  const lab = createLab(pki, service, revocation, () => {
+  const openscConf = await writeOpenscConf();
+  const lab = createLab(pki, service, revocation, openscConf, () => {
     process.removeListener('exit', onExit);
     releaseLock();
     activeLab = null;
@@ -247,7 +262,19 @@ async function stopService(service: Service): Promise<void> {
   service.pcscd = null;
 }
 
-function createLab(pki: TestPki, service: Service, revocation: RevocationResponder, onStopped: () => void): CardLab {
+function triesOption(name: string, value: number | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0 || value > max) throw new Error(`${name} must be 0-${max}, not ${value}`);
+  return value;
+}
+
+function createLab(
+  pki: TestPki,
+  service: Service,
+  revocation: RevocationResponder,
+  openscConf: string,
+  onStopped: () => void,
+): CardLab {
   const engine = new CardEngineClient();
   const slots: [InsertedCard | null, InsertedCard | null] = [null, null];
   let stopped = false;
@@ -287,13 +314,16 @@ function createLab(pki: TestPki, service: Service, revocation: RevocationRespond
     await removeNow(index);
     const credentials = await pki.issueCard(opts.profile, opts.person ?? LAB_PERSON, revocation);
     const atr = spec.unknownCard ? LAB_UNKNOWN_ATR : LAB_PIV_ATR;
+    const pinTriesLeft = triesOption('pinTriesLeft', opts.pinTriesLeft, spec.pinTriesLeft, PIN_MAX_TRIES);
+    const pukTriesLeft = triesOption('pukTriesLeft', opts.pukTriesLeft, spec.pukTriesLeft, PUK_MAX_TRIES);
     await engine.request({
       op: 'insert',
       reader: index,
       port: LAB_READER_PORTS[index],
       atr,
       credentials,
-      pinTriesLeft: spec.pinTriesLeft,
+      pinTriesLeft,
+      pukTriesLeft,
       noPivApplication: spec.unknownCard,
     });
     slots[index] = { profile: opts.profile, credentials, atr };
@@ -324,6 +354,7 @@ function createLab(pki: TestPki, service: Service, revocation: RevocationRespond
                   atr: atrToHex(inserted.atr),
                   connected: live.connected,
                   pinTriesLeft: live.pinTriesLeft,
+                  pukTriesLeft: live.pukTriesLeft,
                   pinVerified: live.pinVerified,
                   apduCount: live.apduCount,
                 }
@@ -352,6 +383,11 @@ function createLab(pki: TestPki, service: Service, revocation: RevocationRespond
       const cards = await engine.request({ op: 'status' });
       return cards?.[readerIndex(reader)]?.pinTriesLeft ?? null;
     },
+    pukTriesLeft: async (reader) => {
+      const cards = await engine.request({ op: 'status' });
+      return cards?.[readerIndex(reader)]?.pukTriesLeft ?? null;
+    },
+    openscConf,
     credentials: (reader) => slots[readerIndex(reader)]?.credentials ?? null,
     setFault: async (fault, reader) => {
       await engine.request({ op: 'fault', reader: readerIndex(reader), fault });

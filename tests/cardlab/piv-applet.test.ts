@@ -171,6 +171,44 @@ describe('PIV applet', () => {
     expect(sw(applet.process(pinApdu('654321')))).toBe('9000');
   });
 
+  it('answers VERIFY without data on the PUK reference 81 with the PUK counter (63 Cx, 69 83 when blocked)', () => {
+    expect(sw(new PivApplet({ credentials: valid, pinTriesLeft: 3 }).process(hex('00 20 00 81')))).toBe('63C3');
+    expect(sw(new PivApplet({ credentials: valid, pinTriesLeft: 0, pukTriesLeft: 1 }).process(hex('00 20 00 81')))).toBe('63C1');
+    expect(sw(new PivApplet({ credentials: valid, pinTriesLeft: 0, pukTriesLeft: 0 }).process(hex('00 20 00 81')))).toBe('6983');
+  });
+
+  it('changes the PIN with CHANGE REFERENCE DATA; a new PIN that is not 6-8 digits is refused without spending a try', () => {
+    const applet = new PivApplet({ credentials: valid, pinTriesLeft: 3 });
+    const block = (pin: string): Buffer => {
+      const b = Buffer.alloc(8, 0xff);
+      b.write(pin, 'ascii');
+      return b;
+    };
+    const change = (oldPin: string, newPin: string): string =>
+      sw(applet.process(Buffer.concat([hex('00 24 00 80 10'), block(oldPin), block(newPin)])));
+    expect(change('123456', '1234')).toBe('6A80');
+    expect(change('123456', '12345a')).toBe('6A80');
+    expect(applet.pinTriesLeft).toBe(3);
+    expect(change('000000', '654321')).toBe('63C2');
+    expect(change('123456', '654321')).toBe('9000');
+    expect(sw(applet.process(pinApdu('123456')))).toBe('63C2');
+    expect(sw(applet.process(pinApdu('654321')))).toBe('9000');
+  });
+
+  it('counts wrong PUKs down and blocks the PUK; a blocked PUK refuses even the right PUK', () => {
+    const applet = new PivApplet({ credentials: valid, pinTriesLeft: 0 });
+    const newPin = Buffer.alloc(8, 0xff);
+    newPin.write('654321');
+    const reset = (puk: string): string => sw(applet.process(Buffer.concat([hex('00 2C 00 80 10'), Buffer.from(puk), newPin])));
+    expect(reset('00000000')).toBe('63C2');
+    expect(reset('00000000')).toBe('63C1');
+    expect(applet.pukTriesLeft).toBe(1);
+    expect(reset('00000000')).toBe('6983');
+    expect(reset('12345678')).toBe('6983');
+    expect(applet.pukTriesLeft).toBe(0);
+    expect(applet.pinTriesLeft).toBe(0);
+  });
+
   it('refuses to sign before VERIFY and signs a PKCS#1 block with the 9A key after', () => {
     const applet = new PivApplet({ credentials: valid, pinTriesLeft: 3 });
     const message = Buffer.from('challenge');

@@ -5,7 +5,7 @@
 import { constants, createHash, createPrivateKey, privateEncrypt } from 'node:crypto';
 import { signP256Hash } from './p256.js';
 import { parseTlvs, tlv } from './tlv.js';
-import { PIN_MAX_TRIES, type KeyAlgorithm } from './profiles.js';
+import { PIN_MAX_TRIES, PUK_MAX_TRIES, type KeyAlgorithm } from './profiles.js';
 import type { CardCredentials, IssuedCredential } from './test-pki.js';
 
 /** PIV application identifier (with version bytes 01 00). */
@@ -40,6 +40,8 @@ export interface PivAppletOptions {
   credentials: CardCredentials;
   /** Retry counter at insertion (0 = blocked). */
   pinTriesLeft: number;
+  /** PUK retry counter at insertion (0 = blocked). Default PUK_MAX_TRIES. */
+  pukTriesLeft?: number;
   /** No PIV application: every SELECT fails (the `unknown-card` profile). */
   noPivApplication?: boolean;
 }
@@ -101,6 +103,8 @@ const PIV_TAG = {
 } as const;
 
 const KEY_REF = { authentication: 0x9a, signature: 0x9c } as const;
+/** Key references of the PIV application PIN and of the PUK (SP 800-73-4 part 1, table 4). */
+const PIN_REF = { pin: 0x80, puk: 0x81 } as const;
 const ALG = { rsa2048: 0x07, eccP256: 0x11 } as const;
 
 function algorithmByte(alg: KeyAlgorithm): number {
@@ -120,6 +124,22 @@ function cardGuid(credentials: CardCredentials): Uint8Array {
   return h.digest().subarray(0, 16);
 }
 
+/**
+ * A PIN or PUK block as SP 800-73-4 wants it: 6 to 8 ASCII digits (the PUK: 8 bytes of any value)
+ * padded with FF to 8 bytes.
+ */
+function validPinBlock(block: Uint8Array): boolean {
+  if (block.length !== 8) return false;
+  let len = 0;
+  while (len < 8 && block[len] !== 0xff) len++;
+  if (len < 6) return false;
+  for (let i = 0; i < 8; i++) {
+    const b = block[i]!;
+    if (i < len ? b < 0x30 || b > 0x39 : b !== 0xff) return false;
+  }
+  return true;
+}
+
 function padPin(pin: string): Uint8Array {
   const out = new Uint8Array(8).fill(0xff);
   out.set(Buffer.from(pin, 'ascii'));
@@ -137,9 +157,9 @@ export class PivApplet {
   private readonly noPiv: boolean;
   private readonly objects: Map<number, Uint8Array>;
   private pin: Uint8Array;
-  private readonly puk: Uint8Array;
+  private puk: Uint8Array;
   private triesLeft: number;
-  private pukTriesLeft = PIN_MAX_TRIES;
+  private pukTries: number;
   private verified = false;
   private pending: Uint8Array | null = null;
   private chain: { ins: number; p1: number; p2: number; data: Uint8Array[] } | null = null;
@@ -150,6 +170,7 @@ export class PivApplet {
     this.pin = padPin(opts.credentials.pin);
     this.puk = padPin(opts.credentials.puk ?? '12345678');
     this.triesLeft = opts.pinTriesLeft;
+    this.pukTries = opts.pukTriesLeft ?? PUK_MAX_TRIES;
     const chuid = tlv(
       0x53,
       tlv(0x30, FASC_N),
@@ -174,6 +195,11 @@ export class PivApplet {
   /** PIN retry counter (0 = blocked). */
   get pinTriesLeft(): number {
     return this.triesLeft;
+  }
+
+  /** PUK retry counter (0 = blocked: the PIN can no longer be unblocked with it). */
+  get pukTriesLeft(): number {
+    return this.pukTries;
   }
 
   /** Whether the PIN is verified in the current card session. */
@@ -222,7 +248,7 @@ export class PivApplet {
       case INS.verify:
         return this.verify(apdu);
       case INS.changeReferenceData:
-        return this.changePin(apdu);
+        return this.changeReferenceData(apdu);
       case INS.resetRetryCounter:
         return this.resetRetryCounter(apdu);
       case INS.generalAuthenticate:
@@ -285,7 +311,12 @@ export class PivApplet {
   }
 
   private verify(apdu: CommandApdu): Reply {
-    if (apdu.p2 !== 0x80) return { sw: SW.refDataNotFound };
+    if (apdu.p2 === PIN_REF.puk && apdu.p1 === 0x00 && apdu.data.length === 0) {
+      // Retry counter of the PUK, as ISO 7816-4 cards answer it (not in SP 800-73-4: a strict PIV
+      // card answers 6A 88 here, and the app then says "unknown").
+      return { sw: this.pukTries === 0 ? SW.blocked : 0x63c0 | this.pukTries };
+    }
+    if (apdu.p2 !== PIN_REF.pin) return { sw: SW.refDataNotFound };
     if (apdu.p1 === 0xff) {
       this.verified = false;
       return { sw: SW.ok };
@@ -298,25 +329,45 @@ export class PivApplet {
     return this.checkPin(apdu.data);
   }
 
-  private changePin(apdu: CommandApdu): Reply {
-    if (apdu.p1 !== 0x00 || apdu.p2 !== 0x80) return { sw: SW.wrongP1P2 };
+  /** CHANGE REFERENCE DATA of the PIN (old PIN + new PIN) or of the PUK (old PUK + new PUK). */
+  private changeReferenceData(apdu: CommandApdu): Reply {
+    if (apdu.p1 !== 0x00 || (apdu.p2 !== PIN_REF.pin && apdu.p2 !== PIN_REF.puk)) return { sw: SW.wrongP1P2 };
     if (apdu.data.length !== 16) return { sw: SW.wrongData };
-    const result = this.checkPin(apdu.data.subarray(0, 8));
-    if (result.sw === SW.ok) this.pin = Uint8Array.from(apdu.data.subarray(8));
+    const current = apdu.data.subarray(0, 8);
+    const next = apdu.data.subarray(8);
+    if (apdu.p2 === PIN_REF.puk) {
+      const result = this.checkPuk(current);
+      if (result.sw === SW.ok) this.puk = Uint8Array.from(next);
+      return result;
+    }
+    // The card checks the new PIN's format before it spends a try on the old one.
+    if (this.triesLeft > 0 && !validPinBlock(next)) return { sw: SW.wrongData };
+    const result = this.checkPin(current);
+    if (result.sw === SW.ok) this.pin = Uint8Array.from(next);
     return result;
   }
 
-  private resetRetryCounter(apdu: CommandApdu): Reply {
-    if (apdu.p1 !== 0x00 || apdu.p2 !== 0x80) return { sw: SW.wrongP1P2 };
-    if (apdu.data.length !== 16) return { sw: SW.wrongData };
-    if (this.pukTriesLeft === 0) return { sw: SW.blocked };
-    if (!Buffer.from(apdu.data.subarray(0, 8)).equals(Buffer.from(this.puk))) {
-      this.pukTriesLeft -= 1;
-      return { sw: this.pukTriesLeft === 0 ? SW.blocked : 0x63c0 | this.pukTriesLeft };
+  private checkPuk(candidate: Uint8Array): Reply {
+    if (this.pukTries === 0) return { sw: SW.blocked };
+    if (!Buffer.from(candidate).equals(Buffer.from(this.puk))) {
+      this.pukTries -= 1;
+      return { sw: this.pukTries === 0 ? SW.blocked : 0x63c0 | this.pukTries };
     }
-    this.pukTriesLeft = PIN_MAX_TRIES;
-    this.pin = Uint8Array.from(apdu.data.subarray(8));
+    this.pukTries = PUK_MAX_TRIES;
+    return { sw: SW.ok };
+  }
+
+  /** RESET RETRY COUNTER: PUK + new PIN; unblocks the PIN and sets it. */
+  private resetRetryCounter(apdu: CommandApdu): Reply {
+    if (apdu.p1 !== 0x00 || apdu.p2 !== PIN_REF.pin) return { sw: SW.wrongP1P2 };
+    if (apdu.data.length !== 16) return { sw: SW.wrongData };
+    const next = apdu.data.subarray(8);
+    if (this.pukTries > 0 && !validPinBlock(next)) return { sw: SW.wrongData };
+    const result = this.checkPuk(apdu.data.subarray(0, 8));
+    if (result.sw !== SW.ok) return result;
+    this.pin = Uint8Array.from(next);
     this.triesLeft = PIN_MAX_TRIES;
+    this.verified = false;
     return { sw: SW.ok };
   }
 

@@ -12,6 +12,8 @@ export const PROFILE_NAMES = [
   'unknown-card',
   'revoked',
   'ca-leaf',
+  'two-tries-left',
+  'puk-blocked',
 ] as const;
 
 export type CardProfileName = (typeof PROFILE_NAMES)[number];
@@ -38,6 +40,8 @@ export const LAB_PIN = '123456';
 export const LAB_PUK = '12345678';
 /** PIN tries of a fresh card. */
 export const PIN_MAX_TRIES = 3;
+/** PUK tries of a fresh card. */
+export const PUK_MAX_TRIES = 3;
 
 export type KeyAlgorithm = 'rsa-2048' | 'ec-p256';
 
@@ -52,6 +56,8 @@ export interface ProfileSpec {
   notBeforeOffsetMs: number;
   notAfterOffsetMs: number;
   pinTriesLeft: number;
+  /** PUK retry counter at insertion (0: the PUK is blocked too). */
+  pukTriesLeft: number;
   /** A card without PIV application and with an unknown ATR. */
   unknownCard: boolean;
   /** Its certificates are revoked at the lab's OCSP responder and on its CRL (when issued with one). */
@@ -71,6 +77,7 @@ const BASE: ProfileSpec = {
   notBeforeOffsetMs: -30 * DAY,
   notAfterOffsetMs: 3 * YEAR,
   pinTriesLeft: PIN_MAX_TRIES,
+  pukTriesLeft: PUK_MAX_TRIES,
   unknownCard: false,
   revoked: false,
   leafIsCa: false,
@@ -92,6 +99,9 @@ export const PROFILES: Readonly<Record<CardProfileName, ProfileSpec>> = {
   'unknown-card': { ...BASE, hasAuthCert: false, hasSignatureCert: false, unknownCard: true },
   revoked: { ...BASE, revoked: true },
   'ca-leaf': { ...BASE, leafIsCa: true },
+  'two-tries-left': { ...BASE, pinTriesLeft: 2 },
+  // PIN and PUK both blocked: only the organisation's card administrator can help.
+  'puk-blocked': { ...BASE, pinTriesLeft: 0, pukTriesLeft: 0 },
 };
 
 /** Narrow an arbitrary string to a profile name. */

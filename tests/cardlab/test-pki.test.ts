@@ -168,6 +168,12 @@ describe('test PKI', () => {
     locked: async (p) => {
       expect((await p.issueCard('locked')).authentication).not.toBeNull();
     },
+    'two-tries-left': async (p) => {
+      expect((await p.issueCard('two-tries-left')).authentication).not.toBeNull();
+    },
+    'puk-blocked': async (p) => {
+      expect((await p.issueCard('puk-blocked')).authentication).not.toBeNull();
+    },
     'no-auth-cert': async (p) => {
       const card = await p.issueCard('no-auth-cert');
       expect(card.authentication).toBeNull();

@@ -19,9 +19,19 @@ export function runTool(file: string, args: string[], timeoutMs = 20_000, env?: 
   });
 }
 
-/** `pkcs11-tool --module MODULE ...args`. */
-export function pkcs11Tool(module: string, args: string[], timeoutMs?: number): Promise<ToolResult> {
-  return runTool('pkcs11-tool', ['--module', module, ...args], timeoutMs);
+/** `pkcs11-tool --module MODULE ...args` (with extra environment variables, e.g. OPENSC_CONF). */
+export function pkcs11Tool(
+  module: string,
+  args: string[],
+  timeoutMs?: number,
+  env?: Record<string, string>,
+): Promise<ToolResult> {
+  return runTool('pkcs11-tool', ['--module', module, ...args], timeoutMs, env ? { ...process.env, ...env } : undefined);
+}
+
+/** The CKR_ code a failed pkcs11-tool run reports, or CKR_OK. */
+export function pkcs11ToolRv(result: ToolResult): string {
+  return result.code === 0 ? 'CKR_OK' : (/rv = (CKR_\w+)/.exec(result.stderr)?.[1] ?? result.stderr.trim());
 }
 
 /** The slot list of `pkcs11-tool -L`, as { reader name: token label | '(empty)' | '(token not recognized)' }. */
