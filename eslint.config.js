@@ -2,13 +2,34 @@
 // only main/app/ and preload/ import electron; only two files touch raw IPC;
 // the renderer and common/ never reach into main, preload, electron or Node.
 import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const NODE_BUILTINS = [
-  'assert', 'buffer', 'child_process', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises', 'http', 'https',
-  'net', 'os', 'path', 'process', 'stream', 'tls', 'url', 'util', 'vm', 'worker_threads', 'zlib',
+  'assert',
+  'buffer',
+  'child_process',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'https',
+  'net',
+  'os',
+  'path',
+  'process',
+  'stream',
+  'tls',
+  'url',
+  'util',
+  'vm',
+  'worker_threads',
+  'zlib',
 ];
 
 const electronOnlyInShell = {
@@ -16,20 +37,126 @@ const electronOnlyInShell = {
   message: 'Only main/app/ (the Electron shell) and preload/ may import electron; keep services plain Node.',
 };
 
+// The walls between folders, on resolved paths (README "What may import what"). A zone forbids files
+// under `target` to import anything under `from` (but `except`). Test files next to the code (*.test.ts)
+// are test code: they may use the card lab, fixtures and the card process's parts as their tests need.
+const ROOT = import.meta.dirname;
+const PRODUCT = ['main', 'preload', 'renderer', 'common', 'server'];
+const CLIENT_OUTSIDE_CARD_PROCESS = ['main/!(card-process)/**', 'main/*', 'preload/**', 'renderer/**', 'common/**'];
+const productZones = [
+  {
+    target: CLIENT_OUTSIDE_CARD_PROCESS,
+    from: ['node_modules/pkcs11js/**', 'node_modules/smartcard/**'],
+    message: 'Only main/card-process/ (the card process) talks to PKCS#11 and PC/SC.',
+  },
+  {
+    // Certificates are parsed in the card process; the one exception is the revocation check, which runs
+    // in main (it asks OCSP/CRL responders over the network) and whose checker in common/revocation/ is
+    // shared with the server: both take the CA certificates as @peculiar/x509 objects.
+    target: [
+      'main/!(card-process|card)/**',
+      'main/*',
+      'main/card/!(card-revocation.ts)',
+      'preload/**',
+      'renderer/**',
+      'common/!(revocation)/**',
+      'common/*',
+    ],
+    from: ['node_modules/@peculiar/x509/**'],
+    message: 'Only main/card-process/ parses certificates with @peculiar/x509 (revocation aside).',
+  },
+  {
+    target: ['main/!(card-process)/**', 'main/*'],
+    from: ['main/card-process/**'],
+    except: ['**/main/card-process/card-worker-protocol.ts', '**/main/card-process/test-hooks.ts'],
+    message: 'Main reaches the card process only through its protocol (main/card-process/card-worker-protocol.ts).',
+  },
+  {
+    target: ['main/card-process/**'],
+    from: ['main/**'],
+    except: ['**/main/card-process/**', '**/main/errors/**', '**/main/logging/**'],
+    message: 'The card process is its own process: from main it imports only main/errors/ and main/logging/.',
+  },
+  {
+    target: ['main/session/**'],
+    from: ['main/card-process/**'],
+    message: 'The login flow uses the card through the card service, never the card process.',
+  },
+  {
+    target: PRODUCT.map((folder) => `${folder}/**`),
+    from: ['tests/**'],
+    except: [],
+    message: 'Product code never imports tests/.',
+  },
+  {
+    target: PRODUCT.filter((folder) => folder !== 'main')
+      .map((folder) => `${folder}/**`)
+      .concat(['main/!(bridge)/**', 'main/*']),
+    from: ['main/bridge/**'],
+    message: 'The test bridge is development plumbing: only its own entry (main/bridge/web-cli.ts) uses it.',
+  },
+  {
+    target: PRODUCT.filter((folder) => folder !== 'main')
+      .map((folder) => `${folder}/**`)
+      .concat(['main/!(demo|app|bridge)/**', 'main/*', 'main/app/!(main.ts)', 'main/bridge/!(web-cli.ts)']),
+    from: ['main/demo/**'],
+    message: 'Demo mode is decided at startup only (main/app/main.ts, main/bridge/web-cli.ts).',
+  },
+  {
+    target: ['server/**'],
+    from: ['main/**', 'preload/**', 'renderer/**'],
+    message: 'The reference server and the client never import each other.',
+  },
+  {
+    target: ['main/**', 'preload/**'],
+    from: ['server/**'],
+    message: 'The client and the reference server never import each other.',
+  },
+  { target: ['renderer/**'], from: ['main/**', 'server/**'], message: 'The renderer imports neither main nor the server.' },
+];
+// Test files next to the code may reach into the card process, fixtures and the card lab.
+const testFileZones = productZones.filter((zone) => !['main/card-process/**', 'tests/**'].includes(zone.from[0]));
+
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', '.tsbuild/**', 'test-results/**', 'playwright-report/**', '.cardlab/**', '.data/**', 'bench/results/**'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.tsbuild/**',
+      'test-results/**',
+      'playwright-report/**',
+      '.cardlab/**',
+      '.data/**',
+      'bench/results/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs', '.cjs'],
+      'import-x/external-module-folders': ['node_modules', 'node_modules/@types'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json', '.node'] })],
+    },
     rules: {
+      'import-x/no-restricted-paths': ['error', { basePath: ROOT, zones: productZones }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-restricted-imports': ['error', { paths: [electronOnlyInShell] }],
       eqeqeq: ['error', 'always'],
     },
+  },
+  {
+    files: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: { 'import-x/no-restricted-paths': ['error', { basePath: ROOT, zones: testFileZones }] },
+  },
+  {
+    files: ['tests/**'],
+    rules: { 'import-x/no-restricted-paths': 'off' },
   },
   {
     files: ['main/app/**/*.ts', 'preload/**/*.ts'],
@@ -82,7 +209,10 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'common/ is shared with the renderer: no electron.' }],
           patterns: [
             { group: ['node:*', ...NODE_BUILTINS], message: 'common/ is shared with the renderer: no Node modules.' },
-            { group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/server/**'], message: 'common/ depends on nothing else in the repo.' },
+            {
+              group: ['**/main/**', '**/preload/**', '**/renderer/**', '**/server/**'],
+              message: 'common/ depends on nothing else in the repo.',
+            },
           ],
         },
       ],

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../common/api/index';
 import { runAgencyCommand } from './agency-cli';
 import { createSqliteStorage } from './storage/sqlite-storage';
-import { engineDatabases, type EngineDatabases } from './test-support/storage-engines';
+import { engineDatabases, type EngineDatabases } from '../tests/server-support/storage-engines';
 import { AgencyService } from './services/agency-service';
 import { openStorage } from './storage/open-storage';
-import { ALVA, BO, createTestContext, sessionFor } from './test-support/test-context';
+import { ALVA, BO, createTestContext, sessionFor } from '../tests/server-support/test-context';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ba-agency-'));
 const db = path.join(dir, 'agency.sqlite');

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LAB_PERSON, provisionSoftHsmToken, type SoftHsmToken } from '../tests/cardlab/index';
 import { loginSignedData } from '../common/api/login-signed-data';
 import { DEFAULT_ORIGIN } from './config';
-import { signOnToken } from './test-support/pkcs11-signer';
+import { signOnToken } from '../tests/server-support/pkcs11-signer';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ba-server-'));

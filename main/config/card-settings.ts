@@ -1,9 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Settings } from '../../common/settings/settings';
-import { resolveAppSettings } from './app-settings';
-
-export { DEFAULT_PKCS11_MODULES } from './settings-definitions';
 
 export interface CardSettings {
   modulePath: string;
@@ -26,12 +23,4 @@ export function cardSettingsFrom(
 ): CardSettings {
   const modulePath = values.pkcs11Modules.find((file) => exists(file)) ?? values.pkcs11Modules[0] ?? 'opensc-pkcs11.so';
   return { modulePath, trustAnchorPaths: [...values.trustAnchors], atrTablePath: path.join(resourcesDir, 'known-atrs.json') };
-}
-
-/**
- * The card layer's settings with the same precedence as the app's (defaults, user settings, policy,
- * and the development flags BEHORIGHETSADMIN_PKCS11_MODULE and BEHORIGHETSADMIN_TRUST_ANCHORS).
- */
-export function resolveCardSettings(sources: CardSettingsSources): CardSettings {
-  return resolveAppSettings(sources).card;
 }

@@ -7,8 +7,8 @@ import {
   type LabPerson,
   type SoftHsmToken,
 } from '../../tests/cardlab/index';
-import { signOnToken, type TokenAlgorithm } from '../test-support/pkcs11-signer';
-import { certificateBase64, createTestContext, TEST_ORIGIN, type TestContext } from '../test-support/test-context';
+import { signOnToken, type TokenAlgorithm } from '../../tests/server-support/pkcs11-signer';
+import { certificateBase64, createTestContext, TEST_ORIGIN, type TestContext } from '../../tests/server-support/test-context';
 import { loginSignedData } from '../../common/api/login-signed-data';
 
 // Every login here is signed through a real PKCS#11 token (SoftHSM2) holding the card lab's keys.

@@ -8,8 +8,8 @@ import {
 } from '../../tests/cardlab/index';
 import { startRevocationResponder, type RevocationResponder } from '../../tests/cardlab/revocation-responder';
 import type { RevocationPolicy } from '../services/auth-service';
-import { signOnToken } from '../test-support/pkcs11-signer';
-import { createTestContext, TEST_ORIGIN, type TestContext } from '../test-support/test-context';
+import { signOnToken } from '../../tests/server-support/pkcs11-signer';
+import { createTestContext, TEST_ORIGIN, type TestContext } from '../../tests/server-support/test-context';
 import { ensureTestPki } from '../../tests/cardlab/index';
 import { loginSignedData } from '../../common/api/login-signed-data';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ERROR_CODES } from '../../common/api/index';
-import { ALVA, createTestContext, sessionFor, TEST_ORIGIN, type TestContext } from '../test-support/test-context';
+import { ALVA, createTestContext, sessionFor, TEST_ORIGIN, type TestContext } from '../../tests/server-support/test-context';
 import { seededRandom } from '../seed/demo-data';
 
 let ctx: TestContext;

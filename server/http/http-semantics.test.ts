@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '../../common/api/index';
-import { ALVA, createTestContext, sessionFor, type TestContext } from '../test-support/test-context';
+import { ALVA, createTestContext, sessionFor, type TestContext } from '../../tests/server-support/test-context';
 
 let ctx: TestContext;
 let token: string;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../test-support/test-context';
+import { createTestContext, type TestContext } from '../../tests/server-support/test-context';
 
 let ctx: TestContext;
 beforeAll(async () => {

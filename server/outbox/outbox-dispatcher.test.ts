@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ManualClock } from '../clock';
 import { openStorage } from '../storage/open-storage';
 import type { Storage } from '../storage/storage';
-import { ENGINES, engineDatabases, openReadOnly, type EngineDatabases } from '../test-support/storage-engines';
-import { ALVA, createTestContext, sessionFor, type TestContext } from '../test-support/test-context';
+import { ENGINES, engineDatabases, openReadOnly, type EngineDatabases } from '../../tests/server-support/storage-engines';
+import { ALVA, createTestContext, sessionFor, type TestContext } from '../../tests/server-support/test-context';
 import { OutboxDispatcher, outboxRetryDelayMs, type MailSender } from './outbox-dispatcher';
 
 let ctx: TestContext;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '../../common/api/index';
 import type { Storage, StorageTx } from '../storage/storage';
-import { ALVA, BO, createTestContext, RUT, sessionFor, type TestContext } from '../test-support/test-context';
+import { ALVA, BO, createTestContext, RUT, sessionFor, type TestContext } from '../../tests/server-support/test-context';
 
 let ctx: TestContext;
 let alva: string;

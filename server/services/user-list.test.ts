@@ -1,8 +1,8 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { User, UserPage } from '../../common/api/index';
-import { ENGINES, engineDatabases, type EngineDatabases } from '../test-support/storage-engines';
-import { ALVA, createTestContext, RUT, sessionFor, type TestContext } from '../test-support/test-context';
+import { ENGINES, engineDatabases, type EngineDatabases } from '../../tests/server-support/storage-engines';
+import { ALVA, createTestContext, RUT, sessionFor, type TestContext } from '../../tests/server-support/test-context';
 
 // The paged user list over HTTP on both engines: a SQLite file (whose list reads run on the
 // reader's worker thread, as in the server) and a real PostgreSQL server.

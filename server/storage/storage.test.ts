@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES, engineDatabases, type EngineDatabases } from '../test-support/storage-engines';
+import { ENGINES, engineDatabases, type EngineDatabases } from '../../tests/server-support/storage-engines';
 import type { KyselyStorage } from './kysely-storage';
 import { openStorage } from './open-storage';
 import type { UserRecord } from './storage';

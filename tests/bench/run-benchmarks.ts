@@ -10,8 +10,8 @@ const WARN_ONLY = process.argv.includes('--warn-only');
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 const SUITES: { name: string; script: string }[] = [
-  { name: 'server', script: 'server/bench/server-bench.ts' },
-  { name: 'server-scaling', script: 'server/bench/scaling-bench.ts' },
+  { name: 'server', script: 'tests/bench/server-bench.ts' },
+  { name: 'server-scaling', script: 'tests/bench/scaling-bench.ts' },
   { name: 'card', script: 'tests/bench/card-bench.ts' },
   { name: 'login', script: 'tests/bench/login-bench.ts' },
   { name: 'list', script: 'tests/bench/list-bench.ts' },

@@ -18,7 +18,7 @@ interface ApiUser {
 /**
  * Another administrator working on the same organisation at the same time, straight over the
  * backend's HTTP API with a session of their own. The session is written into the backend's
- * database as the server's own test helper (server/test-support sessionFor) does: Bo has no card
+ * database as the server's own test helper (tests/server-support sessionFor) does: Bo has no card
  * in the lab, and the login itself is what login.spec.ts covers.
  */
 export async function secondAdministrator(backend: ReferenceBackend, hsaId = BO_HSA_ID) {

@@ -8,8 +8,8 @@ import type { UserRecord } from '../../server/storage/storage';
 import { createSqliteStorage } from '../../server/storage/sqlite-storage';
 import { startServer } from '../../server/server-main';
 import { parseServerConfig } from '../../server/config';
-import { engineDatabases, type EngineDatabases } from '../../server/test-support/storage-engines';
-import { createTestContext } from '../../server/test-support/test-context';
+import { engineDatabases, type EngineDatabases } from '../server-support/storage-engines';
+import { createTestContext } from '../server-support/test-context';
 
 // A database that turns against the server: a full disk and a read-only mount (a real tmpfs,
 // mounted by the test, which runs as root as CI does), and a PostgreSQL database set read-only.

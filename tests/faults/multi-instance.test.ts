@@ -9,8 +9,8 @@ import { systemClock } from '../../server/clock';
 import { DEMO_KOMMUN_ID, seedDemo } from '../../server/seed/demo-seed';
 import { openStorage } from '../../server/storage/open-storage';
 import type { KyselyStorage } from '../../server/storage/kysely-storage';
-import { signOnToken } from '../../server/test-support/pkcs11-signer';
-import { ENGINES, engineDatabases, type EngineDatabases } from '../../server/test-support/storage-engines';
+import { signOnToken } from '../server-support/pkcs11-signer';
+import { ENGINES, engineDatabases, type EngineDatabases } from '../server-support/storage-engines';
 import { startServerProcess, type ServerProcess } from '../fixtures/server-process';
 
 // Two server processes on one database (a PostgreSQL database, and one SQLite file) under

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { User } from '../../../common/api/schemas';
-import { createFakeAdministrationApi, makeUser, ok, ORGANISATION, refuse } from './admin-fakes';
+import { createFakeAdministrationApi, makeUser, ok, ORGANISATION, refuse } from '../../../tests/renderer/admin-fakes';
 import { createAdministrationStore, KNOWN_USERS_MAX } from './administration-store';
 import { createAuditStore } from './audit-store';
 import { forgetOnLogout } from './session-binding';

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../common/api/schemas';
-import { createFakeAdministrationApi, makeUser, ORGANISATION } from './admin-fakes';
+import { createFakeAdministrationApi, makeUser, ORGANISATION } from '../../../tests/renderer/admin-fakes';
 import { describeAuditEntry } from './audit-format';
 import { AUDIT_PAGE_SIZE, createAuditStore } from './audit-store';
 
 function entry(id: number, overrides: Partial<AuditEntry> = {}): AuditEntry {
-  return { id, at: '2025-02-03T10:15:00.000Z', actor: 'SE2321000016-A1B2', action: 'user.created', targetType: 'user', targetId: 'anna', before: null, after: null, ...overrides };
+  return {
+    id,
+    at: '2025-02-03T10:15:00.000Z',
+    actor: 'SE2321000016-A1B2',
+    action: 'user.created',
+    targetType: 'user',
+    targetId: 'anna',
+    before: null,
+    after: null,
+    ...overrides,
+  };
 }
 
 describe('audit store', () => {
@@ -40,17 +50,27 @@ describe('audit lines', () => {
 
   it('describes a permission change with added and removed permissions by name', () => {
     const line = describeAuditEntry(
-      entry(7, { action: 'user.permissions-changed', before: { eserviceId: 'statlig-ersattning', permissions: ['las-arenden'] }, after: { eserviceId: 'statlig-ersattning', permissions: ['attestera'] } }),
+      entry(7, {
+        action: 'user.permissions-changed',
+        before: { eserviceId: 'statlig-ersattning', permissions: ['las-arenden'] },
+        after: { eserviceId: 'statlig-ersattning', permissions: ['attestera'] },
+      }),
       context,
     );
     expect(line.action).toBe('permissions-changed');
     expect(line.target).toBe('Anna Andersson (SE2321000016-ANNA)');
-    expect(line.changes).toEqual(['Ansök om statlig ersättning: added Attestera ansökan', 'Ansök om statlig ersättning: removed Läsa ärenden']);
+    expect(line.changes).toEqual([
+      'Ansök om statlig ersättning: added Attestera ansökan',
+      'Ansök om statlig ersättning: removed Läsa ärenden',
+    ]);
   });
 
   it('describes changed fields of an update, and names a deleted user from the snapshot', () => {
     const snap = { id: 'x', hsaId: 'SE2321000016-X', givenName: 'Xena', surname: 'X', email: 'x@k.se' };
-    const updated = describeAuditEntry(entry(8, { action: 'user.updated', targetId: 'x', before: snap, after: { ...snap, email: 'y@k.se' } }), context);
+    const updated = describeAuditEntry(
+      entry(8, { action: 'user.updated', targetId: 'x', before: snap, after: { ...snap, email: 'y@k.se' } }),
+      context,
+    );
     expect(updated.changes).toEqual(['email: x@k.se → y@k.se']);
     const deleted = describeAuditEntry(entry(9, { action: 'user.deleted', targetId: 'x', before: snap }), context);
     expect(deleted.target).toBe('Xena X (SE2321000016-X)');

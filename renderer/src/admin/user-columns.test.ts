@@ -1,7 +1,7 @@
 import type { ColDef, ValueFormatterParams, ValueGetterParams } from 'ag-grid-community';
 import { describe, expect, it } from 'vitest';
 import type { User } from '../../../common/api/schemas';
-import { makeUser, ORGANISATION } from './admin-fakes';
+import { makeUser, ORGANISATION } from '../../../tests/renderer/admin-fakes';
 import { DEFAULT_COLUMN, USER_COLUMN_IDS, userColumnTexts, userColumns } from './user-columns';
 
 const t = (key: string) => `«${key}»`;
@@ -45,7 +45,9 @@ describe('user list columns', () => {
     const never = makeUser({ id: 'n', lastLoginAt: null });
     expect(getter(col, old)).toBe(old.lastLoginAt);
     expect(getter(col, never)).toBe('');
-    const formatted = (col.valueFormatter as (p: ValueFormatterParams<User>) => string)({ data: old } as ValueFormatterParams<User>);
+    const formatted = (col.valueFormatter as (p: ValueFormatterParams<User>) => string)({
+      data: old,
+    } as ValueFormatterParams<User>);
     expect(formatted).toBe('2022-05-01 («admin.users.inactive»)');
     const texts = { never: 'Aldrig inloggad', inactive: 'Inaktiv' };
     expect(userColumnTexts(never, ORGANISATION, texts).at(-1)).toBe('Aldrig inloggad');
@@ -60,7 +62,13 @@ describe('user list columns', () => {
 
 describe('what the search sees', () => {
   it('is every column as shown, in column order', () => {
-    const user = makeUser({ id: 'x', givenName: 'Åsa', permissions: { ensamkommande: ['se-ansvar'] }, lastLoginAt: null, inactive: true });
+    const user = makeUser({
+      id: 'x',
+      givenName: 'Åsa',
+      permissions: { ensamkommande: ['se-ansvar'] },
+      lastLoginAt: null,
+      inactive: true,
+    });
     expect(userColumnTexts(user, ORGANISATION, { never: 'Aldrig inloggad', inactive: 'Inaktiv' })).toEqual([
       'Åsa',
       'Andersson',

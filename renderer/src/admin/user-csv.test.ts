@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeUser, ORGANISATION } from './admin-fakes';
+import { makeUser, ORGANISATION } from '../../../tests/renderer/admin-fakes';
 import { USER_COLUMN_IDS } from './user-columns';
 import { CSV_SEPARATOR, csvCellText, csvFileName } from './user-csv';
 

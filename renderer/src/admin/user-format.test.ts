@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeUser, ORGANISATION } from './admin-fakes';
+import { makeUser, ORGANISATION } from '../../../tests/renderer/admin-fakes';
 import { defuseCsvCell, formatDate, fullName, lastLoginText, permissionGroups, permissionSummary } from './user-format';
 
 const texts = { never: 'Aldrig inloggad', inactive: 'Inaktiv' };
@@ -21,7 +21,13 @@ describe('permission summary', () => {
 
   it('keeps an unknown permission id visible rather than dropping it', () => {
     const groups = permissionGroups(makeUser({ id: 'c', permissions: { ensamkommande: ['okand'] } }), ORGANISATION);
-    expect(groups).toEqual([{ eserviceId: 'ensamkommande', eserviceName: 'Se och ändra ansvar för ensamkommande', permissions: [{ id: 'okand', name: 'okand' }] }]);
+    expect(groups).toEqual([
+      {
+        eserviceId: 'ensamkommande',
+        eserviceName: 'Se och ändra ansvar för ensamkommande',
+        permissions: [{ id: 'okand', name: 'okand' }],
+      },
+    ]);
   });
 
   it('is recomputed for a new user object (the store replaces objects on change)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UserPageRequest } from './administration-store';
-import { createFakeAdministrationApi, makeUser } from './admin-fakes';
+import { createFakeAdministrationApi, makeUser } from '../../../tests/renderer/admin-fakes';
 import { NO_FILTER } from './user-filter';
 import { createUserPageSource, DEFAULT_SORT, isSuperseded, type UserListQuery } from './user-page-source';
 

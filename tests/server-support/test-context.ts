@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { ensureTestPki, type CardCredentials, type TestPki } from '../../tests/cardlab/index';
-import { buildApp, type App, type AppOptions } from '../app';
-import { TrustStore } from '../auth/trust-store';
-import type { AuthSettings } from '../services/auth-service';
-import { ManualClock } from '../clock';
-import { AgencyService } from '../services/agency-service';
-import { openStorage } from '../storage/open-storage';
-import type { Storage } from '../storage/storage';
+import { ensureTestPki, type CardCredentials, type TestPki } from '../cardlab/index';
+import { buildApp, type App, type AppOptions } from '../../server/app';
+import { TrustStore } from '../../server/auth/trust-store';
+import type { AuthSettings } from '../../server/services/auth-service';
+import { ManualClock } from '../../server/clock';
+import { AgencyService } from '../../server/services/agency-service';
+import { openStorage } from '../../server/storage/open-storage';
+import type { Storage } from '../../server/storage/storage';
 
 export const TEST_ORIGIN = 'https://behorighetsadmin.test';
 

@@ -1,6 +1,6 @@
-import type { AuditEntry, Organisation, User } from '../../../common/api/schemas';
-import type { AppError, Result } from '../../../common/errors/error-codes';
-import type { AdministrationApi } from './administration-api';
+import type { AuditEntry, Organisation, User } from '../../common/api/schemas';
+import type { AppError, Result } from '../../common/errors/error-codes';
+import type { AdministrationApi } from '../../renderer/src/admin/administration-api';
 
 /** Test data and plain-function fakes of the administration API slice (no mocking library). */
 

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startPostgresServer, type PostgresServer } from '../../tests/fixtures/postgres-server';
-import type { KyselyStorage } from '../storage/kysely-storage';
-import { createPostgresStorage } from '../storage/postgres-storage';
-import { createSqliteStorage } from '../storage/sqlite-storage';
+import { startPostgresServer, type PostgresServer } from '../fixtures/postgres-server';
+import type { KyselyStorage } from '../../server/storage/kysely-storage';
+import { createPostgresStorage } from '../../server/storage/postgres-storage';
+import { createSqliteStorage } from '../../server/storage/sqlite-storage';
 
 export type EngineName = 'sqlite' | 'postgres';
 export const ENGINES: readonly EngineName[] = ['sqlite', 'postgres'];
