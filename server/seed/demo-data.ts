@@ -19,13 +19,20 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
 }
 
+const mailParts = new Map<string, string>();
+
 /** Lower-case ASCII for e-mail local parts: "Åsa Sjöberg" → "asa.sjoberg". */
 function mailPart(s: string): string {
-  return s
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]/g, '');
+  let part = mailParts.get(s);
+  if (part === undefined) {
+    part = s
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^a-z0-9]/g, '');
+    mailParts.set(s, part);
+  }
+  return part;
 }
 
 export interface GeneratedUsersOptions {
@@ -41,15 +48,16 @@ export interface GeneratedUsersOptions {
   reserved?: ReadonlySet<string>;
 }
 
-/** Realistic users: Swedish names, unique HSA-ids, some permissions, last logins over three years. */
-export function generateUsers(o: GeneratedUsersOptions): UserRecord[] {
-  const users: UserRecord[] = [];
-  const used = new Set(o.reserved ?? []);
+/**
+ * Realistic users, one after another for as long as asked: Swedish names, unique HSA-ids, some
+ * permissions, last logins over three years.
+ */
+export function* userSeries(o: Omit<GeneratedUsersOptions, 'count'>): Generator<UserRecord, never> {
+  const reserved = o.reserved ?? new Set<string>();
   const threeYears = 3 * 365 * 24 * 60 * 60_000;
-  for (let i = 0; users.length < o.count; i++) {
+  for (let i = 0; ; i++) {
     const hsaId = `${o.hsaPrefix}-U${(i + 1).toString(36).toUpperCase().padStart(4, '0')}`;
-    if (used.has(hsaId)) continue;
-    used.add(hsaId);
+    if (reserved.has(hsaId)) continue;
     const givenName = pick(o.random, GIVEN_NAMES);
     const surname = pick(o.random, SURNAMES);
     const permissions: PermissionMap = {};
@@ -62,7 +70,7 @@ export function generateUsers(o: GeneratedUsersOptions): UserRecord[] {
     // About one in twelve never logged in; the rest spread over the last three years, so about
     // half of those are older than the 18 months that flag a user as inactive.
     const lastLoginAt = o.random() < 0.08 ? null : new Date(o.now.getTime() - o.random() * threeYears).toISOString();
-    users.push({
+    yield {
       id: randomUUID(),
       organisationId: o.organisationId,
       hsaId,
@@ -74,8 +82,19 @@ export function generateUsers(o: GeneratedUsersOptions): UserRecord[] {
       updatedAt: created,
       lastLoginAt,
       permissions,
-    });
+    };
   }
+}
+
+/** The first `count` users of a series (see userSeries). */
+export function generateUsers(o: GeneratedUsersOptions): UserRecord[] {
+  return takeUsers(userSeries(o), o.count);
+}
+
+/** The next `count` users of a series. */
+export function takeUsers(series: Iterator<UserRecord>, count: number): UserRecord[] {
+  const users: UserRecord[] = [];
+  while (users.length < count) users.push(series.next().value as UserRecord);
   return users;
 }
 

@@ -1,13 +1,14 @@
-import { Migrator, type Kysely, type Transaction } from 'kysely';
+import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
 import type { EServiceId, OrganisationKind } from '../../common/api/index';
 import type { Database } from './database-schema';
-import { fieldSortKeys, permissionSortKey, userSortKeys } from './user-sort-keys';
+import { fieldSortKeys, permissionSortKey } from './user-sort-keys';
 import { migrationProvider, type SqlDialectName } from './migrations';
 import { StorageError } from './storage-error';
 import type {
   AdministratorRecord,
   AuditRecord,
   AuditRecordInput,
+  BulkBatches,
   ChallengeOutcome,
   OperatorMessage,
   OrganisationRecord,
@@ -24,6 +25,7 @@ import type {
   UserRecord,
 } from './storage';
 import { countUsers, selectPermissionsOf, selectUserPage } from './user-page-query';
+import { dropIndexes, insertAuditRows, insertUserRows, restoreIndexes, secondaryIndexes } from './user-bulk-insert';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type UserRow = Pick<
@@ -139,7 +141,7 @@ class KyselyRepository implements StorageTx {
    * any instance's cached list is stale the moment the write commits. Sorted: two writers lock
    * the stamp rows in the same order.
    */
-  protected async moveListStamps(organisationIds: Iterable<string>): Promise<void> {
+  async moveListStamps(organisationIds: Iterable<string>): Promise<void> {
     for (const organisationId of [...new Set(organisationIds)].sort()) {
       await this.db
         .insertInto('list_stamps')
@@ -265,40 +267,8 @@ class KyselyRepository implements StorageTx {
   }
 
   async insertUsers(users: readonly UserRecord[]): Promise<void> {
-    // 10 columns × 500 rows stays well under SQLite's and PostgreSQL's bind-parameter limits.
-    for (let i = 0; i < users.length; i += 500) {
-      const chunk = users.slice(i, i + 500);
-      await this.db
-        .insertInto('users')
-        .values(
-          chunk.map((u) => ({
-            id: u.id,
-            organisation_id: u.organisationId,
-            hsa_id: u.hsaId,
-            given_name: u.givenName,
-            surname: u.surname,
-            email: u.email,
-            version: u.version,
-            created_at: u.createdAt,
-            updated_at: u.updatedAt,
-            last_login_at: u.lastLoginAt,
-            ...userSortKeys(u, u.permissions),
-          })),
-        )
-        .execute();
-      await this.moveListStamps(chunk.map((u) => u.organisationId));
-      const perms = chunk.flatMap((u) =>
-        Object.entries(u.permissions).flatMap(([eserviceId, ids]) =>
-          ids.map((permission_id) => ({ user_id: u.id, eservice_id: eserviceId, permission_id })),
-        ),
-      );
-      for (let j = 0; j < perms.length; j += 2000) {
-        await this.db
-          .insertInto('user_permissions')
-          .values(perms.slice(j, j + 2000))
-          .execute();
-      }
-    }
+    await insertUserRows(this.db, this.dialect, users);
+    await this.moveListStamps(users.map((u) => u.organisationId));
   }
 
   async updateUser(
@@ -397,24 +367,7 @@ class KyselyRepository implements StorageTx {
   }
 
   async insertAudits(records: readonly AuditRecordInput[]): Promise<void> {
-    // 8 columns × 1000 rows stays under both engines' bind-parameter limits.
-    for (let i = 0; i < records.length; i += 1000) {
-      await this.db
-        .insertInto('audit_log')
-        .values(
-          records.slice(i, i + 1000).map((r) => ({
-            organisation_id: r.organisationId,
-            actor: r.actor,
-            action: r.action,
-            target_type: r.targetType,
-            target_id: r.targetId,
-            before_json: r.before === null || r.before === undefined ? null : JSON.stringify(r.before),
-            after_json: r.after === null || r.after === undefined ? null : JSON.stringify(r.after),
-            occurred_at: r.at,
-          })),
-        )
-        .execute();
-    }
+    await insertAuditRows(this.db, this.dialect, records);
   }
 
   async listAudit(organisationId: string, query: { limit: number; before?: number; targetId?: string }): Promise<AuditRecord[]> {
@@ -526,6 +479,40 @@ export class KyselyStorage extends KyselyRepository implements Storage {
 
   override insertUsers(users: readonly UserRecord[]): Promise<void> {
     return this.transaction((tx) => tx.insertUsers(users));
+  }
+
+  async bulkLoadUsers(batches: BulkBatches): Promise<number> {
+    // SQLite's page cache (2 MB by default) is far smaller than a million users' primary-key and
+    // unique indexes, which random ids hit all over: a large cache for the load, then the old one.
+    const cacheBefore =
+      this.dialect === 'sqlite' ? (await sql<{ cache_size: number }>`pragma cache_size`.execute(this.kysely)).rows[0] : undefined;
+    if (cacheBefore) await sql`pragma cache_size = -262144`.execute(this.kysely);
+    try {
+      return await this.bulkLoadInOneTransaction(batches);
+    } finally {
+      if (cacheBefore) await sql`pragma cache_size = ${sql.lit(Number(cacheBefore.cache_size))}`.execute(this.kysely);
+    }
+  }
+
+  private bulkLoadInOneTransaction(batches: BulkBatches): Promise<number> {
+    return this.kysely.transaction().execute(async (trx) => {
+      const indexes = await secondaryIndexes(trx, this.dialect);
+      await dropIndexes(trx, indexes);
+      const repository = new KyselyRepository(trx, this.dialect);
+      const organisations = new Set<string>();
+      let count = 0;
+      for await (const batch of batches) {
+        await insertUserRows(trx, this.dialect, batch.users);
+        if (batch.audit) await insertAuditRows(trx, this.dialect, batch.audit);
+        for (const u of batch.users) organisations.add(u.organisationId);
+        count += batch.users.length;
+      }
+      await restoreIndexes(trx, indexes);
+      await repository.moveListStamps(organisations);
+      // Fresh statistics, so the planner knows the tables' new size at once.
+      if (this.dialect === 'postgres') await sql`analyze users, user_permissions, audit_log`.execute(trx);
+      return count;
+    });
   }
 
   override updateUser(organisationId: string, id: string, expectedVersion: number, fields: UserFields, updatedAt: string) {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import BetterSqlite3 from 'better-sqlite3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, engineDatabases, type EngineDatabases } from '../../tests/server-support/storage-engines';
@@ -99,6 +100,79 @@ describe.each(ENGINES)('storage on %s', (engine) => {
     const page = await storage.listUsers('kommun-a', { limit: 1, offset: 1 });
     expect(page).toMatchObject({ total: 3, users: [{ id: 'u-kommun-a-2' }] });
     expect((await storage.findUsersByHsaId(user(9).hsaId)).map((u) => u.organisationId)).toEqual(['region-b']);
+  });
+
+  // The index names of the bulk-loaded tables, read from the engine's own catalogue.
+  const indexNames = async (db: string): Promise<string[]> => {
+    const tables = "('users', 'user_permissions', 'audit_log')";
+    if (engine === 'sqlite') {
+      const sqlite = new BetterSqlite3(db, { readonly: true });
+      try {
+        const rows = sqlite.prepare(`select name from sqlite_master where type = 'index' and tbl_name in ${tables}`).all();
+        return (rows as { name: string }[]).map((r) => r.name).sort();
+      } finally {
+        sqlite.close();
+      }
+    }
+    const { rows } = await dbs.server!.query(
+      `select indexname as name from pg_indexes where tablename in ${tables}`,
+      new URL(db).pathname.slice(1),
+    );
+    return (rows as { name: string }[]).map((r) => r.name).sort();
+  };
+
+  it('bulk-loads users, permissions and audit rows in one go and builds every index again', async () => {
+    const db = await dbs.fresh();
+    storage = await open(db);
+    await withOrganisations(storage);
+    const before = await indexNames(db);
+    expect(before).toContain('users_page_email');
+    const stamp = await storage.userListStamp('kommun-a');
+    const audit = (u: UserRecord) => ({
+      organisationId: u.organisationId,
+      actor: 'SE2321000016-A1B2',
+      action: 'user.created' as const,
+      targetType: 'user' as const,
+      targetId: u.id,
+      before: null,
+      after: { id: u.id },
+      at: T0,
+    });
+    async function* batches() {
+      const first = [user(1, 'kommun-a', { 'statlig-ersattning': ['las-arenden'] }), user(2)];
+      yield { users: first, audit: first.map(audit) };
+      yield { users: [user(3), user(9, 'region-b')] };
+    }
+    expect(await storage.bulkLoadUsers(batches())).toBe(4);
+    expect(await indexNames(db)).toEqual(before);
+    const all = await storage.listUsers('kommun-a');
+    expect(all.users.map((u) => u.id)).toEqual(['u-kommun-a-1', 'u-kommun-a-2', 'u-kommun-a-3']);
+    expect(all.users[0]?.permissions).toEqual({ 'statlig-ersattning': ['las-arenden'] });
+    const page = await storage.listUserPage('kommun-a', {
+      limit: 10,
+      sort: 'email',
+      direction: 'desc',
+      filter: { terms: [], inactiveBefore: T0 },
+    });
+    expect(page.users.map((u) => u.email)).toEqual(['u3@a.se', 'u2@a.se', 'u1@a.se']);
+    expect((await storage.listAudit('kommun-a', { limit: 10, targetId: 'u-kommun-a-2' })).length).toBe(1);
+    expect(await storage.userListStamp('kommun-a')).not.toBe(stamp);
+    // The unique HSA-id per organisation holds during a bulk load too.
+    await expect(storage.bulkLoadUsers([{ users: [{ ...user(4), hsaId: user(1).hsaId }] }])).rejects.toThrow();
+  });
+
+  it('leaves nothing behind, indexes included, when a bulk load fails half-way', async () => {
+    const db = await dbs.fresh();
+    storage = await open(db);
+    await withOrganisations(storage);
+    const before = await indexNames(db);
+    async function* failing() {
+      yield { users: [user(1), user(2)] };
+      throw new Error('the generator broke');
+    }
+    await expect(storage.bulkLoadUsers(failing())).rejects.toThrow('the generator broke');
+    expect(await indexNames(db)).toEqual(before);
+    expect((await storage.listUsers('kommun-a')).total).toBe(0);
   });
 
   it('writes only over the expected version', async () => {

@@ -130,6 +130,11 @@ export interface UserPageRequest {
   filter: UserListFilter;
 }
 
+/** What a bulk load takes: users and, optionally, audit records, a batch at a time. */
+export type BulkBatches =
+  | Iterable<{ users: readonly UserRecord[]; audit?: readonly AuditRecordInput[] }>
+  | AsyncIterable<{ users: readonly UserRecord[]; audit?: readonly AuditRecordInput[] }>;
+
 /** Everything that may run inside one transaction. */
 export interface StorageTx {
   getOrganisation(id: string): Promise<OrganisationRecord | undefined>;
@@ -202,6 +207,13 @@ export interface Storage extends StorageTx {
   ): Promise<{ users: UserRecord[]; next: UserPageRequest['after'] | null }>;
   /** How many of the organisation's users pass the filter. */
   countUsers(organisationId: string, filter: UserListFilter): Promise<number>;
+
+  /**
+   * Bulk load for seeding and benchmarks: every batch's users (with permissions) and audit records
+   * in one transaction, the secondary indexes of those tables dropped before and built again after
+   * from their own definitions. Returns how many users were loaded.
+   */
+  bulkLoadUsers(batches: BulkBatches): Promise<number>;
 
   /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
   transaction<T>(fn: (tx: StorageTx) => Promise<T>): Promise<T>;

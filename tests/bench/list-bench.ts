@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from '@playwright/test';
 import { eservicesForKind } from '../../common/api/index';
-import { generateUsers, seededRandom } from '../../server/seed/demo-data';
+import { BulkSeeder } from '../../server/seed/bulk-seed';
 import { DEMO_KOMMUN_ID } from '../../server/seed/demo-seed';
 import { createSqliteStorage } from '../../server/storage/sqlite-storage';
 import { startCardLab } from '../cardlab/index';
@@ -33,22 +33,19 @@ async function main(): Promise<void> {
       // The demo data, then the rest of the N users added straight into the database file.
       const backend = await startReferenceBackend({ caCertificates: lab.pki.caCertificatesPath });
       await backend.stop();
-      let t = performance.now();
       const storage = await createSqliteStorage(backend.dbFile);
-      const users = generateUsers({
+      const seeder = new BulkSeeder(storage, {
         organisationId: DEMO_KOMMUN_ID,
         hsaPrefix: 'SE2321000099',
         mailDomain: 'storkommun.se',
-        count: size - DEMO_USERS,
         eservices: eservicesForKind('kommun'),
-        now: new Date(),
-        random: seededRandom(size),
+        seed: size,
+        samples: SAMPLES,
       });
-      await storage.transaction((tx) => tx.insertUsers(users));
+      const seedSeconds = await seeder.loadUpTo(size - DEMO_USERS);
+      const users = seeder.sample;
       await storage.close();
-      console.log(
-        `${label}: seeded ${(size - DEMO_USERS).toLocaleString('en')} users in ${((performance.now() - t) / 1000).toFixed(1)} s`,
-      );
+      console.log(`${label}: seeded ${(size - DEMO_USERS).toLocaleString('en')} users in ${seedSeconds.toFixed(1)} s`);
       await backend.start();
       const app = await launchApp({
         env: {
@@ -66,7 +63,7 @@ async function main(): Promise<void> {
         await page.getByTestId('card-status').and(page.locator('[data-status="card-ready"]')).waitFor({ timeout: 30_000 });
         await page.getByRole('button', { name: 'Logga in' }).click();
         await page.getByLabel('PIN-kod för legitimering').fill(lab.pin);
-        t = performance.now();
+        let t = performance.now();
         await page.getByRole('dialog').getByRole('button', { name: 'Logga in' }).click();
         await firstRow(page, 'givenName').locator('button').waitFor({ timeout: 60_000 });
         const pinToRows = performance.now() - t;

@@ -1,7 +1,7 @@
 // Scaling of the reference backend on both engines: 1k / 10k / 100k / 1M users in one
 // organisation (and as many audit rows, so 1M at the top), each measured for a page of the list,
 // a search, one write, one login and the audit of one user. The same database grows from one size
-// to the next (bulk multi-row inserts). Run: npm run bench:scaling [-- --sizes 1000,10000 --engines sqlite]
+// to the next (bulk loads: rows first, indexes after, one transaction per step). Run: npm run bench:scaling [-- --sizes 1000,10000 --engines sqlite]
 import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,7 +16,7 @@ import { buildApp } from '../../server/app';
 import { loginSignedData } from '../../common/api/login-signed-data';
 import { TrustStore } from '../../server/auth/trust-store';
 import { systemClock } from '../../server/clock';
-import { generateUsers, seededRandom } from '../../server/seed/demo-data';
+import { BulkSeeder } from '../../server/seed/bulk-seed';
 import { AgencyService } from '../../server/services/agency-service';
 import type { KyselyStorage } from '../../server/storage/kysely-storage';
 import { openStorage } from '../../server/storage/open-storage';
@@ -30,7 +30,6 @@ const { values } = parseArgs({
 const SIZES = (values.sizes ?? '1000,10000,100000,1000000').split(',').map(Number);
 const ENGINES = (values.engines ?? 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
 const RUNS = Number(values.runs ?? 15);
-const CHUNK = 50_000;
 
 const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -109,42 +108,28 @@ async function benchEngine(engine: 'sqlite' | 'postgres', rows: Row[]): Promise<
       return res;
     };
 
-    let seeded = 0;
-    let chunkNo = 0;
+    const seeder = new BulkSeeder(storage, {
+      organisationId: ORG,
+      hsaPrefix: 'SE2321000099',
+      mailDomain: 'storkommunen.se',
+      eservices: services,
+      seed: 1,
+      samples: 1,
+      auditOf: (u): AuditRecordInput => ({
+        organisationId: ORG,
+        actor: LAB_PERSON.hsaId,
+        action: 'user.created',
+        targetType: 'user',
+        targetId: u.id,
+        before: null,
+        after: { id: u.id, hsaId: u.hsaId, givenName: u.givenName, surname: u.surname, email: u.email },
+        at: u.createdAt,
+      }),
+    });
     let seedSeconds = 0;
-    let someone: string | undefined;
     for (const size of SIZES) {
-      const t = process.hrtime.bigint();
-      while (seeded < size) {
-        const n = Math.min(CHUNK, size - seeded);
-        const users = generateUsers({
-          organisationId: ORG,
-          hsaPrefix: `SE23210000${String(chunkNo++).padStart(2, '0')}`,
-          mailDomain: 'storkommunen.se',
-          count: n,
-          eservices: services,
-          now: new Date(),
-          random: seededRandom(chunkNo),
-        });
-        someone ??= users[0]!.id;
-        const audit: AuditRecordInput[] = users.map((u) => ({
-          organisationId: ORG,
-          actor: LAB_PERSON.hsaId,
-          action: 'user.created',
-          targetType: 'user',
-          targetId: u.id,
-          before: null,
-          after: { id: u.id, hsaId: u.hsaId, givenName: u.givenName, surname: u.surname, email: u.email },
-          at: u.createdAt,
-        }));
-        await storage.transaction(async (tx) => {
-          await tx.insertUsers(users);
-          await tx.insertAudits(audit);
-        });
-        seeded += n;
-      }
-      seedSeconds += seconds(t);
-      const target = someone!;
+      seedSeconds += await seeder.loadUpTo(size);
+      const target = seeder.sample[0]!.id;
       const row: Row = {
         engine,
         users: size,
