@@ -144,8 +144,8 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
         await withToken((token) => requireBackend().deleteUser(token, id, version));
         return { deleted: true as const };
       },
-      'admin:set-permissions': ({ id, version, eserviceId, permissions }) =>
-        withToken((token) => requireBackend().setPermissions(token, id, version, eserviceId, permissions)),
+      'admin:set-permissions': ({ id, version, eserviceId, permissions, endDates }) =>
+        withToken((token) => requireBackend().setPermissions(token, id, version, eserviceId, permissions, endDates ?? {})),
       'admin:list-audit': (query) => withToken((token) => requireBackend().listAudit(token, query)),
       'settings:get': () => requireSettings().report(),
       'settings:set-user': ({ key, value }) => requireSettings().setUser(key, value),

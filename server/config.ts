@@ -30,6 +30,13 @@ export interface ServerConfig {
   outboxIntervalMs: number;
   /** Append each mail as a JSON line to this file instead of only logging it (development, tests). */
   mailLog: string | null;
+  /** How often this instance's expiry job ends permissions that reached their end date. */
+  expiryIntervalMs: number;
+  /**
+   * Tests only: the expiry job's "now" is the ISO time in this file while it exists (a controllable
+   * clock for end-to-end tests); everything else keeps the system clock.
+   */
+  expiryClockFile: string | null;
 }
 
 export const USAGE = `Usage: npm run server -- [options]
@@ -59,6 +66,10 @@ export const USAGE = `Usage: npm run server -- [options]
   --outbox-interval-ms N       how often the outbox is drained (default 5000)         env BA_OUTBOX_INTERVAL_MS
   --mail-log FILE        append each outgoing mail to FILE as a JSON line instead     env BA_MAIL_LOG
                          of only logging it (no mail server in development)
+  --expiry-interval-ms N       how often permissions past their end date are        env BA_EXPIRY_INTERVAL_MS
+                               ended (default 60000)
+  --expiry-clock-file FILE     tests only: the expiry job's "now" is the ISO time   env BA_EXPIRY_CLOCK_FILE
+                               in FILE while it exists (system clock otherwise)
   --help`;
 
 export class ConfigError extends Error {}
@@ -98,6 +109,8 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
       'challenges-per-minute': { type: 'string' },
       'outbox-interval-ms': { type: 'string' },
       'mail-log': { type: 'string' },
+      'expiry-interval-ms': { type: 'string' },
+      'expiry-clock-file': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -157,5 +170,10 @@ export function parseServerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     ),
     outboxIntervalMs: positiveNumber(values['outbox-interval-ms'] ?? env.BA_OUTBOX_INTERVAL_MS ?? '5000', '--outbox-interval-ms'),
     mailLog: values['mail-log'] ?? env.BA_MAIL_LOG ?? null,
+    expiryIntervalMs: positiveNumber(
+      values['expiry-interval-ms'] ?? env.BA_EXPIRY_INTERVAL_MS ?? '60000',
+      '--expiry-interval-ms',
+    ),
+    expiryClockFile: values['expiry-clock-file'] ?? env.BA_EXPIRY_CLOCK_FILE ?? null,
   };
 }

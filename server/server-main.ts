@@ -1,10 +1,11 @@
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app';
 import { TrustStore } from './auth/trust-store';
-import { systemClock } from './clock';
+import { FileClock, systemClock } from './clock';
 import type { ServerConfig } from './config';
 import { FileMailSender, LogMailSender, OutboxDispatcher } from './outbox/outbox-dispatcher';
 import { seedDemo } from './seed/demo-seed';
+import { PermissionExpiry } from './services/permission-expiry';
 import { openStorage } from './storage/open-storage';
 
 export interface RunningServer {
@@ -53,6 +54,9 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
   const sender = config.mailLog ? new FileMailSender(config.mailLog) : new LogMailSender(log);
   const outbox = new OutboxDispatcher(storage, sender, systemClock, log);
   outbox.start(config.outboxIntervalMs);
+  const expiry = new PermissionExpiry(storage, config.expiryClockFile ? new FileClock(config.expiryClockFile) : systemClock, log);
+  if (config.expiryClockFile) log.warn({ file: config.expiryClockFile }, 'expiry job reads its clock from a file (tests only)');
+  expiry.start(config.expiryIntervalMs);
   const purge = setInterval(() => void app.auth.purge().catch((e: unknown) => log.warn({ err: e }, 'purge failed')), 60_000);
   purge.unref();
 
@@ -72,6 +76,7 @@ export async function startServer(config: ServerConfig, logger?: Logger): Promis
         clearInterval(purge);
         await app.fastify.close();
         await outbox.stop();
+        await expiry.stop();
         await storage.close();
       })()),
   };

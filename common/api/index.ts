@@ -4,3 +4,4 @@ export * from './schemas';
 export * from './validation';
 export * from './user-list';
 export * from './login-signed-data';
+export * from './permission-end';

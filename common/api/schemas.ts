@@ -72,6 +72,8 @@ export const organisationIdSchema = z
 export const organisationKindSchema = z.enum(ORGANISATION_KINDS);
 export const eserviceIdSchema = z.enum(ESERVICE_IDS);
 const isoDateTime = z.iso.datetime();
+/** A calendar date, YYYY-MM-DD. */
+export const isoDateSchema = z.iso.date({ error: 'Datumet ska skrivas ÅÅÅÅ-MM-DD' });
 
 // ---------------------------------------------------------------- auth
 
@@ -176,6 +178,12 @@ export const permissionsPutSchema = z
     permissions: z
       .array(z.string().min(1).max(64), { error: 'Behörigheter måste anges som en lista' })
       .max(50, 'För många behörigheter'),
+    /**
+     * End dates (source 003): permission id → the date (YYYY-MM-DD, Swedish time) it ends on, for
+     * permissions in `permissions` that are time-limited. A permission not named has no end date
+     * (the set replaces the stored one, end dates included). Each date must be after today.
+     */
+    endDates: z.record(z.string().min(1).max(64), isoDateSchema).optional(),
   })
   .strict();
 export type PermissionsPut = z.infer<typeof permissionsPutSchema>;
@@ -188,6 +196,8 @@ export const userSchema = z.object({
   email: z.string(),
   /** e-service id → permission ids; only e-services the organisation has agreements for. */
   permissions: z.record(z.string(), z.array(z.string())),
+  /** e-service id → permission id → end date (YYYY-MM-DD): only the time-limited permissions. */
+  endDates: z.record(z.string(), z.record(z.string(), isoDateSchema)).default({}),
   /** Last login to the e-services, or null if never. */
   lastLoginAt: isoDateTime.nullable(),
   /** No login for INACTIVE_AFTER_MONTHS months (or never, and created longer ago than that). */
@@ -280,6 +290,8 @@ export const AUDIT_ACTIONS = [
   'user.updated',
   'user.deleted',
   'user.permissions-changed',
+  // A time-limited permission reached its end date (actor "system"; one entry per permission).
+  'user.permission-ended',
   'administrator.added',
   'administrator.removed',
   // A login let through with no revocation answer (server setting --revocation soft-fail).
@@ -290,7 +302,10 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const auditEntrySchema = z.object({
   id: z.number().int(),
   at: isoDateTime,
-  /** HSA-id of the administrator, or "agency" for changes made with the agency command. */
+  /**
+   * HSA-id of the administrator, "agency" for changes made with the agency command, "system" for
+   * permissions that reached their end date.
+   */
   actor: z.string(),
   action: z.enum(AUDIT_ACTIONS),
   targetType: z.enum(['user', 'administrator']),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  isoDateSchema,
   auditListSchema,
   newUserSchema,
   organisationSchema,
@@ -148,6 +149,8 @@ export const IPC_CHANNELS = {
         version,
         eserviceId: z.string().min(1).max(64),
         permissions: z.array(z.string().min(1).max(64)).max(50),
+        /** Permission id → end date (YYYY-MM-DD) for the time-limited ones; absent: none. */
+        endDates: z.record(z.string().min(1).max(64), isoDateSchema).optional(),
       })
       .strict(),
     response: userSchema,

@@ -236,14 +236,21 @@ export class BackendClient {
     });
   }
 
-  /** PUT /users/{id}/permissions/{eserviceId}: the full set for that e-service. */
-  async setPermissions(token: string, id: string, version: number, eserviceId: string, permissions: string[]): Promise<User> {
+  /** PUT /users/{id}/permissions/{eserviceId}: the full set for that e-service, with the end dates of the time-limited ones. */
+  async setPermissions(
+    token: string,
+    id: string,
+    version: number,
+    eserviceId: string,
+    permissions: string[],
+    endDates: Record<string, string> = {},
+  ): Promise<User> {
     return (
       await this.call(userSchema, {
         method: 'PUT',
         url: `api/v1/users/${encodeURIComponent(id)}/permissions/${encodeURIComponent(eserviceId)}`,
         headers: { ...this.auth(token), 'If-Match': `"${version}"` },
-        data: { permissions },
+        data: Object.keys(endDates).length > 0 ? { permissions, endDates } : { permissions },
       })
     ).data;
   }

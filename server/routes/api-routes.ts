@@ -239,7 +239,8 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
     defineRoute({
       method: 'PUT',
       path: '/users/:id/permissions/:eserviceId',
-      summary: 'The full set of the user\'s permissions for one e-service ("Klar"). Queues an e-mail to the user.',
+      summary:
+        'The full set of the user\'s permissions for one e-service ("Klar"), with the end dates of the time-limited ones. Queues an e-mail to the user.',
       tag: 'users',
       auth: true,
       ifMatch: true,
@@ -259,7 +260,14 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
         428: R428,
       },
       handler: async ({ session, params, body, version, reply }) => {
-        const user = await s.administration.setPermissions(session, params.id, params.eserviceId, version, body.permissions);
+        const user = await s.administration.setPermissions(
+          session,
+          params.id,
+          params.eserviceId,
+          version,
+          body.permissions,
+          body.endDates ?? {},
+        );
         reply.header('etag', etag(user));
         return user;
       },

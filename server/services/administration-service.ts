@@ -6,6 +6,7 @@ import {
   INACTIVE_AFTER_MONTHS,
   LAST_LOGIN_WORDS,
   searchTerms,
+  swedishDate,
   type AuditEntry,
   type NewUser,
   type Organisation,
@@ -88,9 +89,12 @@ export class AdministrationService {
   /** Converts a stored user to the API shape: only agreed e-services, with the inactivity flag. */
   toApiUser(u: UserRecord, org: OrganisationRecord, inactiveBefore: string): User {
     const permissions: Record<string, string[]> = {};
+    const endDates: Record<string, Record<string, string>> = {};
     for (const e of org.agreements) {
       const granted = u.permissions[e];
       if (granted && granted.length > 0) permissions[e] = inCatalogueOrder(e, granted);
+      const ends = u.endDates?.[e];
+      if (ends && Object.keys(ends).length > 0) endDates[e] = { ...ends };
     }
     return {
       id: u.id,
@@ -99,6 +103,7 @@ export class AdministrationService {
       hsaId: u.hsaId,
       email: u.email,
       permissions,
+      endDates,
       lastLoginAt: u.lastLoginAt,
       inactive: (u.lastLoginAt ?? u.createdAt) < inactiveBefore,
       version: u.version,
@@ -361,7 +366,9 @@ export class AdministrationService {
 
   /**
    * Sets the full set of a user's permissions for one e-service ("Klar" in the permission
-   * dialog). Only e-services with an agreement (403), only that e-service's permissions (400).
+   * dialog), with the end dates of the time-limited ones (permission id → YYYY-MM-DD, each after
+   * today in Swedish time, each for a permission in the set). Only e-services with an agreement
+   * (403), only that e-service's permissions (400).
    */
   async setPermissions(
     session: SessionContext,
@@ -369,6 +376,7 @@ export class AdministrationService {
     eserviceId: string,
     version: number,
     permissionIds: readonly string[],
+    endDates: Readonly<Record<string, string>> = {},
   ): Promise<User> {
     const now = this.clock.now().toISOString();
     return this.storage.transaction(async (tx) => {
@@ -387,35 +395,52 @@ export class AdministrationService {
       if (Object.keys(unknown).length > 0) {
         throw new ApiError(400, 'permission-unknown', 'Okänd behörighet för e-tjänsten', unknown);
       }
+      const today = swedishDate(this.clock.now());
+      const badDates: Record<string, string> = {};
+      for (const [p, date] of Object.entries(endDates)) {
+        if (!permissionIds.includes(p)) badDates[`endDates.${p}`] = 'Slutdatum kan bara sättas på en behörighet som ges';
+        else if (date <= today) badDates[`endDates.${p}`] = `Slutdatum måste vara efter dagens datum (${today})`;
+      }
+      if (Object.keys(badDates).length > 0) throw validationError(badDates);
       if (user.version !== version) throw versionConflict();
       // Catalogue order, no duplicates.
       const after = eservice.permissions.map((p) => p.id).filter((p) => permissionIds.includes(p));
       const before = inCatalogueOrder(eserviceId, user.permissions[eserviceId] ?? []);
-      if (before.length === after.length && before.every((p) => after.includes(p))) {
+      const endsBefore = user.endDates?.[eserviceId] ?? {};
+      const endsAfter = Object.fromEntries(after.filter((p) => endDates[p] !== undefined).map((p) => [p, endDates[p]!]));
+      const sameEnds =
+        Object.keys(endsBefore).length === Object.keys(endsAfter).length &&
+        Object.entries(endsAfter).every(([p, d]) => endsBefore[p] === d);
+      if (before.length === after.length && before.every((p) => after.includes(p)) && sameEnds) {
         return this.toApiUser(user, org, this.inactiveBefore());
       }
-      if (!(await tx.replacePermissions(user.id, eserviceId, after, version, now))) throw versionConflict();
+      if (!(await tx.replacePermissions(user.id, eserviceId, after, version, now, endsAfter))) throw versionConflict();
+      // End dates in the audit only where there are any, so entries of permanent permissions stay as they were.
+      const withEnds = (ends: Record<string, string>) => (Object.keys(ends).length > 0 ? { endDates: ends } : {});
       await tx.insertAudit({
         organisationId: org.id,
         actor: session.hsaId,
         action: 'user.permissions-changed',
         targetType: 'user',
         targetId: user.id,
-        before: { eserviceId, permissions: before },
-        after: { eserviceId, permissions: after },
+        before: { eserviceId, permissions: before, ...withEnds(endsBefore) },
+        after: { eserviceId, permissions: after, ...withEnds(endsAfter) },
         at: now,
       });
       await tx.insertOutbox({
         organisationId: org.id,
         recipient: user.email,
-        ...permissionChangeMessage({ user, organisationName: org.name, eserviceId, before, after }),
+        ...permissionChangeMessage({ user, organisationName: org.name, eserviceId, before, after, endDates: endsAfter }),
         createdAt: now,
       });
+      const otherEnds = { ...user.endDates };
+      delete otherEnds[eserviceId];
       const updated: UserRecord = {
         ...user,
         version: version + 1,
         updatedAt: now,
         permissions: { ...user.permissions, [eserviceId]: after },
+        endDates: Object.keys(endsAfter).length > 0 ? { ...otherEnds, [eserviceId]: endsAfter } : otherEnds,
       };
       return this.toApiUser(updated, org, this.inactiveBefore());
     });

@@ -32,7 +32,13 @@ export interface Database {
     sort_last_login: string;
     search_text: string;
   };
-  user_permissions: { user_id: string; eservice_id: string; permission_id: string };
+  user_permissions: {
+    user_id: string;
+    eservice_id: string;
+    permission_id: string;
+    /** The date the permission ends on (migration 0005), YYYY-MM-DD; null: no end date. */
+    ends_on: string | null;
+  };
   audit_log: {
     id: Generated<number>;
     organisation_id: string;

@@ -15,6 +15,8 @@ import type {
   OutboxClaim,
   OutboxMessage,
   OutboxMessageInput,
+  EndedPermission,
+  PermissionEndDates,
   PermissionMap,
   SessionRecord,
   Storage,
@@ -42,7 +44,7 @@ type UserRow = Pick<
   | 'last_login_at'
 >;
 
-function toUser(row: UserRow, permissions: PermissionMap): UserRecord {
+function toUser(row: UserRow, permissions: PermissionMap, endDates: PermissionEndDates = {}): UserRecord {
   return {
     id: row.id,
     organisationId: row.organisation_id,
@@ -55,6 +57,7 @@ function toUser(row: UserRow, permissions: PermissionMap): UserRecord {
     updatedAt: row.updated_at,
     lastLoginAt: row.last_login_at,
     permissions,
+    endDates,
   };
 }
 
@@ -72,6 +75,20 @@ function toAdministrator(row: Database['administrators']): AdministratorRecord {
 
 function addPermission(map: PermissionMap, eserviceId: string, permissionId: string): void {
   (map[eserviceId] ??= []).push(permissionId);
+}
+
+/** Permissions and end dates of each user, from user_permissions rows. */
+function groupPermissions(
+  rows: readonly { user_id: string; eservice_id: string; permission_id: string; ends_on: string | null }[],
+): Map<string, { permissions: PermissionMap; endDates: PermissionEndDates }> {
+  const byUser = new Map<string, { permissions: PermissionMap; endDates: PermissionEndDates }>();
+  for (const p of rows) {
+    let entry = byUser.get(p.user_id);
+    if (!entry) byUser.set(p.user_id, (entry = { permissions: {}, endDates: {} }));
+    addPermission(entry.permissions, p.eservice_id, p.permission_id);
+    if (p.ends_on !== null) (entry.endDates[p.eservice_id] ??= {})[p.permission_id] = p.ends_on;
+  }
+  return byUser;
 }
 
 /** A changed-rows count from either driver (bigint from Kysely, number or string from pg). */
@@ -198,25 +215,29 @@ class KyselyRepository implements StorageTx {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) return undefined;
-    return toUser(row, await this.permissionsOf(row.id));
+    const p = await this.permissionsOf(row.id);
+    return toUser(row, p.permissions, p.endDates);
   }
 
   async findUsersByHsaId(hsaId: string): Promise<UserRecord[]> {
     const rows = await this.db.selectFrom('users').selectAll().where('hsa_id', '=', hsaId).execute();
-    return Promise.all(rows.map(async (r) => toUser(r, await this.permissionsOf(r.id))));
+    return Promise.all(
+      rows.map(async (r) => {
+        const p = await this.permissionsOf(r.id);
+        return toUser(r, p.permissions, p.endDates);
+      }),
+    );
   }
 
-  private async permissionsOf(userId: string): Promise<PermissionMap> {
+  private async permissionsOf(userId: string): Promise<{ permissions: PermissionMap; endDates: PermissionEndDates }> {
     const rows = await this.db
       .selectFrom('user_permissions')
-      .select(['eservice_id', 'permission_id'])
+      .select(['user_id', 'eservice_id', 'permission_id', 'ends_on'])
       .where('user_id', '=', userId)
       .orderBy('eservice_id')
       .orderBy('permission_id')
       .execute();
-    const map: PermissionMap = {};
-    for (const r of rows) addPermission(map, r.eservice_id, r.permission_id);
-    return map;
+    return groupPermissions(rows).get(userId) ?? { permissions: {}, endDates: {} };
   }
 
   async listUsers(
@@ -244,7 +265,7 @@ class KyselyRepository implements StorageTx {
     let permQuery = this.db
       .selectFrom('user_permissions as p')
       .innerJoin('users as u', 'u.id', 'p.user_id')
-      .select(['p.user_id', 'p.eservice_id', 'p.permission_id'])
+      .select(['p.user_id', 'p.eservice_id', 'p.permission_id', 'p.ends_on'])
       .where('u.organisation_id', '=', organisationId);
     if (paged && rows.length < Number(totalRow.n)) {
       permQuery = permQuery.where(
@@ -253,13 +274,11 @@ class KyselyRepository implements StorageTx {
         rows.map((r) => r.id),
       );
     }
-    const byUser = new Map<string, PermissionMap>();
-    for (const p of await permQuery.execute()) {
-      let map = byUser.get(p.user_id);
-      if (!map) byUser.set(p.user_id, (map = {}));
-      addPermission(map, p.eservice_id, p.permission_id);
-    }
-    return { users: rows.map((r) => toUser(r, byUser.get(r.id) ?? {})), total: Number(totalRow.n) };
+    const byUser = groupPermissions(await permQuery.execute());
+    return {
+      users: rows.map((r) => toUser(r, byUser.get(r.id)?.permissions ?? {}, byUser.get(r.id)?.endDates)),
+      total: Number(totalRow.n),
+    };
   }
 
   async insertUser(u: UserRecord): Promise<void> {
@@ -317,6 +336,7 @@ class KyselyRepository implements StorageTx {
     permissionIds: readonly string[],
     expectedVersion: number,
     updatedAt: string,
+    endDates: Readonly<Record<string, string>> = {},
   ): Promise<boolean> {
     const bumped = await this.db
       .updateTable('users')
@@ -331,15 +351,47 @@ class KyselyRepository implements StorageTx {
     if (permissionIds.length > 0) {
       await this.db
         .insertInto('user_permissions')
-        .values(permissionIds.map((permission_id) => ({ user_id: userId, eservice_id: eserviceId, permission_id })))
+        .values(
+          permissionIds.map((permission_id) => ({
+            user_id: userId,
+            eservice_id: eserviceId,
+            permission_id,
+            ends_on: endDates[permission_id] ?? null,
+          })),
+        )
         .execute();
     }
+    await this.updatePermissionSortKey(userId);
+    return true;
+  }
+
+  private async updatePermissionSortKey(userId: string): Promise<void> {
     await this.db
       .updateTable('users')
-      .set({ sort_permissions: permissionSortKey(await this.permissionsOf(userId)) })
+      .set({ sort_permissions: permissionSortKey((await this.permissionsOf(userId)).permissions) })
       .where('id', '=', userId)
       .execute();
-    return true;
+  }
+
+  async endPermissionsDue(userId: string, today: string, updatedAt: string): Promise<EndedPermission[]> {
+    const ended = await this.db
+      .deleteFrom('user_permissions')
+      .where('user_id', '=', userId)
+      .where('ends_on', '<=', today)
+      .returning(['eservice_id', 'permission_id', 'ends_on'])
+      .execute();
+    if (ended.length === 0) return [];
+    const bumped = await this.db
+      .updateTable('users')
+      .set((eb) => ({ updated_at: updatedAt, version: eb('version', '+', 1) }))
+      .where('id', '=', userId)
+      .returning('organisation_id')
+      .executeTakeFirst();
+    if (bumped) await this.moveListStamps([bumped.organisation_id]);
+    await this.updatePermissionSortKey(userId);
+    return ended
+      .map((r) => ({ eserviceId: r.eservice_id, permissionId: r.permission_id, endsOn: r.ends_on ?? today }))
+      .sort((a, b) => a.eserviceId.localeCompare(b.eserviceId) || a.permissionId.localeCompare(b.permissionId));
   }
 
   async userListStamp(organisationId: string): Promise<string> {
@@ -427,18 +479,15 @@ export class KyselyStorage extends KyselyRepository implements Storage {
   ): Promise<{ users: UserRecord[]; next: UserPageRequest['after'] | null }> {
     const rows = await selectUserPage(this.reader, organisationId, request);
     const page = rows.slice(0, request.limit);
-    const byUser = new Map<string, PermissionMap>();
-    for (const p of await selectPermissionsOf(
-      this.reader,
-      page.map((r) => r.id),
-    )) {
-      let map = byUser.get(p.user_id);
-      if (!map) byUser.set(p.user_id, (map = {}));
-      addPermission(map, p.eservice_id, p.permission_id);
-    }
+    const byUser = groupPermissions(
+      await selectPermissionsOf(
+        this.reader,
+        page.map((r) => r.id),
+      ),
+    );
     const last = page[page.length - 1];
     return {
-      users: page.map((r) => toUser(r, byUser.get(r.id) ?? {})),
+      users: page.map((r) => toUser(r, byUser.get(r.id)?.permissions ?? {}, byUser.get(r.id)?.endDates)),
       next:
         rows.length > request.limit && last
           ? { values: [last.sort_0, ...('sort_1' in last ? [last.sort_1 as string] : [])].map(String), id: last.id }
@@ -529,8 +578,28 @@ export class KyselyStorage extends KyselyRepository implements Storage {
     permissionIds: readonly string[],
     expectedVersion: number,
     updatedAt: string,
+    endDates?: Readonly<Record<string, string>>,
   ): Promise<boolean> {
-    return this.transaction((tx) => tx.replacePermissions(userId, eserviceId, permissionIds, expectedVersion, updatedAt));
+    return this.transaction((tx) =>
+      tx.replacePermissions(userId, eserviceId, permissionIds, expectedVersion, updatedAt, endDates),
+    );
+  }
+
+  override endPermissionsDue(userId: string, today: string, updatedAt: string): Promise<EndedPermission[]> {
+    return this.transaction((tx) => tx.endPermissionsDue(userId, today, updatedAt));
+  }
+
+  async usersWithPermissionsDue(today: string, limit: number): Promise<{ userId: string; organisationId: string }[]> {
+    const rows = await this.kysely
+      .selectFrom('user_permissions as p')
+      .innerJoin('users as u', 'u.id', 'p.user_id')
+      .select(['p.user_id', 'u.organisation_id'])
+      .distinct()
+      .where('p.ends_on', '<=', today)
+      .orderBy('p.user_id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ userId: r.user_id, organisationId: r.organisation_id }));
   }
 
   override recordUserLogin(hsaId: string, at: string): Promise<number> {

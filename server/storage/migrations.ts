@@ -225,6 +225,14 @@ export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
         await db.schema.createIndex('audit_org_target').on('audit_log').columns(['organisation_id', 'target_id', 'id']).execute();
       },
     },
+    // Time-limited permissions (source 003): the date a permission ends on (YYYY-MM-DD, Swedish
+    // time), null for none; the expiry job finds what is due through the index.
+    '0005-permission-end-dates': {
+      async up(db) {
+        await db.schema.alterTable('user_permissions').addColumn('ends_on', 'text').execute();
+        await db.schema.createIndex('user_permissions_ends_on').on('user_permissions').columns(['ends_on', 'user_id']).execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

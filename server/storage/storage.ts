@@ -29,6 +29,16 @@ export interface AdministratorRecord {
 /** e-service id → permission ids. */
 export type PermissionMap = Record<string, string[]>;
 
+/** e-service id → permission id → the date it ends on (YYYY-MM-DD): only time-limited permissions. */
+export type PermissionEndDates = Record<string, Record<string, string>>;
+
+/** A time-limited permission the expiry job ended. */
+export interface EndedPermission {
+  eserviceId: string;
+  permissionId: string;
+  endsOn: string;
+}
+
 export interface UserRecord {
   id: string;
   organisationId: string;
@@ -41,6 +51,8 @@ export interface UserRecord {
   updatedAt: string;
   lastLoginAt: string | null;
   permissions: PermissionMap;
+  /** End dates of the time-limited permissions among `permissions` (none: absent or empty). */
+  endDates?: PermissionEndDates;
 }
 
 export type UserFields = Pick<UserRecord, 'hsaId' | 'givenName' | 'surname' | 'email'>;
@@ -178,14 +190,26 @@ export interface StorageTx {
   ): Promise<boolean>;
   /** Deletes the user and their permissions, only if the stored version is still `expectedVersion`. */
   deleteUser(organisationId: string, id: string, expectedVersion: number): Promise<boolean>;
-  /** Replaces the user's permissions for one e-service and bumps the version, if still `expectedVersion`. */
+  /**
+   * Replaces the user's permissions for one e-service (with their end dates: permission id →
+   * YYYY-MM-DD) and bumps the version, if still `expectedVersion`.
+   */
   replacePermissions(
     userId: string,
     eserviceId: string,
     permissionIds: readonly string[],
     expectedVersion: number,
     updatedAt: string,
+    endDates?: Readonly<Record<string, string>>,
   ): Promise<boolean>;
+  /**
+   * Deletes the user's permissions whose end date is on or before `today` and returns them; when
+   * any, bumps the user's version and moves the list stamp. The delete is the claim: of two
+   * transactions ending the same permission, the second waits for the first and then finds nothing
+   * (PostgreSQL re-checks deleted rows; SQLite's write lock serialises them), so each permission
+   * is ended, audited and mailed once.
+   */
+  endPermissionsDue(userId: string, today: string, updatedAt: string): Promise<EndedPermission[]>;
   /** Records a login to the e-services for every user with this HSA-id; returns how many. */
   recordUserLogin(hsaId: string, at: string): Promise<number>;
 
@@ -229,6 +253,9 @@ export interface Storage extends StorageTx {
   deleteSessionsOf(administratorHsaId: string): Promise<void>;
   /** Deletes expired sessions and challenges expired before `challengesBefore`. */
   purgeExpired(now: string, challengesBefore: string): Promise<void>;
+
+  /** Up to `limit` users with a permission whose end date is on or before `today`. */
+  usersWithPermissionsDue(today: string, limit: number): Promise<{ userId: string; organisationId: string }[]>;
 
   /** Up to `limit` unsent outbox messages tried fewer than `maxAttempts` times, oldest first. */
   pendingOutbox(limit: number, maxAttempts: number): Promise<OutboxMessage[]>;

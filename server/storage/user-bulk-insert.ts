@@ -24,7 +24,7 @@ const USER_COLUMNS = [
   'sort_last_login',
   'search_text',
 ] as const;
-const PERMISSION_COLUMNS = ['user_id', 'eservice_id', 'permission_id'] as const;
+const PERMISSION_COLUMNS = ['user_id', 'eservice_id', 'permission_id', 'ends_on'] as const;
 const AUDIT_COLUMNS = [
   'organisation_id',
   'actor',
@@ -111,7 +111,8 @@ export async function insertUserRows(db: Db, dialect: SqlDialectName, users: rea
   await insertRows(db, dialect, 'users', USER_COLUMNS, users.map(userRow));
   const perms: unknown[][] = [];
   for (const u of users) {
-    for (const [eserviceId, ids] of Object.entries(u.permissions)) for (const p of ids) perms.push([u.id, eserviceId, p]);
+    for (const [eserviceId, ids] of Object.entries(u.permissions))
+      for (const p of ids) perms.push([u.id, eserviceId, p, u.endDates?.[eserviceId]?.[p] ?? null]);
   }
   await insertRows(db, dialect, 'user_permissions', PERMISSION_COLUMNS, perms);
 }

@@ -108,7 +108,7 @@ export async function selectPermissionsOf(db: Kysely<Database>, userIds: readonl
   if (userIds.length === 0) return [];
   return db
     .selectFrom('user_permissions')
-    .select(['user_id', 'eservice_id', 'permission_id'])
+    .select(['user_id', 'eservice_id', 'permission_id', 'ends_on'])
     .where('user_id', 'in', userIds)
     .orderBy('user_id')
     .orderBy('eservice_id')

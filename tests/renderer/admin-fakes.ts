@@ -36,6 +36,7 @@ export function makeUser(overrides: Partial<User> & { id: string }): User {
     hsaId: `SE2321000016-${overrides.id.toUpperCase()}`,
     email: `${overrides.id}@testkommunen.se`,
     permissions: {},
+    endDates: {},
     lastLoginAt: '2025-01-15T09:30:00.000Z',
     inactive: false,
     version: 1,
@@ -127,7 +128,10 @@ export function createFakeAdministrationApi(initial: User[] = [], organisation: 
       const user = users.get(request.id);
       if (!user) return refuse({ code: 'not-found' });
       if (user.version !== request.version) return refuse({ code: 'version-conflict' });
-      const updated = bump(user, { permissions: { ...user.permissions, [request.eserviceId]: request.permissions } });
+      const updated = bump(user, {
+        permissions: { ...user.permissions, [request.eserviceId]: request.permissions },
+        endDates: { ...user.endDates, [request.eserviceId]: request.endDates ?? {} },
+      });
       users.set(user.id, updated);
       return ok(updated);
     },

@@ -51,7 +51,12 @@ export interface AdministrationState {
   /** "Ändra användare": sends the version the list holds, so another administrator's change is never overwritten. */
   updateUser(id: string, patch: UserPatch): Promise<ChangeOutcome>;
   /** "Klar": the full set of permissions for one e-service. */
-  setPermissions(id: string, eserviceId: string, permissions: string[]): Promise<ChangeOutcome>;
+  setPermissions(
+    id: string,
+    eserviceId: string,
+    permissions: string[],
+    endDates?: Record<string, string>,
+  ): Promise<ChangeOutcome>;
   /** "Ta bort användare" → "OK". */
   deleteUser(id: string): Promise<ChangeOutcome>;
   /** Forgets everything (logout). Answers to calls made before are then ignored. */
@@ -174,11 +179,17 @@ export function createAdministrationStore(api: StoreApiSlice) {
         return { ok: true, user: result.value };
       },
 
-      async setPermissions(id, eserviceId, permissions) {
+      async setPermissions(id, eserviceId, permissions, endDates) {
         const since = generation;
         const version = versionOf(id);
         if (version === null) return { ok: false, error: { code: 'not-found' }, fresh: null };
-        const result = await api.setPermissions({ id, version, eserviceId, permissions });
+        const result = await api.setPermissions({
+          id,
+          version,
+          eserviceId,
+          permissions,
+          ...(endDates && Object.keys(endDates).length > 0 ? { endDates } : {}),
+        });
         if (!result.ok) return refused(id, result.error, since);
         if (current(since)) putUser(result.value);
         return { ok: true, user: result.value };

@@ -13,7 +13,7 @@ export interface AuditLine {
 }
 
 type Snapshot = Partial<Record<'id' | 'hsaId' | 'givenName' | 'surname' | 'email', string>>;
-type PermissionSnapshot = { eserviceId?: string; permissions?: string[] };
+type PermissionSnapshot = { eserviceId?: string; permissions?: string[]; endDates?: Record<string, string>; endsOn?: string };
 
 function asObject<T>(value: unknown): T | null {
   return value !== null && typeof value === 'object' ? (value as T) : null;
@@ -46,6 +46,7 @@ export function describeAuditEntry(entry: AuditEntry, { t, organisation, userByI
 
   let actor = entry.actor;
   if (entry.actor === 'agency') actor = t('admin.audit.agency');
+  else if (entry.actor === 'system') actor = t('admin.audit.system');
   else if (self && entry.actor === self.hsaId) actor = `${self.name} (${entry.actor})`;
 
   const changes: string[] = [];
@@ -66,7 +67,19 @@ export function describeAuditEntry(entry: AuditEntry, { t, organisation, userByI
     const prefix = eservice?.name ?? eserviceId;
     if (added.length) changes.push(`${prefix}: ${t('admin.audit.added')} ${added.join(', ')}`);
     if (removed.length) changes.push(`${prefix}: ${t('admin.audit.removed')} ${removed.join(', ')}`);
-    if (!added.length && !removed.length) changes.push(`${prefix}: ${t('admin.audit.unchanged')}`);
+    const endsWas = before?.endDates ?? {};
+    const endsNow = after?.endDates ?? {};
+    const endChanges = [...now]
+      .filter((id) => (endsWas[id] ?? '') !== (endsNow[id] ?? '') && (endsNow[id] || was.has(id)))
+      .map((id) => `${name(id)} ${endsNow[id] ? t('admin.audit.endsOn', { date: endsNow[id] }) : t('admin.audit.noEnd')}`);
+    if (endChanges.length) changes.push(`${prefix}: ${endChanges.join(', ')}`);
+    if (!added.length && !removed.length && !endChanges.length) changes.push(`${prefix}: ${t('admin.audit.unchanged')}`);
+  } else if (entry.action === 'user.permission-ended') {
+    const eserviceId = before?.eserviceId ?? '';
+    const eservice = organisation?.eservices.find((e) => e.id === eserviceId);
+    const name = (id: string) => eservice?.permissions.find((p) => p.id === id)?.name ?? id;
+    const ended = (before?.permissions ?? []).map(name).join(', ');
+    changes.push(`${eservice?.name ?? eserviceId}: ${t('admin.audit.ended', { permission: ended, date: before?.endsOn ?? '' })}`);
   } else if (entry.action === 'user.created' && after?.email) {
     changes.push(`${t('admin.fields.email')}: ${after.email}`);
   }

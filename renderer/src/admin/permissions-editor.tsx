@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { addDays, swedishDate } from '../../../common/api/permission-end';
 import type { Organisation, User } from '../../../common/api/schemas';
 import { errorMessageKey } from '../i18n/error-message';
 import type { AdministrationStore } from './administration-store';
@@ -15,15 +16,19 @@ export interface PermissionsEditorProps {
 
 /**
  * "Ändra och lägg till behörigheter" (manual 4.5): choose one of the organisation's e-services,
- * tick its permissions, "Klar". The user is told that the change is mailed to the user.
+ * tick its permissions, "Klar". The user is told that the change is mailed to the user. A ticked
+ * permission may get an end date (source 003, "tillfällig behörighet"): it then ends by itself.
  */
 export function PermissionsEditor({ user, organisation, store, onDone }: PermissionsEditorProps) {
   const { t } = useTranslation();
   const ids = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
   const fieldsetRef = useRef<HTMLFieldSetElement>(null);
-  const [eserviceId, setEserviceId] = useState<string | null>(organisation.eservices.length === 1 ? organisation.eservices[0]!.id : null);
+  const [eserviceId, setEserviceId] = useState<string | null>(
+    organisation.eservices.length === 1 ? organisation.eservices[0]!.id : null,
+  );
   const [ticked, setTicked] = useState<Set<string>>(() => new Set(eserviceId ? (user.permissions[eserviceId] ?? []) : []));
+  const [ends, setEnds] = useState<Record<string, string>>(() => (eserviceId ? { ...user.endDates?.[eserviceId] } : {}));
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -34,6 +39,7 @@ export function PermissionsEditor({ user, organisation, store, onDone }: Permiss
   const choose = (id: string) => {
     setEserviceId(id);
     setTicked(new Set(user.permissions[id] ?? []));
+    setEnds({ ...user.endDates?.[id] });
     setError(null);
     // Move on to the permissions just shown, as the manual's next step.
     requestAnimationFrame(() => fieldsetRef.current?.querySelector('input')?.focus());
@@ -47,17 +53,37 @@ export function PermissionsEditor({ user, organisation, store, onDone }: Permiss
       return next;
     });
 
+  const setEnd = (id: string, date: string) =>
+    setEnds((current) => {
+      const next = { ...current };
+      if (date) next[id] = date;
+      else delete next[id];
+      return next;
+    });
+
+  const today = swedishDate(new Date());
+
   const done = async () => {
     if (!eservice || saving) return;
     const before = new Set(user.permissions[eservice.id] ?? []);
     const permissions = eservice.permissions.map((p) => p.id).filter((id) => ticked.has(id));
-    if (permissions.length === before.size && permissions.every((id) => before.has(id))) {
+    const endDates = Object.fromEntries(permissions.filter((id) => ends[id]).map((id) => [id, ends[id]!]));
+    const bad = eservice.permissions.find((p) => endDates[p.id] !== undefined && endDates[p.id]! <= today);
+    if (bad) {
+      setError(t('admin.permissions.endDateInvalid', { permission: bad.name }));
+      return;
+    }
+    const endsBefore = user.endDates?.[eservice.id] ?? {};
+    const sameEnds =
+      Object.keys(endDates).length === Object.keys(endsBefore).length &&
+      Object.entries(endDates).every(([id, d]) => endsBefore[id] === d);
+    if (permissions.length === before.size && permissions.every((id) => before.has(id)) && sameEnds) {
       onDone(t('admin.permissions.unchanged'));
       return;
     }
     setSaving(true);
     setError(null);
-    const outcome = await store.getState().setPermissions(user.id, eservice.id, permissions);
+    const outcome = await store.getState().setPermissions(user.id, eservice.id, permissions, endDates);
     setSaving(false);
     if (outcome.ok) {
       onDone(t('admin.permissions.saved', { name: fullName(outcome.user) }));
@@ -65,6 +91,7 @@ export function PermissionsEditor({ user, organisation, store, onDone }: Permiss
     }
     if (outcome.error.code === 'version-conflict' && outcome.fresh) {
       setTicked(new Set(outcome.fresh.permissions[eservice.id] ?? []));
+      setEnds({ ...outcome.fresh.endDates?.[eservice.id] });
       setError(t('admin.permissions.conflict'));
     } else if (outcome.error.code === 'not-found' || outcome.fresh === null) {
       setError(t('admin.user.gone'));
@@ -102,11 +129,40 @@ export function PermissionsEditor({ user, organisation, store, onDone }: Permiss
       {eservice && (
         <fieldset ref={fieldsetRef} className="admin-checkboxes">
           <legend>{t('admin.permissions.legend', { eservice: eservice.name })}</legend>
+          <p className="admin-notice" id={`${ids}-end-hint`}>
+            {t('admin.permissions.endDateHint')}
+          </p>
           {eservice.permissions.map((p) => (
-            <label key={p.id} className="admin-checkbox">
-              <input type="checkbox" checked={ticked.has(p.id)} onChange={(e) => toggle(p.id, e.target.checked)} />
-              {p.name}
-            </label>
+            <div key={p.id} className="admin-permission-row">
+              <label className="admin-checkbox">
+                <input type="checkbox" checked={ticked.has(p.id)} onChange={(e) => toggle(p.id, e.target.checked)} />
+                {p.name}
+              </label>
+              {ticked.has(p.id) && (
+                <span className="admin-permission-end">
+                  <label htmlFor={`${ids}-end-${p.id}`}>{t('admin.permissions.endDate')}</label>
+                  <input
+                    id={`${ids}-end-${p.id}`}
+                    type="date"
+                    min={addDays(today, 1)}
+                    value={ends[p.id] ?? ''}
+                    aria-label={t('admin.permissions.endDateFor', { permission: p.name })}
+                    aria-describedby={`${ids}-end-hint`}
+                    onChange={(e) => setEnd(p.id, e.target.value)}
+                  />
+                  {ends[p.id] && (
+                    <button
+                      type="button"
+                      className="admin-button"
+                      aria-label={t('admin.permissions.removeEndFor', { permission: p.name })}
+                      onClick={() => setEnd(p.id, '')}
+                    >
+                      {t('admin.permissions.removeEnd')}
+                    </button>
+                  )}
+                </span>
+              )}
+            </div>
           ))}
         </fieldset>
       )}

@@ -1,11 +1,13 @@
 import type { ICellRendererParams } from 'ag-grid-community';
 import { useTranslation } from 'react-i18next';
-import type { User } from '../../../common/api/schemas';
-import { formatDate } from './user-format';
+import { swedishDate } from '../../../common/api/permission-end';
+import type { Organisation, User } from '../../../common/api/schemas';
+import { endingSoon, formatDate, permissionSummary } from './user-format';
 
 /** What the grid's cells reach through the grid context. */
 export interface UserGridContext {
   openUser(id: string): void;
+  organisation: Organisation;
 }
 
 /** The first name as a button that opens the user's view (the manual: click the first name). */
@@ -39,6 +41,29 @@ export function LastLoginCell(params: ICellRendererParams<User>) {
           {t('admin.users.inactive')}
         </span>
       )}
+    </span>
+  );
+}
+
+/** The permissions, with a flag for each one that ends within 14 days (source 003). */
+export function PermissionsCell(params: ICellRendererParams<User>) {
+  const { t } = useTranslation();
+  const user = params.data;
+  if (!user) return null;
+  const { organisation } = params.context as UserGridContext;
+  const ending = endingSoon(user, organisation, swedishDate(new Date()));
+  return (
+    <span className="admin-permissions-cell">
+      {permissionSummary(user, organisation)}
+      {ending.map((p) => (
+        <span
+          key={`${p.eserviceName}/${p.name}`}
+          className="admin-badge admin-badge--ending"
+          title={t('admin.users.endingHint', { eservice: p.eserviceName })}
+        >
+          {t('admin.users.ending', { permission: p.name, date: p.endsOn })}
+        </span>
+      ))}
     </span>
   );
 }

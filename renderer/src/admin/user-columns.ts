@@ -4,7 +4,7 @@ import type { Organisation, User } from '../../../common/api/schemas';
 import { compareSwedish } from './user-filter';
 import { lastLoginText, permissionSummary, type LastLoginTexts } from './user-format';
 
-export type Translate = (key: string) => string;
+export type Translate = (key: string, options?: Record<string, unknown>) => string;
 
 export type UserCellRenderer = ComponentType<ICellRendererParams<User>>;
 
@@ -15,6 +15,8 @@ export interface UserColumnOptions {
   firstNameRenderer: UserCellRenderer;
   /** Renders the last login date with the "Inaktiv" flag. */
   lastLoginRenderer: UserCellRenderer;
+  /** Renders the permissions with a flag for those ending within 14 days (default: the text only). */
+  permissionsRenderer?: UserCellRenderer;
 }
 
 export const USER_COLUMN_IDS = ['givenName', 'surname', 'hsaId', 'email', 'permissions', 'lastLogin'] as const;
@@ -31,7 +33,13 @@ function suppressOpenKeys(params: SuppressKeyboardEventParams<User>): boolean {
  * names the permissions). Every column sorts; text columns in Swedish order; the search and the
  * CSV see the same text the cell shows.
  */
-export function userColumns({ t, organisation, firstNameRenderer, lastLoginRenderer }: UserColumnOptions): ColDef<User>[] {
+export function userColumns({
+  t,
+  organisation,
+  firstNameRenderer,
+  lastLoginRenderer,
+  permissionsRenderer,
+}: UserColumnOptions): ColDef<User>[] {
   const texts = { never: t('admin.users.neverLoggedIn'), inactive: t('admin.users.inactive') };
   return [
     {
@@ -43,13 +51,20 @@ export function userColumns({ t, organisation, firstNameRenderer, lastLoginRende
       suppressKeyboardEvent: suppressOpenKeys,
       minWidth: 130,
     },
-    { colId: 'surname', field: 'surname', headerName: t('admin.users.columns.surname'), comparator: compareSwedish, minWidth: 130 },
+    {
+      colId: 'surname',
+      field: 'surname',
+      headerName: t('admin.users.columns.surname'),
+      comparator: compareSwedish,
+      minWidth: 130,
+    },
     { colId: 'hsaId', field: 'hsaId', headerName: t('admin.users.columns.hsaId'), comparator: compareSwedish, minWidth: 200 },
     { colId: 'email', field: 'email', headerName: t('admin.users.columns.email'), comparator: compareSwedish, minWidth: 220 },
     {
       colId: 'permissions',
       headerName: t('admin.users.columns.permissions'),
       valueGetter: (params) => (params.data ? permissionSummary(params.data, organisation) : ''),
+      ...(permissionsRenderer ? { cellRenderer: permissionsRenderer } : {}),
       comparator: compareSwedish,
       flex: 2,
       minWidth: 260,
@@ -69,7 +84,14 @@ export function userColumns({ t, organisation, firstNameRenderer, lastLoginRende
 /** Defaults for every column: sortable, resizable, no per-column filter UI (the toolbar filters). */
 /** Each column's text as the list shows it, in column order: what the search field searches. */
 export function userColumnTexts(user: User, organisation: Organisation, texts: LastLoginTexts): string[] {
-  return [user.givenName, user.surname, user.hsaId, user.email, permissionSummary(user, organisation), lastLoginText(user, texts)];
+  return [
+    user.givenName,
+    user.surname,
+    user.hsaId,
+    user.email,
+    permissionSummary(user, organisation),
+    lastLoginText(user, texts),
+  ];
 }
 
 export const DEFAULT_COLUMN: ColDef<User> = {

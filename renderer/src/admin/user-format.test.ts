@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { makeUser, ORGANISATION } from '../../../tests/renderer/admin-fakes';
-import { defuseCsvCell, formatDate, fullName, lastLoginText, permissionGroups, permissionSummary } from './user-format';
+import {
+  defuseCsvCell,
+  endingSoon,
+  formatDate,
+  fullName,
+  lastLoginText,
+  permissionGroups,
+  permissionSummary,
+} from './user-format';
 
 const texts = { never: 'Aldrig inloggad', inactive: 'Inaktiv' };
 
@@ -68,5 +76,30 @@ describe('CSV cells', () => {
     expect(defuseCsvCell('@SUM')).toBe(`'@SUM`);
     expect(defuseCsvCell('Anna')).toBe('Anna');
     expect(defuseCsvCell('')).toBe('');
+  });
+});
+
+describe('endingSoon', () => {
+  it('names the permissions that end within 14 days, soonest first, and not those ended or later', () => {
+    const user = makeUser({
+      id: 'e1',
+      permissions: { 'statlig-ersattning': ['las-arenden', 'registrera-ansokan', 'attestera'], ensamkommande: ['se-ansvar'] },
+      endDates: {
+        // 14 days on (the last day flagged), 13 days on, and today (ended already).
+        'statlig-ersattning': { 'las-arenden': '2026-03-24', 'registrera-ansokan': '2026-03-23', attestera: '2026-03-10' },
+        ensamkommande: { 'se-ansvar': '2026-03-12' },
+      },
+    });
+    expect(endingSoon(user, ORGANISATION, '2026-03-10')).toEqual([
+      { eserviceName: 'Se och ändra ansvar för ensamkommande', name: 'Se ansvar', endsOn: '2026-03-12' },
+      { eserviceName: 'Ansök om statlig ersättning', name: 'Registrera ansökan', endsOn: '2026-03-23' },
+      { eserviceName: 'Ansök om statlig ersättning', name: 'Läsa ärenden', endsOn: '2026-03-24' },
+    ]);
+    expect(endingSoon(user, ORGANISATION, '2026-02-01')).toEqual([]);
+    expect(endingSoon(user, ORGANISATION, '2026-03-09').map((p) => p.name)).toEqual([
+      'Attestera ansökan',
+      'Se ansvar',
+      'Registrera ansökan',
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { endsSoon } from '../../../common/api/permission-end';
 import type { Organisation, User } from '../../../common/api/schemas';
 
 /**
@@ -9,7 +10,8 @@ import type { Organisation, User } from '../../../common/api/schemas';
 export interface PermissionGroup {
   eserviceId: string;
   eserviceName: string;
-  permissions: { id: string; name: string }[];
+  /** Each with its end date (YYYY-MM-DD) when time-limited. */
+  permissions: { id: string; name: string; endsOn?: string }[];
 }
 
 /** The user's permissions grouped by e-service, in the organisation's catalogue order. */
@@ -21,9 +23,31 @@ export function permissionGroups(user: User, organisation: Organisation): Permis
     const permissions = eservice.permissions.filter((p) => held.has(p.id));
     // An id the catalogue does not know still shows, by its id, rather than vanishing.
     for (const id of held) if (!permissions.some((p) => p.id === id)) permissions.push({ id, name: id });
-    groups.push({ eserviceId: eservice.id, eserviceName: eservice.name, permissions });
+    const ends = user.endDates?.[eservice.id] ?? {};
+    groups.push({
+      eserviceId: eservice.id,
+      eserviceName: eservice.name,
+      permissions: permissions.map((p) => (ends[p.id] ? { ...p, endsOn: ends[p.id] } : p)),
+    });
   }
   return groups;
+}
+
+export interface EndingPermission {
+  eserviceName: string;
+  name: string;
+  endsOn: string;
+}
+
+/** The user's permissions that end within ENDING_SOON_DAYS days of `today` (YYYY-MM-DD), soonest first. */
+export function endingSoon(user: User, organisation: Organisation, today: string): EndingPermission[] {
+  return permissionGroups(user, organisation)
+    .flatMap((g) =>
+      g.permissions.flatMap((p) =>
+        p.endsOn && endsSoon(p.endsOn, today) ? [{ eserviceName: g.eserviceName, name: p.name, endsOn: p.endsOn }] : [],
+      ),
+    )
+    .sort((a, b) => a.endsOn.localeCompare(b.endsOn));
 }
 
 const summaryCache = new WeakMap<User, { organisation: Organisation; text: string }>();

@@ -9,7 +9,7 @@ import type { AdministrationStore } from './administration-store';
 import { gridLocaleText, gridTheme, registerGridModules } from './grid-setup';
 import { DEFAULT_COLUMN, userColumns } from './user-columns';
 import { CSV_SEPARATOR, csvCellText, csvFileName } from './user-csv';
-import { FirstNameCell, LastLoginCell, type UserGridContext } from './user-cells';
+import { FirstNameCell, LastLoginCell, PermissionsCell, type UserGridContext } from './user-cells';
 import { chooseEService, choosePermission, isFilterActive, NO_FILTER, permissionChoices, type UserFilter } from './user-filter';
 import { createUserPageSource, DEFAULT_SORT, isSuperseded, type UserListQuery, type UserPageSource } from './user-page-source';
 
@@ -64,10 +64,17 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
   const lastChange = useStore(store, (s) => s.lastChange);
 
   const columnDefs = useMemo(
-    () => userColumns({ t, organisation, firstNameRenderer: FirstNameCell, lastLoginRenderer: LastLoginCell }),
+    () =>
+      userColumns({
+        t,
+        organisation,
+        firstNameRenderer: FirstNameCell,
+        lastLoginRenderer: LastLoginCell,
+        permissionsRenderer: PermissionsCell,
+      }),
     [t, organisation],
   );
-  const context = useMemo<UserGridContext>(() => ({ openUser: onOpenUser }), [onOpenUser]);
+  const context = useMemo<UserGridContext>(() => ({ openUser: onOpenUser, organisation }), [onOpenUser, organisation]);
   const localeText = useMemo(() => gridLocaleText(i18n.language), [i18n.language]);
   const lastLoginTexts = useMemo(() => ({ never: t('admin.users.neverLoggedIn'), inactive: t('admin.users.inactive') }), [t]);
 

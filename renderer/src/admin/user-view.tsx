@@ -32,7 +32,15 @@ function formValues(user: User): UserFormValues {
  * behörigheter", "Ändra användaruppgifter", "Ta bort användare", "Tillbaka till användare".
  * Opening it fetches the user again, so another administrator's change is seen at once.
  */
-export function UserView({ userId, organisation, store, initialMessage = null, onBack, onDeleted, onShowHistory }: UserViewProps) {
+export function UserView({
+  userId,
+  organisation,
+  store,
+  initialMessage = null,
+  onBack,
+  onDeleted,
+  onShowHistory,
+}: UserViewProps) {
   const { t } = useTranslation();
   const ids = useId();
   const user = useStore(store, (s) => s.users.find((u) => u.id === userId));
@@ -156,7 +164,10 @@ export function UserView({ userId, organisation, store, initialMessage = null, o
                     <h4>{g.eserviceName}</h4>
                     <ul>
                       {g.permissions.map((p) => (
-                        <li key={p.id}>{p.name}</li>
+                        <li key={p.id}>
+                          {p.name}
+                          {p.endsOn && <span className="admin-muted"> {t('admin.user.endsOn', { date: p.endsOn })}</span>}
+                        </li>
                       ))}
                     </ul>
                   </div>
@@ -209,10 +220,20 @@ export function UserView({ userId, organisation, store, initialMessage = null, o
         />
       )}
       {dialog === 'delete' && (
-        <ModalDialog title={t('admin.delete.title')} onClose={() => setDialog(null)} describedBy={`${ids}-confirm`} role="alertdialog">
+        <ModalDialog
+          title={t('admin.delete.title')}
+          onClose={() => setDialog(null)}
+          describedBy={`${ids}-confirm`}
+          role="alertdialog"
+        >
           <p id={`${ids}-confirm`}>{t('admin.delete.confirm', { name, hsaId: user.hsaId })}</p>
           <div className="admin-form__actions">
-            <button type="button" className="admin-button admin-button--danger" aria-disabled={deleting} onClick={() => void confirmDelete()}>
+            <button
+              type="button"
+              className="admin-button admin-button--danger"
+              aria-disabled={deleting}
+              onClick={() => void confirmDelete()}
+            >
               {t('admin.delete.ok')}
             </button>
             {/* The safe choice has focus: Enter alone never deletes. */}
