@@ -250,6 +250,8 @@ export const userPageSchema = z.object({
   nextCursor: z.string().nullable(),
   /** On the first page (no cursor): how many users pass the search and filters; null on later pages. */
   matched: z.number().int().nullable(),
+  /** Set (true) when more users than `matched` pass: the server counts matches only up to a cap. */
+  matchedAtLeast: z.literal(true).optional(),
   /** On the first page: all users of the organisation; null on later pages. */
   total: z.number().int().nullable(),
 });

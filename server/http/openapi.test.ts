@@ -58,6 +58,7 @@ describe('GET /api/v1/openapi.json', () => {
     expect(list.parameters.find((p) => p.name === 'sort')?.schema.enum).toContain('email');
     expect(Object.keys(list.responses['200']!.content['application/json']!.schema.properties).sort()).toEqual([
       'matched',
+      'matchedAtLeast',
       'nextCursor',
       'total',
       'users',

@@ -74,6 +74,13 @@ function snapshot(u: Pick<UserRecord, 'id' | 'hsaId' | 'givenName' | 'surname' |
  * of the manual enforced here rather than trusted to the client. Each change is one transaction
  * that also writes its audit record (and, for permissions, the e-mail to the outbox).
  */
+/**
+ * A search or filter's matches are counted up to this many ("minst 10 000"): beyond it the number
+ * guides nobody (the administrator narrows the search), and counting half a million matches row by
+ * row takes seconds on SQLite. The organisation's total is always exact (its own index).
+ */
+export const MATCHED_COUNT_CAP = 10_000;
+
 export class AdministrationService {
   constructor(
     private readonly storage: Storage,
@@ -187,15 +194,16 @@ export class AdministrationService {
         filter,
         ...(after ? { after } : {}),
       }),
-      after ? null : this.storage.countUsers(org.id, filter),
+      after ? null : this.storage.countUsers(org.id, filter, unfiltered ? undefined : MATCHED_COUNT_CAP),
       after || unfiltered ? null : this.storage.countUsers(org.id, { terms: [], inactiveBefore: filter.inactiveBefore }),
     ]);
     const before = filter.inactiveBefore;
     return {
       users: page.users.map((u) => this.toApiUser(u, org, before)),
       nextCursor: page.next ? encodeCursor(page.next, scope) : null,
-      matched,
-      total: unfiltered ? matched : total,
+      matched: matched?.count ?? null,
+      ...(matched?.more ? { matchedAtLeast: true } : {}),
+      total: (unfiltered ? matched : total)?.count ?? null,
     };
   }
 

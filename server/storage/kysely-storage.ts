@@ -477,7 +477,7 @@ export class KyselyStorage extends KyselyRepository implements Storage {
     organisationId: string,
     request: UserPageRequest,
   ): Promise<{ users: UserRecord[]; next: UserPageRequest['after'] | null }> {
-    const rows = await selectUserPage(this.reader, organisationId, request);
+    const rows = await selectUserPage(this.reader, this.dialect, organisationId, request);
     const page = rows.slice(0, request.limit);
     const byUser = groupPermissions(
       await selectPermissionsOf(
@@ -495,8 +495,8 @@ export class KyselyStorage extends KyselyRepository implements Storage {
     };
   }
 
-  countUsers(organisationId: string, filter: UserListFilter): Promise<number> {
-    return countUsers(this.reader, organisationId, filter);
+  countUsers(organisationId: string, filter: UserListFilter, cap?: number): Promise<{ count: number; more: boolean }> {
+    return countUsers(this.reader, this.dialect, organisationId, filter, cap);
   }
 
   /** Brings the schema up to date; safe to run on every start. */

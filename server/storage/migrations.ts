@@ -4,6 +4,13 @@ import { userSortKeys } from './user-sort-keys';
 export type SqlDialectName = 'sqlite' | 'postgres';
 
 /**
+ * A user's search document: the search text (four columns, one line each) and the last login
+ * date, on one more line. Migration 0005 indexes exactly this expression on PostgreSQL (a query
+ * uses the index only when it writes the same), and feeds the same text to SQLite's FTS table.
+ */
+export const USER_SEARCH_DOCUMENT = sql<string>`search_text || ${sql.lit('\n')} || coalesce(substr(last_login_at, 1, 10), '')`;
+
+/**
  * Schema migrations, in code so they ship with the server, and the same for SQLite and PostgreSQL:
  * only the auto-increment key differs; everything else is portable SQL (text timestamps in ISO
  * 8601 UTC, which sort as text in both). Each migration runs in one transaction on both engines.
@@ -231,6 +238,42 @@ export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
       async up(db) {
         await db.schema.alterTable('user_permissions').addColumn('ends_on', 'text').execute();
         await db.schema.createIndex('user_permissions_ends_on').on('user_permissions').columns(['ends_on', 'user_id']).execute();
+      },
+    },
+    // Search at a million users: a trigram index over each user's search document (the four text
+    // columns and the last login date, see USER_SEARCH_DOCUMENT). PostgreSQL: pg_trgm's GIN index
+    // on that expression. SQLite: an FTS5 table with the trigram tokenizer, kept by triggers; its
+    // rowid comes from user_search_keys (a stable integer per user id), not from users' own rowid,
+    // which VACUUM may renumber (users has a text primary key).
+    '0006-user-search-index': {
+      async up(db) {
+        if (dialect === 'postgres') {
+          await sql`create extension if not exists pg_trgm`.execute(db);
+          await sql`create index users_search_trgm on users using gin ((${USER_SEARCH_DOCUMENT}) gin_trgm_ops)`.execute(db);
+          return;
+        }
+        const doc = (row: 'new' | 'u') =>
+          sql.raw(`${row}.search_text || char(10) || coalesce(substr(${row}.last_login_at, 1, 10), '')`);
+        await sql`create table user_search_keys (n integer primary key, user_id text not null unique)`.execute(db);
+        // case_sensitive 1: the document is lower case already, and GLOB (which the index serves
+        // then) needs no ESCAPE clause, which would keep LIKE from using it.
+        await sql`create virtual table user_search using fts5(document, tokenize = 'trigram case_sensitive 1')`.execute(db);
+        await sql`insert into user_search_keys (user_id) select id from users order by id`.execute(db);
+        await sql`insert into user_search (rowid, document)
+          select k.n, ${doc('u')} from users u join user_search_keys k on k.user_id = u.id`.execute(db);
+        await sql`create trigger users_search_insert after insert on users begin
+          insert into user_search_keys (user_id) values (new.id);
+          insert into user_search (rowid, document)
+            values ((select n from user_search_keys where user_id = new.id), ${doc('new')});
+        end`.execute(db);
+        await sql`create trigger users_search_update after update of search_text, last_login_at on users begin
+          update user_search set document = ${doc('new')}
+            where rowid = (select n from user_search_keys where user_id = new.id);
+        end`.execute(db);
+        await sql`create trigger users_search_delete after delete on users begin
+          delete from user_search where rowid = (select n from user_search_keys where user_id = old.id);
+          delete from user_search_keys where user_id = old.id;
+        end`.execute(db);
       },
     },
   };

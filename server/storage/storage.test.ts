@@ -1,10 +1,23 @@
 import { spawn } from 'node:child_process';
 import BetterSqlite3 from 'better-sqlite3';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENGINES, engineDatabases, type EngineDatabases } from '../../tests/server-support/storage-engines';
 import type { KyselyStorage } from './kysely-storage';
 import { openStorage } from './open-storage';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
+import pg from 'pg';
+import type { Database } from './database-schema';
+import { DENSE_TERM, userFilterCondition } from './user-page-query';
 import type { UserRecord } from './storage';
 
 // The storage contract, run against both engines: SQLite files and a real PostgreSQL server.
@@ -322,6 +335,119 @@ describe.each(ENGINES)('storage on %s', (engine) => {
     expect(await moved()).toBe(true);
     expect(await storage.deleteUser('kommun-a', user(3).id, 1)).toBe(true);
     expect(await moved()).toBe(true);
+  });
+
+  describe('search through the trigram index', () => {
+    const term = (text: string) => ({ text, permissions: [], never: false, inactive: false });
+    const filter = (...texts: string[]) => ({ terms: texts.map(term), inactiveBefore: T0 });
+    const emails = async (...texts: string[]) =>
+      (
+        await storage.listUserPage('kommun-a', { limit: 5000, sort: 'email', direction: 'asc', filter: filter(...texts) })
+      ).users.map((u) => u.email);
+    // More users holding "vanlig" than DENSE_TERM: a common term, looked up row by row (SQLite).
+    const common = (n: number) => ({ ...user(1000 + n), surname: 'Vanligsson', email: `v${1000 + n}@a.se` });
+
+    let lastDb: string;
+    beforeEach(async () => {
+      lastDb = await dbs.fresh();
+      storage = await open(lastDb);
+      await withOrganisations(storage);
+      await storage.bulkLoadUsers([
+        {
+          users: [
+            { ...user(1), givenName: 'Greta', surname: 'Garbo', email: 'greta.garbo@film.se' },
+            { ...user(2), email: 'x*y?z[1]@a.se' },
+            { ...user(3), email: '100%_rabatt@a.se' },
+            { ...user(4, 'region-b'), givenName: 'Greta', surname: 'Regionsson' },
+            ...Array.from({ length: DENSE_TERM + 100 }, (_, i) => common(i)),
+          ],
+        },
+      ]);
+    });
+
+    it('finds rare and common terms, short and long, with wildcard characters taken literally', async () => {
+      expect(await emails('garbo')).toEqual(['greta.garbo@film.se']);
+      expect(await emails('greta', 'film')).toEqual(['greta.garbo@film.se']);
+      expect(await emails('y?z[')).toEqual(['x*y?z[1]@a.se']);
+      expect(await emails('x*y')).toEqual(['x*y?z[1]@a.se']);
+      expect(await emails('0%_r')).toEqual(['100%_rabatt@a.se']);
+      expect(await emails('y?q')).toEqual([]);
+      expect(await emails('vanligsson')).toHaveLength(DENSE_TERM + 100);
+      expect(await emails('vanligsson', 'v1001@')).toEqual(['v1001@a.se']);
+      expect(await emails('ga')).toEqual(['greta.garbo@film.se']);
+    });
+
+    it('counts up to a cap, saying when more match, and exactly without one', async () => {
+      const capped = (texts: string[], cap: number) => storage.countUsers('kommun-a', filter(...texts), cap);
+      expect(await capped(['vanligsson'], 50)).toEqual({ count: 50, more: true });
+      expect(await capped(['vanligsson'], 5000)).toEqual({ count: DENSE_TERM + 100, more: false });
+      expect(await capped(['vanligsson', 'v1001@'], 50)).toEqual({ count: 1, more: false });
+      expect(await capped(['garbo'], 50)).toEqual({ count: 1, more: false });
+      expect(await capped(['gr'], 50)).toEqual({ count: 1, more: false });
+      expect(await capped(['an'], 50)).toEqual({ count: 50, more: true });
+      expect(await storage.countUsers('kommun-a', filter())).toEqual({ count: DENSE_TERM + 103, more: false });
+    });
+
+    it('answers a rare term from the trigram index, not by reading every user', async () => {
+      const condition = filter('garbo');
+      const plan = engine === 'postgres' ? ({ dialect: 'postgres' } as const) : { dialect: 'sqlite' as const, drives: 'garbo' };
+      const compiler = new Kysely<Database>({
+        dialect: {
+          createAdapter: () => (engine === 'postgres' ? new PostgresAdapter() : new SqliteAdapter()),
+          createDriver: () => new DummyDriver(),
+          createIntrospector: (db) => (engine === 'postgres' ? new PostgresIntrospector(db) : new SqliteIntrospector(db)),
+          createQueryCompiler: () => (engine === 'postgres' ? new PostgresQueryCompiler() : new SqliteQueryCompiler()),
+        },
+      });
+      const query = compiler
+        .selectFrom('users')
+        .select('id')
+        .where((eb) => userFilterCondition(eb, plan, 'kommun-a', condition))
+        .compile();
+      let explained: string;
+      if (engine === 'sqlite') {
+        const sqlite = new BetterSqlite3(lastDb, { readonly: true });
+        try {
+          const rows = sqlite.prepare(`explain query plan ${query.sql}`).all(...query.parameters) as { detail: string }[];
+          explained = rows.map((r) => r.detail).join('\n');
+        } finally {
+          sqlite.close();
+        }
+        expect(explained).toMatch(/VIRTUAL TABLE INDEX \d+:G/);
+      } else {
+        const client = new pg.Client(lastDb);
+        await client.connect();
+        try {
+          await client.query('set enable_seqscan = off');
+          const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain ${query.sql}`, [...query.parameters]);
+          explained = rows.map((r) => r['QUERY PLAN']).join('\n');
+        } finally {
+          await client.end();
+        }
+        expect(explained).toMatch(/Bitmap Index Scan on users_search_trgm/);
+      }
+    });
+
+    it('keeps the index in step with every write: rename, login, delete, insert', async () => {
+      const greta = user(1);
+      expect(
+        await storage.updateUser(
+          'kommun-a',
+          greta.id,
+          1,
+          { ...greta, givenName: 'Greta', surname: 'Lovisa', email: 'g@film.se' },
+          T1,
+        ),
+      ).toBe(true);
+      expect(await emails('garbo')).toEqual([]);
+      expect(await emails('lovisa')).toEqual(['g@film.se']);
+      await storage.recordUserLogin(greta.hsaId, '2031-07-04T10:00:00.000Z');
+      expect(await emails('2031-07')).toEqual(['g@film.se']);
+      expect(await storage.deleteUser('kommun-a', greta.id, 2)).toBe(true);
+      expect(await emails('lovisa')).toEqual([]);
+      await storage.insertUser({ ...user(5), surname: 'Nyinlagd', email: 'ny@a.se' });
+      expect(await emails('nyinlagd')).toEqual(['ny@a.se']);
+    });
   });
 });
 

@@ -229,8 +229,11 @@ export interface Storage extends StorageTx {
     organisationId: string,
     request: UserPageRequest,
   ): Promise<{ users: UserRecord[]; next: UserPageRequest['after'] | null }>;
-  /** How many of the organisation's users pass the filter. */
-  countUsers(organisationId: string, filter: UserListFilter): Promise<number>;
+  /**
+   * How many of the organisation's users pass the filter: exactly, or with `cap` at most `cap`
+   * (then `more` says whether others pass too).
+   */
+  countUsers(organisationId: string, filter: UserListFilter, cap?: number): Promise<{ count: number; more: boolean }>;
 
   /**
    * Bulk load for seeding and benchmarks: every batch's users (with permissions) and audit records

@@ -1,6 +1,7 @@
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { UserSortColumn } from '../../common/api/user-list';
 import type { Database } from './database-schema';
+import { USER_SEARCH_DOCUMENT, type SqlDialectName } from './migrations';
 import type { UserListFilter, UserPageRequest } from './storage';
 
 /**
@@ -34,17 +35,65 @@ function holdsAny(eb: UsersEb, eserviceId: string, permissionIds?: readonly stri
   return eb.exists(q);
 }
 
+/** GLOB '*text*' with GLOB's own special characters taken literally (GLOB has no ESCAPE). */
+function globContains(text: string): string {
+  return `*${text.replace(/[*?[]/g, (c) => `[${c}]`)}*`;
+}
+
+/** The search document (USER_SEARCH_DOCUMENT) of the row at hand, tested row by row on SQLite. */
+const SQLITE_ROW_DOCUMENT = sql<string>`(users.search_text || char(10) || coalesce(substr(users.last_login_at, 1, 10), ''))`;
+
+/**
+ * How the search terms are looked up. PostgreSQL: every term through pg_trgm's GIN index on the
+ * search document, its planner choosing between that and the sort index. SQLite's planner cannot
+ * tell a rare term from a common one, so we do: the rarest term of three characters or more that
+ * the FTS5 trigram index finds fewer than DENSE_TERM times `drives` (its matches are fetched and
+ * sorted); every other term is tested row by row while the sort index is walked, which stops
+ * after a page when the terms are common.
+ */
+export interface SearchPlan {
+  dialect: SqlDialectName;
+  drives?: string;
+}
+
+/** Matches beyond which a term is common: walking the sort index finds a page soonest. */
+export const DENSE_TERM = 2000;
+
+/** The search plan for these terms (SQLite: one capped probe of the FTS index per term). */
+export async function searchPlan(db: Kysely<Database>, dialect: SqlDialectName, filter: UserListFilter): Promise<SearchPlan> {
+  if (dialect === 'postgres') return { dialect };
+  let best: { text: string; n: number } | undefined;
+  for (const { text } of filter.terms) {
+    if (text.length < 3) continue;
+    const { rows } = await sql<{ n: number }>`select count(*) as n from
+      (select 1 from user_search where document glob ${globContains(text)} limit ${DENSE_TERM})`.execute(db);
+    const n = Number(rows[0]?.n ?? DENSE_TERM);
+    if (n < DENSE_TERM && (!best || n < best.n)) best = { text, n };
+  }
+  return best ? { dialect, drives: best.text } : { dialect };
+}
+
+/** Users whose search document holds the term, as the plan says. */
+function searchMatch(plan: SearchPlan, text: string): Expression<SqlBool> {
+  if (plan.dialect === 'postgres') return contains(sql`(${USER_SEARCH_DOCUMENT})`, text);
+  if (plan.drives !== text) return sql<SqlBool>`${SQLITE_ROW_DOCUMENT} glob ${globContains(text)}`;
+  return sql<SqlBool>`users.id in (select k.user_id from user_search s join user_search_keys k on k.n = s.rowid
+    where s.document glob ${globContains(text)})`;
+}
+
 /** The WHERE condition of the organisation's users that pass the filter and the search. */
-export function userFilterCondition(eb: UsersEb, organisationId: string, filter: UserListFilter): Expression<SqlBool> {
+export function userFilterCondition(
+  eb: UsersEb,
+  plan: SearchPlan,
+  organisationId: string,
+  filter: UserListFilter,
+): Expression<SqlBool> {
   const all: Expression<SqlBool>[] = [eb('users.organisation_id', '=', organisationId)];
   if (filter.eserviceId !== undefined) {
     all.push(holdsAny(eb, filter.eserviceId, filter.permissionId !== undefined ? [filter.permissionId] : undefined));
   }
   for (const term of filter.terms) {
-    const any: Expression<SqlBool>[] = [
-      contains(eb.ref('users.search_text'), term.text),
-      contains(eb.fn('substr', [eb.ref('users.last_login_at'), sql.lit(1), sql.lit(10)]), term.text),
-    ];
+    const any: Expression<SqlBool>[] = [searchMatch(plan, term.text)];
     for (const p of term.permissions) if (p.permissionIds.length > 0) any.push(holdsAny(eb, p.eserviceId, p.permissionIds));
     if (term.never) any.push(eb('users.last_login_at', 'is', null));
     if (term.inactive) any.push(eb(eb.fn.coalesce('users.last_login_at', 'users.created_at'), '<', filter.inactiveBefore));
@@ -71,13 +120,19 @@ const PAGE_COLUMNS = [
  * whether another page follows. The (organisation, sort column, id) index serves the order in
  * either direction; a concurrent insert or delete never shifts a row into or out of a page.
  */
-export async function selectUserPage(db: Kysely<Database>, organisationId: string, request: UserPageRequest) {
+export async function selectUserPage(
+  db: Kysely<Database>,
+  dialect: SqlDialectName,
+  organisationId: string,
+  request: UserPageRequest,
+) {
+  const plan = await searchPlan(db, dialect, request.filter);
   const refs = SORT_COLUMNS_OF[request.sort].map((c) => `users.${c}` as const);
   const op = request.direction === 'asc' ? '>' : '<';
   let query = db
     .selectFrom('users')
     .select([...PAGE_COLUMNS, ...refs.map((r, i) => sql<string>`${sql.ref(r)}`.as(`sort_${i}`))])
-    .where((eb) => userFilterCondition(eb, organisationId, request.filter));
+    .where((eb) => userFilterCondition(eb, plan, organisationId, request.filter));
   const after = request.after;
   if (after) {
     if (after.values.length !== refs.length) throw new Error('cursor does not fit the sort');
@@ -93,14 +148,48 @@ export async function selectUserPage(db: Kysely<Database>, organisationId: strin
     .execute();
 }
 
-/** How many of the organisation's users pass the filter. */
-export async function countUsers(db: Kysely<Database>, organisationId: string, filter: UserListFilter): Promise<number> {
-  const row = await db
-    .selectFrom('users')
-    .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
-    .where((eb) => userFilterCondition(eb, organisationId, filter))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+/**
+ * How many of the organisation's users pass the filter: all of them, or with `cap` at most `cap`
+ * (`more` when others follow), so that a search matching most of a million users is not counted
+ * row by row to the end.
+ */
+export async function countUsers(
+  db: Kysely<Database>,
+  dialect: SqlDialectName,
+  organisationId: string,
+  filter: UserListFilter,
+  cap?: number,
+): Promise<{ count: number; more: boolean }> {
+  const plan = await searchPlan(db, dialect, filter);
+  const matching = db.selectFrom('users').where((eb) => userFilterCondition(eb, plan, organisationId, filter));
+  if (cap === undefined) {
+    const row = await matching.select((eb) => eb.fn.countAll<number | string | bigint>().as('n')).executeTakeFirstOrThrow();
+    return { count: Number(row.n), more: false };
+  }
+  let n: number;
+  const common = filter.terms.find((t) => t.text.length >= 3);
+  if (dialect === 'sqlite' && plan.drives === undefined && common) {
+    // Every term is common: stream the first one's matches out of the FTS index (CROSS JOIN keeps
+    // that order) and stop at cap + 1, instead of testing the organisation's every row.
+    const condition = userFilterCondition(expressionBuilder<Database, 'users'>(), plan, organisationId, filter);
+    const { rows } = await sql<{ n: number }>`select count(*) as n from (
+      select 1 from user_search s cross join user_search_keys k cross join users
+      where s.document glob ${globContains(common.text)} and k.n = s.rowid and users.id = k.user_id and ${condition}
+      limit ${cap + 1})`.execute(db);
+    n = Number(rows[0]?.n ?? 0);
+  } else {
+    const row = await db
+      .selectFrom(
+        matching
+          .select(sql`1`.as('one'))
+          .limit(cap + 1)
+          .as('m'),
+      )
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+      .executeTakeFirstOrThrow();
+    n = Number(row.n);
+  }
+  return { count: Math.min(n, cap), more: n > cap };
 }
 
 /** The permissions of a page's users, in one query. */

@@ -11,7 +11,14 @@ import { DEFAULT_COLUMN, userColumns } from './user-columns';
 import { CSV_SEPARATOR, csvCellText, csvFileName } from './user-csv';
 import { FirstNameCell, LastLoginCell, PermissionsCell, type UserGridContext } from './user-cells';
 import { chooseEService, choosePermission, isFilterActive, NO_FILTER, permissionChoices, type UserFilter } from './user-filter';
-import { createUserPageSource, DEFAULT_SORT, isSuperseded, type UserListQuery, type UserPageSource } from './user-page-source';
+import {
+  createUserPageSource,
+  DEFAULT_SORT,
+  isSuperseded,
+  type UserCounts,
+  type UserListQuery,
+  type UserPageSource,
+} from './user-page-source';
 
 registerGridModules();
 
@@ -57,7 +64,7 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
   const [search, setSearch] = useState('');
   const [sentSearch, setSentSearch] = useState('');
   const [sort, setSort] = useState(DEFAULT_SORT);
-  const [counts, setCounts] = useState<{ matched: number; total: number } | null>(null);
+  const [counts, setCounts] = useState<UserCounts | null>(null);
   const [exporting, setExporting] = useState(false);
   const source = useRef<UserPageSource | null>(null);
   const changes = useStore(store, (s) => s.changes);
@@ -218,7 +225,10 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
         <p className="admin-users__count" role="status" aria-live="polite" data-testid="user-count">
           {shown !== null &&
             counts &&
-            t('admin.users.count', { shown: shown.toLocaleString('sv-SE'), total: counts.total.toLocaleString('sv-SE') })}
+            t(counts.atLeast ? 'admin.users.countAtLeast' : 'admin.users.count', {
+              shown: shown.toLocaleString('sv-SE'),
+              total: counts.total.toLocaleString('sv-SE'),
+            })}
         </p>
       </div>
       <div className="admin-toolbar">

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { UserPageRequest } from './administration-store';
 import { createFakeAdministrationApi, makeUser } from '../../../tests/renderer/admin-fakes';
 import { NO_FILTER } from './user-filter';
-import { createUserPageSource, DEFAULT_SORT, isSuperseded, type UserListQuery } from './user-page-source';
+import { createUserPageSource, DEFAULT_SORT, isSuperseded, type UserCounts, type UserListQuery } from './user-page-source';
 
 const users = Array.from({ length: 2500 }, (_, i) =>
   makeUser({ id: `u${String(i).padStart(5, '0')}`, hsaId: `SE2321000016-U${String(i).padStart(5, '0')}` }),
@@ -12,7 +12,7 @@ const query: UserListQuery = { search: '', filter: NO_FILTER, sort: 'hsaId', dir
 function source(q = query) {
   const fake = createFakeAdministrationApi(users);
   const requests: UserPageRequest[] = [];
-  const counts: { matched: number; total: number }[] = [];
+  const counts: UserCounts[] = [];
   const pages = createUserPageSource(
     (request) => {
       requests.push(request);
@@ -32,7 +32,18 @@ describe('the user list page source', () => {
     expect(first.ok && first.value.rows[0]!.id).toBe('u00000');
     expect(second.ok && second.value.rows.map((u) => u.id)).toEqual(users.slice(100, 200).map((u) => u.id));
     expect(requests.map((r) => r.cursor)).toEqual([undefined, '100']);
-    expect(counts).toEqual([{ matched: 2500, total: 2500 }]);
+    expect(counts).toEqual([{ matched: 2500, atLeast: false, total: 2500 }]);
+  });
+
+  it('passes on that the server counted the matches only up to its cap', async () => {
+    const counts: UserCounts[] = [];
+    const pages = createUserPageSource(
+      async () => ({ ok: true, value: { users: [], nextCursor: null, matched: 10_000, matchedAtLeast: true, total: 1_000_000 } }),
+      query,
+      (c) => counts.push(c),
+    );
+    await pages.rows(0, 100);
+    expect(counts).toEqual([{ matched: 10_000, atLeast: true, total: 1_000_000 }]);
   });
 
   it('walks to a far block in the largest pages, and knows the last row at the end', async () => {

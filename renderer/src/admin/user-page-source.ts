@@ -24,6 +24,13 @@ export interface UserPageSource {
   cancel(): void;
 }
 
+/** The counts of the first page: `atLeast` when the server counted matches only up to its cap. */
+export interface UserCounts {
+  matched: number;
+  atLeast: boolean;
+  total: number;
+}
+
 /**
  * The list's rows over keyset pages: remembers the cursor at each row position it reached, so the
  * next block continues from the previous one; a jump further down walks there in the largest
@@ -33,7 +40,7 @@ export interface UserPageSource {
 export function createUserPageSource(
   fetchPage: (request: UserPageRequest) => Promise<Result<UserPage>>,
   query: UserListQuery,
-  onCounts: (counts: { matched: number; total: number }) => void,
+  onCounts: (counts: UserCounts) => void,
 ): UserPageSource {
   // Row position → the cursor of the page starting there (undefined: the first page).
   const cursors = new Map<number, string | undefined>([[0, undefined]]);
@@ -54,7 +61,9 @@ export function createUserPageSource(
     if (cancelled) return { ok: false, error: superseded };
     if (!result.ok) return result;
     const value = result.value;
-    if (value.matched !== null && value.total !== null) onCounts({ matched: value.matched, total: value.total });
+    if (value.matched !== null && value.total !== null) {
+      onCounts({ matched: value.matched, atLeast: value.matchedAtLeast === true, total: value.total });
+    }
     if (value.nextCursor !== null) cursors.set(start + value.users.length, value.nextCursor);
     else lastRow = start + value.users.length;
     return result;
