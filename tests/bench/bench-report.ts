@@ -34,11 +34,27 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
+/**
+ * A pause of random length, up to `maxMs`, before a timed card insertion. The virtual reader
+ * (vpcd) polls its socket every ~400 ms: a fixed pause lines every insertion up at the same point
+ * of that cycle and turns the poll into a constant; random pauses sample the whole cycle, as a
+ * person inserting a card does.
+ */
+export function randomPause(maxMs = 800): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * maxMs));
+}
+
 /** Prints the figures as a table and writes them to bench/results/NAME.json. */
 export function reportFigures(name: string, figures: BenchFigure[]): void {
   const rows = figures.map((figure) => {
     const met = meets(figure);
-    return [figure.metric, figure.value.toFixed(figure.value < 10 ? 2 : 1), figure.unit, figure.target ?? '—', met === null ? '' : met ? 'met' : 'MISSED'];
+    return [
+      figure.metric,
+      figure.value.toFixed(figure.value < 10 ? 2 : 1),
+      figure.unit,
+      figure.target ?? '—',
+      met === null ? '' : met ? 'met' : 'MISSED',
+    ];
   });
   const header = ['metric', 'value', 'unit', 'target', ''];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));

