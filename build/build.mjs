@@ -27,9 +27,12 @@ const nodeTarget = {
   sourcemap: true,
   external,
   logLevel: 'warning',
-  // A release build leaves the card process's test hooks out (main/card-process/test-hooks.ts): the define
-  // makes them dead code, and minifySyntax drops it.
-  define: { __APP_VERSION__: JSON.stringify(version), ...(release ? { __CARD_TEST_HOOKS__: 'false' } : {}) },
+  // A release build leaves the card process's test hooks (main/card-process/test-hooks.ts) and demo mode
+  // (main/demo/demo-flag.ts) out: the define makes them dead code, and minifySyntax drops it.
+  define: {
+    __APP_VERSION__: JSON.stringify(version),
+    ...(release ? { __CARD_TEST_HOOKS__: 'false', __DEMO_MODE__: 'false' } : {}),
+  },
   minifySyntax: release,
 };
 

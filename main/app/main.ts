@@ -3,6 +3,7 @@ import { app, crashReporter, shell, type BrowserWindow } from 'electron';
 import { CardProcessSupervisor } from '../card/card-process-supervisor';
 import { composeMainServices } from '../composition-root';
 import { resolveAppSettings, type AppSettingsSources } from '../config/app-settings';
+import '../demo/demo-flag';
 import { startDemoEnvironment, type DemoEnvironment } from '../demo/demo-environment';
 import { UserSettingsStore } from '../config/user-settings-store';
 import { createLogger } from '../logging/logger';
@@ -59,9 +60,9 @@ if (!app.requestSingleInstanceLock()) {
     lockDownSession();
     serveRenderer(path.join(distRoot, 'renderer'));
     // `npm start` passes --demo: with no backend configured, a checkout starts the demo environment.
-    // A packaged build never does.
+    // A packaged build never does, and a release build holds no demo code (__DEMO_MODE__, demo-flag.ts).
     let demo: DemoEnvironment | null = null;
-    if (!app.isPackaged && process.argv.includes('--demo') && settings.backend === null) {
+    if (__DEMO_MODE__ && !app.isPackaged && process.argv.includes('--demo') && settings.backend === null) {
       demo = await startDemoEnvironment({ repoRoot: path.resolve(distRoot, '..'), logger });
       settingsSources.demo = demo.settings;
       settings = resolveAppSettings(settingsSources);

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // `node build/build.mjs --release` (what `npm run dist` packages) into a temporary folder that
-// already holds a stale development build: the release must hold no test bridge and no card-process
-// test hooks, in any bundle.
+// already holds a stale development build: the release must hold no test bridge, no card-process
+// test hooks and no demo mode (which starts the reference server and tests/cardlab from a checkout),
+// in any bundle. Each forbidden word is in the development build (`npm run build`) of the same code.
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 let out: string;
@@ -39,7 +40,7 @@ describe('the release build', () => {
     expect(existsSync(path.join(out, 'bridge'))).toBe(false);
   });
 
-  it('holds no test bridge and no card-process test hooks in any bundle', () => {
+  it('holds no test bridge, no card-process test hooks and no demo mode in any bundle', () => {
     const bundles = filesUnder(out).filter((file) => /\.(cjs|js|html)$/.test(file));
     expect(bundles.length).toBeGreaterThanOrEqual(4);
     const forbidden = [
@@ -49,6 +50,9 @@ describe('the release build', () => {
       'behorighetsadmin-bridge',
       'startBridgeServer',
       'Test bridge listening',
+      'startDemoEnvironment',
+      'demo-started',
+      'tests/cardlab',
     ];
     const found = bundles.flatMap((file) => {
       const text = readFileSync(file, 'utf8');
