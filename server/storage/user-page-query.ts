@@ -48,7 +48,8 @@ const SQLITE_ROW_DOCUMENT = sql<string>`(users.search_text || char(10) || coales
  * search document, its planner choosing between that and the sort index. SQLite's planner cannot
  * tell a rare term from a common one, so we do: the rarest term of three characters or more that
  * the FTS5 trigram index finds fewer than DENSE_TERM times `drives` (its matches are fetched and
- * sorted); every other term is tested row by row while the sort index is walked, which stops
+ * sorted; the organisation and sort indexes are then kept out of the plan with unary +, or SQLite
+ * walks a million rows probing the small set); every other term is tested row by row while the sort index is walked, which stops
  * after a page when the terms are common.
  */
 export interface SearchPlan {
@@ -57,7 +58,7 @@ export interface SearchPlan {
 }
 
 /** Matches beyond which a term is common: walking the sort index finds a page soonest. */
-export const DENSE_TERM = 2000;
+export const DENSE_TERM = 20_000;
 
 /** The search plan for these terms (SQLite: one capped probe of the FTS index per term). */
 export async function searchPlan(db: Kysely<Database>, dialect: SqlDialectName, filter: UserListFilter): Promise<SearchPlan> {
@@ -88,7 +89,11 @@ export function userFilterCondition(
   organisationId: string,
   filter: UserListFilter,
 ): Expression<SqlBool> {
-  const all: Expression<SqlBool>[] = [eb('users.organisation_id', '=', organisationId)];
+  const all: Expression<SqlBool>[] = [
+    plan.drives === undefined
+      ? eb('users.organisation_id', '=', organisationId)
+      : sql<SqlBool>`+users.organisation_id = ${organisationId}`,
+  ];
   if (filter.eserviceId !== undefined) {
     all.push(holdsAny(eb, filter.eserviceId, filter.permissionId !== undefined ? [filter.permissionId] : undefined));
   }
@@ -137,15 +142,13 @@ export async function selectUserPage(
   if (after) {
     if (after.values.length !== refs.length) throw new Error('cursor does not fit the sort');
     // A row-value comparison: both databases turn it into one range of the index.
-    query = query.where(
-      sql<SqlBool>`(${sql.join([...refs.map((r) => sql.ref(r)), sql.ref('users.id')])}) ${sql.raw(op)} (${sql.join([...after.values, after.id])})`,
-    );
+    const columns = [...refs, 'users.id' as const].map((r) => (plan.drives === undefined ? sql.ref(r) : sql`+${sql.ref(r)}`));
+    query = query.where(sql<SqlBool>`(${sql.join(columns)}) ${sql.raw(op)} (${sql.join([...after.values, after.id])})`);
   }
-  for (const r of refs) query = query.orderBy(r, request.direction);
-  return query
-    .orderBy('users.id', request.direction)
-    .limit(request.limit + 1)
-    .execute();
+  for (const r of [...refs, 'users.id' as const]) {
+    query = query.orderBy(plan.drives === undefined ? sql.ref(r) : sql`+${sql.ref(r)}`, request.direction);
+  }
+  return query.limit(request.limit + 1).execute();
 }
 
 /**
