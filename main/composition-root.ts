@@ -15,7 +15,7 @@ import { AppInfoService, type AppInfoSource } from './services/app-info-service'
 import type { SettingsService } from './services/settings-service';
 import type { ConfigurationEntry } from '../common/diagnostics/support-report';
 import { DiagnosticsService, systemInfo } from './diagnostics/diagnostics-service';
-import { probeBackend } from './doctor/backend-probe';
+import { probeBackend } from './diagnostics/backend-probe';
 import { readRecentLogEntries } from './logging/log-reader';
 
 export interface MainServicesOptions {

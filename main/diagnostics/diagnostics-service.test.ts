@@ -7,7 +7,7 @@ import { ensureTestPki, type CardProfileName } from '../../tests/cardlab/index';
 import { summariseCertificate } from '../card-process/certificate-summary';
 import type { CardService } from '../card/card-service';
 import type { SignInput } from '../card/card-process-supervisor';
-import type { BackendProbe } from '../doctor/backend-probe';
+import type { BackendProbe } from './backend-probe';
 import { AppFailure } from '../errors/app-failure';
 import { createLogger } from '../logging/logger';
 import { DiagnosticsService, type DiagnosticsServiceOptions } from './diagnostics-service';

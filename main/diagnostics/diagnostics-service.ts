@@ -13,8 +13,8 @@ import type {
 import type { AppInfo } from '../../common/ipc/contract';
 import type { CardService } from '../card/card-service';
 import { AppFailure, unwrap } from '../errors/app-failure';
-import type { BackendProbe } from '../doctor/backend-probe';
-import { runDoctorChecks, type TrustConfiguration } from '../doctor/doctor-checks';
+import type { BackendProbe } from './backend-probe';
+import { runDoctorChecks, type TrustConfiguration } from './doctor-checks';
 import {
   buildSupportReport,
   serializeSupportReport,

@@ -12,7 +12,7 @@ let lab: CardLab;
 let backend: ReferenceBackend;
 
 function doctor(extra: string[] = []): Promise<{ code: number | null; checks: DiagnosticCheck[]; ms: number }> {
-  const args = ['main/doctor/doctor-cli.ts', '--json', '--module', lab.pkcs11Module];
+  const args = ['main/diagnostics/doctor-cli.ts', '--json', '--module', lab.pkcs11Module];
   args.push('--trust-anchor', lab.pki.caCertificatesPath);
   args.push('--backend', backend.url, ...extra);
   const started = Date.now();
