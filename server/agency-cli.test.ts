@@ -59,7 +59,7 @@ describe('npm run agency', () => {
     expect((await agency('org', 'add', '--id', 'kommun-ort', '--name', 'Igen', '--kind', 'kommun')).code).toBe(1);
   });
 
-  it('registers administrators, never one HSA-id twice, and never a user', async () => {
+  it('registers administrators, one role per person and organisation, roles in several organisations, never a user', async () => {
     expect(
       (
         await agency(
@@ -78,22 +78,17 @@ describe('npm run agency', () => {
         )
       ).code,
     ).toBe(0);
-    const twice = await agency(
-      'admin',
-      'add',
-      '--org',
-      'region-x',
-      '--hsa-id',
-      'SE2321000016-AD01',
-      '--given-name',
-      'Ada',
-      '--surname',
-      'Admin',
-      '--email',
-      'ada@ort.se',
-    );
+    const add = (org: string, hsaId: string, role = 'admin') =>
+      agency(role, 'add', '--org', org, '--hsa-id', hsaId, '--given-name', 'Ada', '--surname', 'Admin', '--email', 'ada@ort.se');
+    const twice = await add('kommun-ort', 'SE2321000016-AD01');
     expect(twice.code).toBe(1);
-    expect(twice.out).toMatch(/already an administrator/);
+    expect(twice.out).toMatch(/already administrator of kommun-ort/);
+    // As authorised orderer of the same organisation: still one role per person and organisation.
+    const orderer = await add('kommun-ort', 'SE2321000016-AD01', 'orderer');
+    expect(orderer.code).toBe(1);
+    expect(orderer.out).toMatch(/already administrator of kommun-ort/);
+    // Another organisation (several "arbetsgivarkoder"): yes.
+    expect((await add('region-x', 'SE2321000016-AD01')).code).toBe(0);
     const badEmail = await agency(
       'admin',
       'add',
@@ -111,12 +106,12 @@ describe('npm run agency', () => {
     expect(badEmail.code).toBe(1);
     expect(badEmail.out).toContain('Ogiltig e-postadress');
 
-    // A user in some organisation cannot become an administrator.
+    // A user of the organisation cannot become its administrator.
     const storage = await createSqliteStorage(db);
     const now = new Date().toISOString();
     await storage.insertUser({
       id: 'u1',
-      organisationId: 'region-x',
+      organisationId: 'kommun-ort',
       hsaId: 'SE2321000016-US01',
       givenName: 'U',
       surname: 'S',
@@ -147,7 +142,11 @@ describe('npm run agency', () => {
   });
 
   it("refuses to remove an organisation's last administrator, and removes one of two", async () => {
-    const last = await agency('admin', 'remove', '--hsa-id', 'SE2321000016-AD01');
+    // Roles in two organisations: which one must be said.
+    const which = await agency('admin', 'remove', '--hsa-id', 'SE2321000016-AD01');
+    expect(which.code).toBe(1);
+    expect(which.out).toMatch(/name one with --org/);
+    const last = await agency('admin', 'remove', '--hsa-id', 'SE2321000016-AD01', '--org', 'kommun-ort');
     expect(last.code).toBe(1);
     expect(last.out).toMatch(/last administrator/);
     expect(
@@ -168,10 +167,41 @@ describe('npm run agency', () => {
         )
       ).code,
     ).toBe(0);
-    expect((await agency('admin', 'remove', '--hsa-id', 'SE2321000016-AD01')).code).toBe(0);
+    expect((await agency('admin', 'remove', '--hsa-id', 'SE2321000016-AD01', '--org', 'kommun-ort')).code).toBe(0);
     const list = await agency('org', 'list');
     expect(list.out).toContain('admin SE2321000016-AD03');
-    expect(list.out).not.toContain('SE2321000016-AD01');
+    expect(list.out.split('region-x')[0]).not.toContain('SE2321000016-AD01');
+  });
+
+  it('registers the authorised orderer, keeps the last one, and does not remove it as an administrator', async () => {
+    const add = (hsaId: string) =>
+      agency(
+        'orderer',
+        'add',
+        '--org',
+        'kommun-ort',
+        '--hsa-id',
+        hsaId,
+        '--given-name',
+        'Bea',
+        '--surname',
+        'B',
+        '--email',
+        'b@ort.se',
+      );
+    const first = await add('SE2321000016-BB01');
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/Registered authorised orderer SE2321000016-BB01/);
+    expect((await agency('org', 'list')).out).toContain('orderer SE2321000016-BB01');
+    const asAdmin = await agency('admin', 'remove', '--hsa-id', 'SE2321000016-BB01');
+    expect(asAdmin.code).toBe(1);
+    expect(asAdmin.out).toMatch(/is not administrator/);
+    const last = await agency('orderer', 'remove', '--hsa-id', 'SE2321000016-BB01');
+    expect(last.code).toBe(1);
+    expect(last.out).toMatch(/last authorised orderer/);
+    expect((await add('SE2321000016-BB02')).code).toBe(0);
+    expect((await agency('orderer', 'remove', '--hsa-id', 'SE2321000016-BB01')).code).toBe(0);
+    expect((await agency('org', 'list')).out).not.toContain('SE2321000016-BB01');
   });
 
   it('records user logins and sets the operator message', async () => {

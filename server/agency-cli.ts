@@ -8,6 +8,7 @@ import {
 import { systemClock } from './clock';
 import { DEFAULT_DB } from './config';
 import { AgencyError, AgencyService } from './services/agency-service';
+import { roleName } from './services/role-rules';
 import { openStorage } from './storage/open-storage';
 
 const USAGE = `Usage: npm run agency -- [--db FILE|postgres://USER@HOST:PORT/DB] COMMAND [options]
@@ -18,8 +19,15 @@ The agency's side, which no administrator can do from the client.
   org add --id ID --name NAME --kind kommun|region --agreements E1,E2
   org agreements --id ID --agreements E1,E2      replace an organisation's agreements
   org list
+  org end --id ID                                 the organisation (arbetsgivarkod) has ended: readable, nothing new granted
+  org reopen --id ID
   admin add --org ID --hsa-id HSA --given-name NAME --surname NAME --email ADDR
-  admin remove --hsa-id HSA                       refused for an organisation's last administrator
+  admin remove --hsa-id HSA [--org ID]            refused for an organisation's last administrator
+  orderer add --org ID --hsa-id HSA --given-name NAME --surname NAME --email ADDR
+                                                  register the authorised orderer (behörig beställare), who
+                                                  appoints and removes administrators in the program
+  orderer remove --hsa-id HSA [--org ID]          refused for an organisation's last authorised orderer
+  (A person holds one role per organisation and may hold roles in several: name --org when removing.)
   user login --hsa-id HSA [--at ISO-TIME]         record a login to the e-services
   message set --severity info|warning|disturbance --text TEXT
   message clear
@@ -91,25 +99,44 @@ export async function runAgencyCommand(argv: readonly string[], out: (line: stri
         return 0;
       case 'org list':
         for (const o of await agency.listOrganisations()) {
-          out(`${o.id}\t${o.kind}\t${o.name}\tagreements: ${o.agreements.join(', ') || '-'}`);
-          for (const a of o.administrators) out(`  admin ${a.hsaId}\t${a.givenName} ${a.surname}\t${a.email}`);
+          out(
+            `${o.id}\t${o.kind}\t${o.name}\tagreements: ${o.agreements.join(', ') || '-'}${o.endedAt ? `\tended ${o.endedAt}` : ''}`,
+          );
+          for (const a of o.administrators) {
+            out(`  ${a.role === 'authorised-orderer' ? 'orderer' : 'admin'} ${a.hsaId}\t${a.givenName} ${a.surname}\t${a.email}`);
+          }
         }
         return 0;
-      case 'admin add': {
+      case 'org end':
+      case 'org reopen':
+        await agency.setOrganisationEnded(required(values, 'id'), action === 'end');
+        out(action === 'end' ? `Organisation ${values.id} has ended` : `Organisation ${values.id} is active again`);
+        return 0;
+      case 'admin add':
+      case 'orderer add': {
         const admin = await agency.addAdministrator({
           organisationId: required(values, 'org'),
           hsaId: required(values, 'hsa-id'),
           givenName: required(values, 'given-name'),
           surname: required(values, 'surname'),
           email: required(values, 'email'),
+          role: group === 'orderer' ? 'authorised-orderer' : 'administrator',
         });
-        out(`Registered administrator ${admin.hsaId} (${admin.givenName} ${admin.surname}) for ${admin.organisationId}`);
+        out(
+          `Registered ${roleName(admin.role)} ${admin.hsaId} (${admin.givenName} ${admin.surname}) for ${admin.organisationId}`,
+        );
         return 0;
       }
       case 'admin remove':
-        await agency.removeAdministrator(required(values, 'hsa-id'));
-        out(`Removed administrator ${values['hsa-id']}`);
+      case 'orderer remove': {
+        const removed = await agency.removeAdministrator(
+          required(values, 'hsa-id'),
+          values.org,
+          group === 'orderer' ? 'authorised-orderer' : 'administrator',
+        );
+        out(`Removed ${roleName(removed.role)} ${removed.hsaId} from ${removed.organisationId}`);
         return 0;
+      }
       case 'user login': {
         const at = values.at ? new Date(values.at) : undefined;
         if (at && Number.isNaN(at.getTime())) throw new AgencyError('--at must be an ISO date-time');

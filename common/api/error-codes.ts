@@ -41,6 +41,15 @@ export const API_ERROR_CODES = [
   'not-found',
   'hsa-id-in-use',
   'hsa-id-is-administrator',
+  // Roles (source 004): only the authorised orderer appoints and removes administrators (403); an
+  // organisation keeps its last administrator and its last authorised orderer (409); one role per
+  // person and organisation (409); an ended organisation is readable only (409).
+  'not-authorised-orderer',
+  'last-administrator',
+  'last-authorised-orderer',
+  'hsa-id-is-user',
+  'hsa-id-has-role',
+  'organisation-ended',
   'version-conflict',
   'precondition-required',
   // 429: too many unauthenticated requests from one address.

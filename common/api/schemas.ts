@@ -118,13 +118,33 @@ export const organisationRefSchema = z.object({
   kind: organisationKindSchema,
 });
 
+/**
+ * A person's role in an organisation (source 004), one per person and organisation: the authorised
+ * orderer (behörig beställare, registered by the agency) appoints and removes administrators; an
+ * administrator administers users and permissions; both see every user's permissions. Users are
+ * the third role (the user list).
+ */
+export const ADMINISTRATOR_ROLES = ['administrator', 'authorised-orderer'] as const;
+export type AdministratorRole = (typeof ADMINISTRATOR_ROLES)[number];
+export const administratorRoleSchema = z.enum(ADMINISTRATOR_ROLES);
+
 export const administratorSchema = z.object({
   hsaId: z.string(),
   givenName: z.string(),
   surname: z.string(),
   organisation: organisationRefSchema,
+  /** The role in `organisation` (older servers: administrator). */
+  role: administratorRoleSchema.default('administrator'),
 });
 export type Administrator = z.infer<typeof administratorSchema>;
+
+/** One organisation (arbetsgivarkod) the person holds a role in; an ended one is readable only. */
+export const organisationChoiceSchema = organisationRefSchema.extend({
+  role: administratorRoleSchema,
+  /** The organisation has ended: its users can be read, nothing new can be granted. */
+  ended: z.boolean(),
+});
+export type OrganisationChoice = z.infer<typeof organisationChoiceSchema>;
 
 export const loginResponseSchema = z.object({
   /** Opaque session token; send as `Authorization: Bearer <token>`. */
@@ -132,9 +152,36 @@ export const loginResponseSchema = z.object({
   /** When the session ends at the latest (absolute timeout); it also ends after idleTimeoutSeconds idle. */
   expiresAt: isoDateTime,
   idleTimeoutSeconds: z.number().int(),
+  /** Who logged in, in the organisation the session works in (the one used last). */
   administrator: administratorSchema,
+  /** Every organisation the person holds a role in (several "arbetsgivarkoder"), by id. */
+  organisations: z.array(organisationChoiceSchema).default([]),
 });
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+/** Body of POST /auth/organisation: the organisation the session works in from now on. */
+export const organisationSwitchSchema = z.object({ organisationId: z.string().min(1).max(64) }).strict();
+
+/** Answer of POST /auth/organisation: the person in the chosen organisation. */
+export const organisationSwitchResponseSchema = z.object({
+  administrator: administratorSchema,
+  organisations: z.array(organisationChoiceSchema),
+});
+export type OrganisationSwitchResponse = z.infer<typeof organisationSwitchResponseSchema>;
+
+/** One of the organisation's authorised orderers and administrators ("Administratörer"). */
+export const administratorEntrySchema = z.object({
+  hsaId: z.string(),
+  givenName: z.string(),
+  surname: z.string(),
+  email: z.string(),
+  role: administratorRoleSchema,
+  lastLoginAt: isoDateTime.nullable(),
+});
+export type AdministratorEntry = z.infer<typeof administratorEntrySchema>;
+export const administratorListSchema = z.object({ administrators: z.array(administratorEntrySchema) });
+export type AdministratorList = z.infer<typeof administratorListSchema>;
+export const administratorParamsSchema = z.object({ hsaId: hsaIdSchema }).strict();
 
 // ---------------------------------------------------------------- organisation
 
@@ -149,6 +196,8 @@ export const eserviceSchema = z.object({
 export const organisationSchema = organisationRefSchema.extend({
   /** Only the e-services the organisation has agreements for, each with its permissions. */
   eservices: z.array(eserviceSchema),
+  /** The organisation has ended: readable, nothing new can be granted. */
+  ended: z.boolean().default(false),
 });
 export type Organisation = z.infer<typeof organisationSchema>;
 

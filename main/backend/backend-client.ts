@@ -81,6 +81,13 @@ export function fromApiErrorCode(code: ApiErrorCode): AppErrorCode {
       return 'hsa-id-in-use';
     case 'hsa-id-is-administrator':
       return 'hsa-id-is-administrator';
+    case 'not-authorised-orderer':
+    case 'last-administrator':
+    case 'last-authorised-orderer':
+    case 'hsa-id-is-user':
+    case 'hsa-id-has-role':
+    case 'organisation-ended':
+      return code;
     case 'version-conflict':
     case 'precondition-required':
       return 'version-conflict';

@@ -96,7 +96,11 @@ describe('POST /api/v1/auth/login with the card lab PKI and a PKCS#11 token', ()
       givenName: 'Alva',
       surname: 'Testsson',
       organisation: { id: 'kommun-testkommunen', name: 'Testkommunen', kind: 'kommun' },
+      role: 'administrator',
     });
+    expect(body.organisations).toEqual([
+      { id: 'kommun-testkommunen', name: 'Testkommunen', kind: 'kommun', role: 'administrator', ended: false },
+    ]);
     const org = await ctx.app.fastify.inject({
       method: 'GET',
       url: '/api/v1/organisation',

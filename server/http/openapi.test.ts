@@ -16,10 +16,13 @@ describe('GET /api/v1/openapi.json', () => {
     const doc = res.json<{ openapi: string; paths: Record<string, Record<string, Record<string, unknown>>> }>();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/v1/administrators',
+      '/api/v1/administrators/{hsaId}',
       '/api/v1/audit',
       '/api/v1/auth/challenge',
       '/api/v1/auth/login',
       '/api/v1/auth/logout',
+      '/api/v1/auth/organisation',
       '/api/v1/organisation',
       '/api/v1/status',
       '/api/v1/users',

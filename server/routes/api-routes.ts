@@ -1,6 +1,11 @@
 import {
+  administratorEntrySchema,
+  administratorListSchema,
+  administratorParamsSchema,
   auditListSchema,
   auditQuerySchema,
+  organisationSwitchResponseSchema,
+  organisationSwitchSchema,
   challengeResponseSchema,
   LOGIN_FAILURE_CODES,
   loginRequestSchema,
@@ -117,6 +122,72 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
       },
     }),
     defineRoute({
+      method: 'POST',
+      path: '/auth/organisation',
+      summary:
+        'Moves the session to another organisation the person holds a role in ("flera arbetsgivarkoder"); remembered as the last one used.',
+      tag: 'auth',
+      auth: true,
+      body: organisationSwitchSchema,
+      status: 200,
+      responses: {
+        200: { description: 'The person in the chosen organisation.', schema: organisationSwitchResponseSchema },
+        400: R400,
+        401: R401,
+        404: { description: 'The person holds no role in that organisation.', codes: ['not-found'] },
+      },
+      handler: ({ session, body }) => s.auth.switchOrganisation(session, body.organisationId),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/administrators',
+      summary: "The organisation's authorised orderers and administrators (everyone logged in may see who they are).",
+      tag: 'administrators',
+      auth: true,
+      status: 200,
+      responses: { 200: { description: 'Orderers first, then by name.', schema: administratorListSchema }, 401: R401 },
+      handler: async ({ session }) => ({ administrators: await s.administration.listAdministrators(session) }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/administrators',
+      summary: 'The authorised orderer appoints an administrator: givenName, surname, hsaId, email.',
+      tag: 'administrators',
+      auth: true,
+      body: newUserSchema,
+      status: 201,
+      responses: {
+        201: { description: 'Appointed.', schema: administratorEntrySchema },
+        400: R400,
+        401: R401,
+        403: { description: 'Only the authorised orderer appoints administrators.', codes: ['not-authorised-orderer'] },
+        409: {
+          description: 'The person already has a role in the organisation (one per person), or it has ended.',
+          codes: ['hsa-id-is-user', 'hsa-id-has-role', 'organisation-ended'],
+        },
+      },
+      handler: ({ session, body }) => s.administration.appointAdministrator(session, body),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/administrators/:hsaId',
+      summary: 'The authorised orderer removes an administrator; the organisation keeps at least one.',
+      tag: 'administrators',
+      auth: true,
+      params: administratorParamsSchema,
+      status: 204,
+      responses: {
+        204: { description: 'Removed; their next request is refused.' },
+        401: R401,
+        403: { description: 'Only the authorised orderer removes administrators.', codes: ['not-authorised-orderer'] },
+        404: { description: 'No administrator with that HSA-id in the organisation.', codes: ['not-found'] },
+        409: { description: 'The last administrator stays.', codes: ['last-administrator'] },
+      },
+      handler: async ({ session, params }) => {
+        await s.administration.removeAdministrator(session, params.hsaId);
+      },
+    }),
+    defineRoute({
       method: 'GET',
       path: '/organisation',
       summary: "The administrator's organisation with the e-services it has agreements for and their permissions.",
@@ -174,7 +245,10 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
         201: { description: 'Created; ETag carries the version.', schema: userSchema },
         400: R400,
         401: R401,
-        409: { description: 'The HSA-id is taken.', codes: ['hsa-id-in-use', 'hsa-id-is-administrator'] },
+        409: {
+          description: 'The HSA-id is taken, or the organisation has ended.',
+          codes: ['hsa-id-in-use', 'hsa-id-is-administrator', 'organisation-ended'],
+        },
       },
       handler: async ({ session, body, reply }) => {
         const user = await s.administration.createUser(session, body);

@@ -7,6 +7,7 @@ import {
   LAST_LOGIN_WORDS,
   searchTerms,
   swedishDate,
+  type AdministratorEntry,
   type AuditEntry,
   type NewUser,
   type Organisation,
@@ -35,10 +36,32 @@ import { decodeCursor, encodeCursor, type CursorScope } from './user-list-cursor
 import { CSV_HEADERS, csvCells, csvLine } from './user-csv';
 import type { SessionContext } from './auth-service';
 import { permissionChangeMessage } from '../outbox/notification-messages';
+import { grantRefusal, removalRefusal, type RoleRefusal } from './role-rules';
 
 const notFound = () => new ApiError(404, 'not-found', 'Användaren finns inte');
 /** A failed If-Match precondition: 412, as RFC 9110 says. */
 const versionConflict = () => new ApiError(412, 'version-conflict', 'Användaren har ändrats av någon annan; läs in den på nytt');
+
+/** The API's answer to a refused role change (role-rules.ts decides). */
+function roleRefused(refusal: RoleRefusal): ApiError {
+  switch (refusal) {
+    case 'last-administrator':
+      return new ApiError(409, refusal, 'Organisationen måste alltid ha minst en administratör');
+    case 'last-authorised-orderer':
+      return new ApiError(409, refusal, 'Organisationen måste alltid ha en behörig beställare');
+    case 'hsa-id-is-user':
+      return new ApiError(409, refusal, 'Personen är användare i organisationen; en person har en roll per organisation', {
+        hsaId: 'HSA-id tillhör en användare i organisationen',
+      });
+    case 'hsa-id-has-role':
+      return new ApiError(409, refusal, 'Personen är redan administratör eller behörig beställare i organisationen', {
+        hsaId: 'Personen har redan en roll i organisationen',
+      });
+  }
+}
+
+const organisationEnded = () =>
+  new ApiError(409, 'organisation-ended', 'Organisationen är avslutad: uppgifterna kan läsas men inget nytt kan ges');
 
 function isUniqueViolation(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
@@ -130,6 +153,7 @@ export class AdministrationService {
       id: org.id,
       name: org.name,
       kind: org.kind,
+      ended: Boolean(org.endedAt),
       eservices: org.agreements.flatMap((id) => {
         const e = findEService(id);
         return e ? [{ id: id, name: e.name, permissions: e.permissions.map((p) => ({ id: p.id, name: p.name })) }] : [];
@@ -246,7 +270,8 @@ export class AdministrationService {
 
   /** The HSA-id rules: never an administrator's, never twice in one organisation. */
   private async checkHsaIdFree(tx: StorageTx, organisationId: string, hsaId: string, exceptUserId?: string) {
-    if (await tx.findAdministrator(hsaId)) {
+    // One role per person and organisation (source 004): not a user where they administer.
+    if (await tx.findAdministrator(hsaId, organisationId)) {
       throw new ApiError(
         409,
         'hsa-id-is-administrator',
@@ -270,6 +295,7 @@ export class AdministrationService {
     try {
       return await this.storage.transaction(async (tx) => {
         const org = await this.organisation(tx, session);
+        if (org.endedAt) throw organisationEnded();
         await this.checkHsaIdFree(tx, org.id, input.hsaId);
         const user: UserRecord = {
           id: randomUUID(),
@@ -422,6 +448,13 @@ export class AdministrationService {
       if (before.length === after.length && before.every((p) => after.includes(p)) && sameEnds) {
         return this.toApiUser(user, org, this.inactiveBefore());
       }
+      // An ended organisation: permissions may be taken away, nothing given or extended.
+      if (
+        org.endedAt &&
+        (after.some((p) => !before.includes(p)) || Object.keys(endsAfter).some((p) => endsAfter[p] !== endsBefore[p]))
+      ) {
+        throw organisationEnded();
+      }
       if (!(await tx.replacePermissions(user.id, eserviceId, after, version, now, endsAfter))) throw versionConflict();
       // End dates in the audit only where there are any, so entries of permanent permissions stay as they were.
       const withEnds = (ends: Record<string, string>) => (Object.keys(ends).length > 0 ? { endDates: ends } : {});
@@ -451,6 +484,96 @@ export class AdministrationService {
         endDates: Object.keys(endsAfter).length > 0 ? { ...otherEnds, [eserviceId]: endsAfter } : otherEnds,
       };
       return this.toApiUser(updated, org, this.inactiveBefore());
+    });
+  }
+
+  /**
+   * "Administratörer": the organisation's authorised orderers and administrators, for everyone
+   * logged in to it (source 004: users see who they are).
+   */
+  async listAdministrators(session: SessionContext): Promise<AdministratorEntry[]> {
+    const all = await this.storage.listAdministrators(session.organisationId);
+    return all.map((a) => ({
+      hsaId: a.hsaId,
+      givenName: a.givenName,
+      surname: a.surname,
+      email: a.email,
+      role: a.role,
+      lastLoginAt: a.lastLoginAt,
+    }));
+  }
+
+  private requireOrderer(session: SessionContext): void {
+    if (session.role !== 'authorised-orderer') {
+      throw new ApiError(403, 'not-authorised-orderer', 'Bara den behöriga beställaren kan utse och ta bort administratörer');
+    }
+  }
+
+  /** The authorised orderer appoints an administrator (one role per person and organisation). */
+  async appointAdministrator(session: SessionContext, input: NewUser): Promise<AdministratorEntry> {
+    this.requireOrderer(session);
+    const now = this.clock.now().toISOString();
+    try {
+      return await this.storage.transaction(async (tx) => {
+        const org = await this.organisation(tx, session);
+        if (org.endedAt) throw organisationEnded();
+        const refusal = await grantRefusal(tx, org.id, input.hsaId);
+        if (refusal) throw roleRefused(refusal);
+        await tx.insertAdministrator({
+          ...input,
+          organisationId: org.id,
+          role: 'administrator',
+          createdAt: now,
+          lastLoginAt: null,
+        });
+        await tx.insertAudit({
+          organisationId: org.id,
+          actor: session.hsaId,
+          action: 'administrator.added',
+          targetType: 'administrator',
+          targetId: input.hsaId,
+          before: null,
+          after: { ...input, role: 'administrator' },
+          at: now,
+        });
+        return { ...input, role: 'administrator' as const, lastLoginAt: null };
+      });
+    } catch (e) {
+      // Two appointments of the same person at once: the primary key decides.
+      if (isUniqueViolation(e)) throw roleRefused('hsa-id-has-role');
+      throw e;
+    }
+  }
+
+  /**
+   * The authorised orderer removes an administrator; the organisation keeps at least one. The
+   * removed administrator's next request is refused (the role is checked on every request).
+   */
+  async removeAdministrator(session: SessionContext, hsaId: string): Promise<void> {
+    this.requireOrderer(session);
+    const now = this.clock.now().toISOString();
+    await this.storage.transaction(async (tx) => {
+      const org = await this.organisation(tx, session);
+      const target = await tx.findAdministrator(hsaId, org.id);
+      // The orderer is registered and removed by the agency, not here.
+      if (!target || target.role !== 'administrator') {
+        throw new ApiError(404, 'not-found', 'Ingen administratör med det HSA-id:t i organisationen');
+      }
+      // Two removals at once (two instances): the second waits here and then counts one fewer.
+      await tx.lockOrganisation(org.id);
+      const refusal = removalRefusal(await tx.listAdministrators(org.id), target);
+      if (refusal) throw roleRefused(refusal);
+      await tx.deleteAdministrator(hsaId, org.id);
+      await tx.insertAudit({
+        organisationId: org.id,
+        actor: session.hsaId,
+        action: 'administrator.removed',
+        targetType: 'administrator',
+        targetId: hsaId,
+        before: { hsaId, givenName: target.givenName, surname: target.surname, email: target.email, role: target.role },
+        after: null,
+        at: now,
+      });
     });
   }
 

@@ -4,12 +4,14 @@ import {
   newUserSchema,
   organisationIdSchema,
   parseWithSwedishMessages,
+  type AdministratorRole,
   type EServiceId,
   type OrganisationKind,
   type OperatorMessageSeverity,
 } from '../../common/api/index';
 import type { Clock } from '../clock';
 import type { AdministratorRecord, OrganisationRecord, Storage } from '../storage/storage';
+import { grantRefusal, removalRefusal, roleName } from './role-rules';
 
 /** A refused agency operation; the message is for the agency's operator. */
 export class AgencyError extends Error {}
@@ -68,14 +70,20 @@ export class AgencyService {
     return [...new Set(ids)] as EServiceId[];
   }
 
-  /** Registers an administrator; refuses an HSA-id that is already an administrator or a user anywhere. */
+  /**
+   * Registers an administrator or (role `authorised-orderer`) the organisation's authorised orderer
+   * (behörig beställare, source 004). A person holds one role per organisation (refused if they are
+   * already a user, an administrator or the orderer there); they may hold roles in several.
+   */
   async addAdministrator(input: {
     organisationId: string;
     hsaId: string;
     givenName: string;
     surname: string;
     email: string;
+    role?: AdministratorRole;
   }): Promise<AdministratorRecord> {
+    const role = input.role ?? 'administrator';
     const parsed = parseWithSwedishMessages(newUserSchema, {
       hsaId: input.hsaId,
       givenName: input.givenName,
@@ -93,16 +101,19 @@ export class AgencyService {
     return this.storage.transaction(async (tx) => {
       const org = await tx.getOrganisation(input.organisationId);
       if (!org) throw new AgencyError(`No organisation ${input.organisationId}`);
+      if (org.endedAt) throw new AgencyError(`Organisation ${org.id} has ended; nothing new can be granted there`);
       const hsaId = parsed.data.hsaId;
-      const existing = await tx.findAdministrator(hsaId);
-      if (existing) throw new AgencyError(`${hsaId} is already an administrator of ${existing.organisationId}`);
-      const asUser = await tx.findUsersByHsaId(hsaId);
-      if (asUser.length > 0) {
+      const refusal = await grantRefusal(tx, org.id, hsaId);
+      if (refusal === 'hsa-id-has-role') {
+        const existing = await tx.findAdministrator(hsaId, org.id);
         throw new AgencyError(
-          `${hsaId} is a user in ${asUser.map((u) => u.organisationId).join(', ')}; a person cannot be both (remove the user first)`,
+          `${hsaId} is already ${roleName(existing!.role)} of ${org.id}; one role per person and organisation`,
         );
       }
-      const admin: AdministratorRecord = { ...parsed.data, organisationId: org.id, createdAt: now, lastLoginAt: null };
+      if (refusal === 'hsa-id-is-user') {
+        throw new AgencyError(`${hsaId} is a user in ${org.id}; a person cannot be both (remove the user first)`);
+      }
+      const admin: AdministratorRecord = { ...parsed.data, organisationId: org.id, role, createdAt: now, lastLoginAt: null };
       await tx.insertAdministrator(admin);
       await tx.insertAudit({
         organisationId: org.id,
@@ -111,43 +122,70 @@ export class AgencyService {
         targetType: 'administrator',
         targetId: hsaId,
         before: null,
-        after: { hsaId, givenName: admin.givenName, surname: admin.surname, email: admin.email },
+        after: { hsaId, givenName: admin.givenName, surname: admin.surname, email: admin.email, role },
         at: now,
       });
       return admin;
     });
   }
 
-  /** Removes an administrator and ends their sessions; refuses the organisation's last one. */
-  async removeAdministrator(hsaIdInput: string): Promise<void> {
+  /**
+   * Removes an administrator or authorised orderer (only that `role` when given; from
+   * `organisationId`, needed when the person has roles in several) and ends their sessions; refuses an organisation's last administrator and
+   * its last authorised orderer.
+   */
+  async removeAdministrator(hsaIdInput: string, organisationId?: string, role?: AdministratorRole): Promise<AdministratorRecord> {
     const parsed = hsaIdSchema.safeParse(hsaIdInput);
     if (!parsed.success) throw new AgencyError(`Not an HSA-id: ${hsaIdInput}`);
     const hsaId = parsed.data;
     const now = this.clock.now().toISOString();
-    await this.storage.transaction(async (tx) => {
-      const admin = await tx.findAdministrator(hsaId);
-      if (!admin) throw new AgencyError(`${hsaId} is not an administrator`);
+    const removed = await this.storage.transaction(async (tx) => {
+      const roles = (await tx.listRolesOf(hsaId)).filter(
+        (r) => (organisationId === undefined || r.organisationId === organisationId) && (role === undefined || r.role === role),
+      );
+      if (roles.length === 0) {
+        throw new AgencyError(
+          `${hsaId} is not ${roleName(role ?? 'administrator')}${organisationId ? ` of ${organisationId}` : ''}`,
+        );
+      }
+      if (roles.length > 1) {
+        throw new AgencyError(`${hsaId} has roles in ${roles.map((r) => r.organisationId).join(', ')}: name one with --org`);
+      }
+      const admin = roles[0]!;
       // Two removals at once (two instances): the second waits here and then counts one fewer.
       await tx.lockOrganisation(admin.organisationId);
-      const all = await tx.listAdministrators(admin.organisationId);
-      if (all.length <= 1) {
+      const refusal = removalRefusal(await tx.listAdministrators(admin.organisationId), admin);
+      if (refusal === 'last-administrator') {
         throw new AgencyError(
           `${hsaId} is the last administrator of ${admin.organisationId}; every organisation keeps at least one`,
         );
       }
-      await tx.deleteAdministrator(hsaId);
+      if (refusal === 'last-authorised-orderer') {
+        throw new AgencyError(`${hsaId} is the last authorised orderer of ${admin.organisationId}; register the new one first`);
+      }
+      await tx.deleteAdministrator(hsaId, admin.organisationId);
       await tx.insertAudit({
         organisationId: admin.organisationId,
         actor: 'agency',
         action: 'administrator.removed',
         targetType: 'administrator',
         targetId: hsaId,
-        before: { hsaId, givenName: admin.givenName, surname: admin.surname, email: admin.email },
+        before: { hsaId, givenName: admin.givenName, surname: admin.surname, email: admin.email, role: admin.role },
         after: null,
         at: now,
       });
+      return admin;
     });
     await this.storage.deleteSessionsOf(hsaId);
+    return removed;
+  }
+
+  /** Ends an organisation (arbetsgivarkod) or makes it active again: an ended one stays readable, nothing new is granted. */
+  async setOrganisationEnded(organisationId: string, ended: boolean): Promise<void> {
+    await this.storage.transaction(async (tx) => {
+      if (!(await tx.getOrganisation(organisationId))) throw new AgencyError(`No organisation ${organisationId}`);
+      await tx.setOrganisationEnded(organisationId, ended ? this.clock.now().toISOString() : null);
+    });
   }
 
   /** Organisations with their administrators, for `org list`. */

@@ -1,6 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ChallengeResponse, LoginRequest, LoginResponse } from '../../common/api/index';
+import type {
+  AdministratorRole,
+  ChallengeResponse,
+  LoginRequest,
+  LoginResponse,
+  OrganisationChoice,
+  OrganisationSwitchResponse,
+} from '../../common/api/index';
 import {
   type LeafCertificate,
   LoginCheckError,
@@ -12,7 +19,7 @@ import type { TrustStore } from '../auth/trust-store';
 import type { RevocationChecker } from '../../common/revocation/revocation-check';
 import type { Clock } from '../clock';
 import { ApiError } from '../http/api-error';
-import type { Storage } from '../storage/storage';
+import type { AdministratorRecord, OrganisationRecord, Storage } from '../storage/storage';
 
 export interface AuthSettings {
   /** The origin every login signature must be bound to, e.g. https://behorighetsadmin.test. */
@@ -43,6 +50,8 @@ export interface SessionContext {
   tokenHash: string;
   hsaId: string;
   organisationId: string;
+  /** The person's role in the session's organisation (checked on every request). */
+  role: AdministratorRole;
 }
 
 /** Expired challenges are deleted this long after expiry (the purge runs every minute). */
@@ -154,9 +163,11 @@ export class AuthService {
         now,
       });
       const unchecked = await this.checkRevocation(leaf, issuer.node.raw, hsaId);
-      const admin = await this.storage.findAdministrator(hsaId);
+      const roles = await this.storage.listRolesOf(hsaId);
       // The same answer for an unknown HSA-id as for a user who is not an administrator.
-      if (!admin) throw new LoginCheckError('not-authorised', 'not an administrator');
+      if (roles.length === 0) throw new LoginCheckError('not-authorised', 'not an administrator');
+      // Several organisations: the session starts in the one used last (the client offers the choice).
+      const admin = lastUsed(roles);
       const org = await this.storage.getOrganisation(admin.organisationId);
       if (!org) throw new LoginCheckError('not-authorised', 'organisation missing');
       if (unchecked) {
@@ -183,18 +194,13 @@ export class AuthService {
         idleExpiresAt: new Date(now.getTime() + this.settings.sessionIdleMs).toISOString(),
         absoluteExpiresAt,
       });
-      await this.storage.recordAdministratorLogin(admin.hsaId, now.toISOString());
+      await this.storage.recordAdministratorLogin(admin.hsaId, org.id, now.toISOString());
       this.log.info({ hsaId: admin.hsaId, organisation: org.id }, 'administrator logged in');
       return {
         token,
         expiresAt: absoluteExpiresAt,
         idleTimeoutSeconds: Math.floor(this.settings.sessionIdleMs / 1000),
-        administrator: {
-          hsaId: admin.hsaId,
-          givenName: admin.givenName,
-          surname: admin.surname,
-          organisation: { id: org.id, name: org.name, kind: org.kind },
-        },
+        ...(await this.sessionInfo(admin, org, roles)),
       };
     } catch (e) {
       if (e instanceof LoginCheckError) {
@@ -234,16 +240,53 @@ export class AuthService {
       await this.storage.deleteSession(tokenHash);
       throw new ApiError(401, 'session-expired', 'Sessionen har gått ut');
     }
-    // An administrator the agency has removed loses access at once.
-    const admin = await this.storage.findAdministrator(session.administratorHsaId);
-    if (!admin || admin.organisationId !== session.organisationId) {
+    // An administrator the agency (or the authorised orderer) has removed loses access at once.
+    const admin = await this.storage.findAdministrator(session.administratorHsaId, session.organisationId);
+    if (!admin) {
       await this.storage.deleteSession(tokenHash);
       throw new ApiError(401, 'unauthenticated', 'Inloggning krävs');
     }
     if (now.getTime() - Date.parse(session.lastSeenAt) >= TOUCH_INTERVAL_MS) {
       await this.storage.touchSession(tokenHash, nowIso, new Date(now.getTime() + this.settings.sessionIdleMs).toISOString());
     }
-    return { tokenHash, hsaId: session.administratorHsaId, organisationId: session.organisationId };
+    return { tokenHash, hsaId: session.administratorHsaId, organisationId: session.organisationId, role: admin.role };
+  }
+
+  /** Who the person is in `org`, and every organisation they hold a role in. */
+  private async sessionInfo(
+    admin: AdministratorRecord,
+    org: OrganisationRecord,
+    roles: readonly AdministratorRecord[],
+  ): Promise<OrganisationSwitchResponse> {
+    const organisations: OrganisationChoice[] = [];
+    for (const r of roles) {
+      const o = r.organisationId === org.id ? org : await this.storage.getOrganisation(r.organisationId);
+      if (o) organisations.push({ id: o.id, name: o.name, kind: o.kind, role: r.role, ended: Boolean(o.endedAt) });
+    }
+    return {
+      administrator: {
+        hsaId: admin.hsaId,
+        givenName: admin.givenName,
+        surname: admin.surname,
+        organisation: { id: org.id, name: org.name, kind: org.kind },
+        role: admin.role,
+      },
+      organisations,
+    };
+  }
+
+  /**
+   * Moves the session to another of the person's organisations ("flera arbetsgivarkoder"); it is
+   * remembered as the last one used. An organisation they hold no role in is 404.
+   */
+  async switchOrganisation(session: SessionContext, organisationId: string): Promise<OrganisationSwitchResponse> {
+    const roles = await this.storage.listRolesOf(session.hsaId);
+    const admin = roles.find((r) => r.organisationId === organisationId);
+    const org = admin ? await this.storage.getOrganisation(organisationId) : undefined;
+    if (!admin || !org) throw new ApiError(404, 'not-found', 'Du har ingen roll i organisationen');
+    await this.storage.setSessionOrganisation(session.tokenHash, organisationId);
+    await this.storage.recordAdministratorLogin(session.hsaId, organisationId, this.clock.now().toISOString());
+    return this.sessionInfo(admin, org, roles);
   }
 
   /** Ends the session at once; the token is worthless afterwards. */
@@ -257,4 +300,9 @@ export class AuthService {
     // A minute's grace: a login arriving just after expiry is still told "expired", not "unknown".
     await this.storage.purgeExpired(now.toISOString(), new Date(now.getTime() - CHALLENGE_PURGE_GRACE_MS).toISOString());
   }
+}
+
+/** The role used last (latest login), else the first organisation by id. */
+function lastUsed(roles: readonly AdministratorRecord[]): AdministratorRecord {
+  return roles.reduce((best, r) => ((r.lastLoginAt ?? '') > (best.lastLoginAt ?? '') ? r : best));
 }

@@ -12,7 +12,7 @@ import { EXPIRY_ACTOR, PermissionExpiry } from './permission-expiry';
 // the expiry job on their date, exactly once, also with two instances running the job at once.
 
 const ORG = 'kommun-a';
-const SESSION: SessionContext = { tokenHash: 'x', hsaId: 'SE2321000016-A1B2', organisationId: ORG };
+const SESSION: SessionContext = { tokenHash: 'x', hsaId: 'SE2321000016-A1B2', organisationId: ORG, role: 'administrator' };
 // 10:00 in Sweden on 2026-03-09; the end date 2026-03-10 begins at 23:00 UTC on the 9th.
 const MONDAY = new Date('2026-03-09T09:00:00.000Z');
 

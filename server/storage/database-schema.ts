@@ -2,11 +2,20 @@ import type { Generated } from 'kysely';
 
 /** Table shapes as Kysely sees them; the same for SQLite and PostgreSQL. */
 export interface Database {
-  organisations: { id: string; name: string; kind: string; created_at: string };
+  organisations: {
+    id: string;
+    name: string;
+    kind: string;
+    created_at: string;
+    /** When the organisation (arbetsgivarkod) ended (migration 0007): readable, nothing new granted. */
+    ended_at: string | null;
+  };
   agreements: { organisation_id: string; eservice_id: string };
+  /** A person's role in one organisation (migration 0007: key hsa_id + organisation_id). */
   administrators: {
     hsa_id: string;
     organisation_id: string;
+    role: string;
     given_name: string;
     surname: string;
     email: string;

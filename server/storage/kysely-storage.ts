@@ -1,5 +1,5 @@
 import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
-import type { EServiceId, OrganisationKind } from '../../common/api/index';
+import type { AdministratorRole, EServiceId, OrganisationKind } from '../../common/api/index';
 import type { Database } from './database-schema';
 import { fieldSortKeys, permissionSortKey } from './user-sort-keys';
 import { migrationProvider, type SqlDialectName } from './migrations';
@@ -65,6 +65,7 @@ function toAdministrator(row: Database['administrators']): AdministratorRecord {
   return {
     hsaId: row.hsa_id,
     organisationId: row.organisation_id,
+    role: row.role as AdministratorRole,
     givenName: row.given_name,
     surname: row.surname,
     email: row.email,
@@ -124,6 +125,7 @@ class KyselyRepository implements StorageTx {
       kind: row.kind as OrganisationKind,
       agreements: agreements.map((a) => a.eservice_id as EServiceId),
       createdAt: row.created_at,
+      endedAt: row.ended_at,
     };
   }
 
@@ -136,7 +138,7 @@ class KyselyRepository implements StorageTx {
   async insertOrganisation(org: OrganisationRecord): Promise<void> {
     await this.db
       .insertInto('organisations')
-      .values({ id: org.id, name: org.name, kind: org.kind, created_at: org.createdAt })
+      .values({ id: org.id, name: org.name, kind: org.kind, created_at: org.createdAt, ended_at: org.endedAt ?? null })
       .execute();
     await this.setAgreements(org.id, org.agreements);
   }
@@ -168,9 +170,25 @@ class KyselyRepository implements StorageTx {
     }
   }
 
-  async findAdministrator(hsaId: string): Promise<AdministratorRecord | undefined> {
-    const row = await this.db.selectFrom('administrators').selectAll().where('hsa_id', '=', hsaId).executeTakeFirst();
+  async setOrganisationEnded(id: string, endedAt: string | null): Promise<void> {
+    await this.db.updateTable('organisations').set({ ended_at: endedAt }).where('id', '=', id).execute();
+  }
+
+  async findAdministrator(hsaId: string, organisationId?: string): Promise<AdministratorRecord | undefined> {
+    let q = this.db.selectFrom('administrators').selectAll().where('hsa_id', '=', hsaId);
+    if (organisationId !== undefined) q = q.where('organisation_id', '=', organisationId);
+    const row = await q.orderBy('organisation_id').limit(1).executeTakeFirst();
     return row ? toAdministrator(row) : undefined;
+  }
+
+  async listRolesOf(hsaId: string): Promise<AdministratorRecord[]> {
+    const rows = await this.db
+      .selectFrom('administrators')
+      .selectAll()
+      .where('hsa_id', '=', hsaId)
+      .orderBy('organisation_id')
+      .execute();
+    return rows.map(toAdministrator);
   }
 
   async listAdministrators(organisationId: string): Promise<AdministratorRecord[]> {
@@ -178,6 +196,8 @@ class KyselyRepository implements StorageTx {
       .selectFrom('administrators')
       .selectAll()
       .where('organisation_id', '=', organisationId)
+      // 'authorised-orderer' after 'administrator' in text order: orderers first.
+      .orderBy('role', 'desc')
       .orderBy('surname')
       .orderBy('given_name')
       .execute();
@@ -190,6 +210,7 @@ class KyselyRepository implements StorageTx {
       .values({
         hsa_id: a.hsaId,
         organisation_id: a.organisationId,
+        role: a.role,
         given_name: a.givenName,
         surname: a.surname,
         email: a.email,
@@ -199,12 +220,21 @@ class KyselyRepository implements StorageTx {
       .execute();
   }
 
-  async deleteAdministrator(hsaId: string): Promise<void> {
-    await this.db.deleteFrom('administrators').where('hsa_id', '=', hsaId).execute();
+  async deleteAdministrator(hsaId: string, organisationId: string): Promise<void> {
+    await this.db
+      .deleteFrom('administrators')
+      .where('hsa_id', '=', hsaId)
+      .where('organisation_id', '=', organisationId)
+      .execute();
   }
 
-  async recordAdministratorLogin(hsaId: string, at: string): Promise<void> {
-    await this.db.updateTable('administrators').set({ last_login_at: at }).where('hsa_id', '=', hsaId).execute();
+  async recordAdministratorLogin(hsaId: string, organisationId: string, at: string): Promise<void> {
+    await this.db
+      .updateTable('administrators')
+      .set({ last_login_at: at })
+      .where('hsa_id', '=', hsaId)
+      .where('organisation_id', '=', organisationId)
+      .execute();
   }
 
   async findUser(organisationId: string, id: string): Promise<UserRecord | undefined> {
@@ -662,6 +692,14 @@ export class KyselyStorage extends KyselyRepository implements Storage {
     await this.kysely
       .updateTable('sessions')
       .set({ last_seen_at: lastSeenAt, idle_expires_at: idleExpiresAt })
+      .where('token_hash', '=', tokenHash)
+      .execute();
+  }
+
+  async setSessionOrganisation(tokenHash: string, organisationId: string): Promise<void> {
+    await this.kysely
+      .updateTable('sessions')
+      .set({ organisation_id: organisationId })
       .where('token_hash', '=', tokenHash)
       .execute();
   }

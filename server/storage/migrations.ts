@@ -276,6 +276,43 @@ export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
         end`.execute(db);
       },
     },
+    // Roles (source 004): an administrator row is now a person's role in one organisation —
+    // 'administrator' or 'authorised-orderer' (behörig beställare) — one role per person and
+    // organisation, and a person may hold roles in several organisations (several "arbetsgivarkoder").
+    // An organisation may have ended (still readable, nothing new granted).
+    '0007-roles-and-organisations': {
+      async up(db) {
+        await db.schema
+          .createTable('administrators_v2')
+          .addColumn('hsa_id', 'text', (c) => c.notNull())
+          .addColumn('organisation_id', 'text', (c) => c.notNull().references('organisations.id'))
+          .addColumn('role', 'text', (c) =>
+            c
+              .notNull()
+              .defaultTo('administrator')
+              .check(sql`role in ('administrator', 'authorised-orderer')`),
+          )
+          .addColumn('given_name', 'text', (c) => c.notNull())
+          .addColumn('surname', 'text', (c) => c.notNull())
+          .addColumn('email', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_login_at', 'text')
+          .addPrimaryKeyConstraint('administrators_v2_pk', ['hsa_id', 'organisation_id'])
+          .execute();
+        await sql`insert into administrators_v2 (hsa_id, organisation_id, role, given_name, surname, email, created_at, last_login_at)
+          select hsa_id, organisation_id, 'administrator', given_name, surname, email, created_at, last_login_at from administrators`.execute(
+          db,
+        );
+        await db.schema.dropTable('administrators').execute();
+        await db.schema.alterTable('administrators_v2').renameTo('administrators').execute();
+        await db.schema
+          .createIndex('administrators_org_role')
+          .on('administrators')
+          .columns(['organisation_id', 'role'])
+          .execute();
+        await db.schema.alterTable('organisations').addColumn('ended_at', 'text').execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

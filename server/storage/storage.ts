@@ -1,4 +1,4 @@
-import type { AuditAction, EServiceId, OrganisationKind } from '../../common/api/index';
+import type { AdministratorRole, AuditAction, EServiceId, OrganisationKind } from '../../common/api/index';
 import type { SortDirection, UserSortColumn } from '../../common/api/user-list';
 
 /**
@@ -14,11 +14,15 @@ export interface OrganisationRecord {
   /** E-services the organisation has agreements (avtal) for. */
   agreements: EServiceId[];
   createdAt: string;
+  /** When the organisation ended (null or absent: active); an ended one is readable, nothing new is granted. */
+  endedAt?: string | null;
 }
 
+/** A person's role in one organisation: administrator or authorised orderer (one per person and organisation). */
 export interface AdministratorRecord {
   hsaId: string;
   organisationId: string;
+  role: AdministratorRole;
   givenName: string;
   surname: string;
   email: string;
@@ -161,11 +165,18 @@ export interface StorageTx {
    * (SELECT … FOR UPDATE); SQLite's write transaction already excludes every other writer.
    */
   lockOrganisation(id: string): Promise<void>;
-  findAdministrator(hsaId: string): Promise<AdministratorRecord | undefined>;
+  /** Marks the organisation ended at `endedAt`, or active again (null). */
+  setOrganisationEnded(id: string, endedAt: string | null): Promise<void>;
+  /** The person's role in `organisationId`; without it, their role in the first organisation (by id). */
+  findAdministrator(hsaId: string, organisationId?: string): Promise<AdministratorRecord | undefined>;
+  /** Every role the person holds, one per organisation, by organisation id. */
+  listRolesOf(hsaId: string): Promise<AdministratorRecord[]>;
+  /** The organisation's authorised orderers and administrators (orderers first, then by name). */
   listAdministrators(organisationId: string): Promise<AdministratorRecord[]>;
   insertAdministrator(admin: AdministratorRecord): Promise<void>;
-  deleteAdministrator(hsaId: string): Promise<void>;
-  recordAdministratorLogin(hsaId: string, at: string): Promise<void>;
+  deleteAdministrator(hsaId: string, organisationId: string): Promise<void>;
+  /** Records the person's login in (or switch to) one organisation: the last one used is preselected next time. */
+  recordAdministratorLogin(hsaId: string, organisationId: string, at: string): Promise<void>;
 
   findUser(organisationId: string, id: string): Promise<UserRecord | undefined>;
   /** Users with this HSA-id in any organisation. */
@@ -252,6 +263,8 @@ export interface Storage extends StorageTx {
   insertSession(session: SessionRecord): Promise<void>;
   findSession(tokenHash: string): Promise<SessionRecord | undefined>;
   touchSession(tokenHash: string, lastSeenAt: string, idleExpiresAt: string): Promise<void>;
+  /** Moves the session to another organisation (the person's choice among their organisations). */
+  setSessionOrganisation(tokenHash: string, organisationId: string): Promise<void>;
   deleteSession(tokenHash: string): Promise<void>;
   deleteSessionsOf(administratorHsaId: string): Promise<void>;
   /** Deletes expired sessions and challenges expired before `challengesBefore`. */

@@ -8,6 +8,7 @@ export const ORGANISATION: Organisation = {
   id: 'testkommunen',
   name: 'Testkommunen',
   kind: 'kommun',
+  ended: false,
   eservices: [
     {
       id: 'statlig-ersattning',

@@ -78,9 +78,9 @@ export async function createTestContext(
   };
 }
 
-/** A session for an administrator without a card (for the administration tests). */
-export async function sessionFor(ctx: TestContext, hsaId: string): Promise<string> {
-  const admin = await ctx.storage.findAdministrator(hsaId);
+/** A session for an administrator without a card (for the administration tests), in `organisationId` or their first. */
+export async function sessionFor(ctx: TestContext, hsaId: string, organisationId?: string): Promise<string> {
+  const admin = await ctx.storage.findAdministrator(hsaId, organisationId);
   if (!admin) throw new Error(`no administrator ${hsaId}`);
   const token = randomBytes(32).toString('base64url');
   const now = ctx.clock.now();

@@ -46,6 +46,12 @@ export function errorMessageKey(code: AppErrorCode): `errors.${AppErrorCode}` {
     case 'not-found':
     case 'hsa-id-in-use':
     case 'hsa-id-is-administrator':
+    case 'not-authorised-orderer':
+    case 'last-administrator':
+    case 'last-authorised-orderer':
+    case 'hsa-id-is-user':
+    case 'hsa-id-has-role':
+    case 'organisation-ended':
     case 'no-agreement':
     case 'permission-unknown':
     case 'version-conflict':

@@ -7,6 +7,7 @@ const administrator = {
   givenName: 'Alva',
   surname: 'Testsson',
   organisation: { id: 'kommun-testkommunen', name: 'Testkommunen', kind: 'kommun' as const },
+  role: 'administrator' as const,
 };
 
 describe('session store', () => {
