@@ -136,7 +136,6 @@ export const administratorSchema = z.object({
   /** The role in `organisation` (older servers: administrator). */
   role: administratorRoleSchema.default('administrator'),
 });
-export type Administrator = z.infer<typeof administratorSchema>;
 
 /** One organisation (arbetsgivarkod) the person holds a role in; an ended one is readable only. */
 export const organisationChoiceSchema = organisationRefSchema.extend({
@@ -235,7 +234,6 @@ export const permissionsPutSchema = z
     endDates: z.record(z.string().min(1).max(64), isoDateSchema).optional(),
   })
   .strict();
-export type PermissionsPut = z.infer<typeof permissionsPutSchema>;
 
 export const userSchema = z.object({
   id: z.string(),
@@ -320,14 +318,6 @@ export const userExportQuerySchema = z
     message: 'Välj e-tjänst innan behörighet',
     path: ['permission'],
   });
-export type UserExportQuery = z.input<typeof userExportQuerySchema>;
-
-export const userListSchema = z.object({
-  users: z.array(userSchema),
-  /** All users of the organisation, whatever limit/offset. */
-  total: z.number().int(),
-});
-export type UserList = z.infer<typeof userListSchema>;
 
 export const userIdParamsSchema = z.object({ id: z.string().min(1).max(100) }).strict();
 export const userPermissionParamsSchema = z

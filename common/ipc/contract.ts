@@ -225,8 +225,6 @@ export type IpcEventName = keyof typeof IPC_EVENTS;
 export type IpcEventPayload<E extends IpcEventName> = z.infer<(typeof IPC_EVENTS)[E]>;
 export type IpcEventMessage = { [E in IpcEventName]: { name: E; payload: IpcEventPayload<E> } }[IpcEventName];
 
-export const ipcEventMessageSchema = z.object({ name: z.string(), payload: z.unknown() });
-
 export function isIpcChannel(value: string): value is IpcChannel {
   return Object.prototype.hasOwnProperty.call(IPC_CHANNELS, value);
 }

@@ -10,7 +10,5 @@ export const bridgeRequestSchema = z.object({
   payload: z.unknown().optional(),
 });
 
-export type BridgeRequest = z.infer<typeof bridgeRequestSchema>;
-
 export const BRIDGE_PATH = '/bridge';
 export const BRIDGE_META_NAME = 'behorighetsadmin-bridge';

@@ -6,8 +6,6 @@ import { cardSettingsFrom, type CardSettings, type CardSettingsSources } from '.
 import { resolveConfig, type PolicyLocation, type ResolvedConfig } from './config-resolver';
 import { cachedPolicyRegistry, POLICY_REGISTRY_KEY, type PolicyRegistry } from './policy-registry';
 
-export { DEFAULT_ORIGIN } from './settings-definitions';
-
 /** The system policy file on Linux and macOS (root-owned; IT pushes it). */
 export const LINUX_POLICY_FILE = '/etc/behorighetsadmin/policy.json';
 /** The user settings file's name in the user data folder. */

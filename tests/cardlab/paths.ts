@@ -12,7 +12,6 @@ export const SOFTHSM_DIR = path.join(CARDLAB_DIR, 'softhsm');
 export const PCSCD_CONFIG_DIR = path.join(CARDLAB_DIR, 'pcscd');
 export const RUN_DIR = path.join(CARDLAB_DIR, 'run');
 export const CONTROL_FILE = path.join(RUN_DIR, 'control.json');
-export const PCSCD_STATE_FILE = path.join(RUN_DIR, 'pcscd.json');
 
 /** OpenSC's PKCS#11 module on Debian. */
 export const OPENSC_PKCS11_MODULE = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
