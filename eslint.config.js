@@ -112,6 +112,11 @@ const productZones = [
     from: ['server/**'],
     message: 'The client and the reference server never import each other.',
   },
+  {
+    target: ['preload/**'],
+    from: ['main/**', 'renderer/**'],
+    message: 'The preload is built from the contract in common/ alone.',
+  },
   { target: ['renderer/**'], from: ['main/**', 'server/**'], message: 'The renderer imports neither main nor the server.' },
 ];
 // Test files next to the code may reach into the card process, fixtures and the card lab.

@@ -108,6 +108,8 @@ describe('walls between folders', () => {
     expect(await ruleIdsFor('main/backend/x.ts', probe('../../server/app'))).toContain(wall);
     expect(await ruleIdsFor('renderer/src/x.ts', probe('../../server/app'))).toContain(wall);
     expect(await ruleIdsFor('server/x.ts', probe('../common/api/schemas'))).not.toContain(wall);
+    expect(await ruleIdsFor('preload/x.ts', probe('../main/ipc/ipc-router'))).toContain(wall);
+    expect(await ruleIdsFor('preload/x.ts', probe('../common/ipc/contract'))).not.toContain(wall);
   });
 });
 
