@@ -133,6 +133,7 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
       'session:get-state': () => session.state(),
       'session:login': ({ pin }) => session.login(pin),
       'session:logout': () => session.logout(),
+      'session:choose-organisation': ({ organisationId }) => session.chooseOrganisation(organisationId),
       'backend:get-health': backendHealth,
       'admin:get-organisation': () => withToken((token) => requireBackend().organisation(token)),
       'admin:list-user-page': (query) => withToken((token) => requireBackend().listUserPage(token, query)),
@@ -146,6 +147,12 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
       },
       'admin:set-permissions': ({ id, version, eserviceId, permissions, endDates }) =>
         withToken((token) => requireBackend().setPermissions(token, id, version, eserviceId, permissions, endDates ?? {})),
+      'admin:list-administrators': () => withToken((token) => requireBackend().listAdministrators(token)),
+      'admin:appoint-administrator': ({ person }) => withToken((token) => requireBackend().appointAdministrator(token, person)),
+      'admin:remove-administrator': async ({ hsaId }) => {
+        await withToken((token) => requireBackend().removeAdministrator(token, hsaId));
+        return { removed: true as const };
+      },
       'admin:list-audit': (query) => withToken((token) => requireBackend().listAudit(token, query)),
       'settings:get': () => requireSettings().report(),
       'settings:set-user': ({ key, value }) => requireSettings().setUser(key, value),

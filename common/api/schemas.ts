@@ -179,6 +179,7 @@ export const administratorEntrySchema = z.object({
 });
 export type AdministratorEntry = z.infer<typeof administratorEntrySchema>;
 export const administratorListSchema = z.object({ administrators: z.array(administratorEntrySchema) });
+export type AdministratorList = z.infer<typeof administratorListSchema>;
 export const administratorParamsSchema = z.object({ hsaId: hsaIdSchema }).strict();
 
 // ---------------------------------------------------------------- organisation

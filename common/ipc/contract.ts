@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import {
+  administratorEntrySchema,
+  administratorListSchema,
+  hsaIdSchema,
   isoDateSchema,
   auditListSchema,
   newUserSchema,
@@ -95,6 +98,12 @@ export const IPC_CHANNELS = {
     request: noRequest,
     response: sessionStateSchema,
   },
+  /** The organisation the session works in, among the person's organisations. */
+  'session:choose-organisation': {
+    method: 'chooseOrganisation',
+    request: z.object({ organisationId: z.string().min(1).max(64) }).strict(),
+    response: sessionStateSchema,
+  },
   'backend:get-health': {
     method: 'getBackendHealth',
     request: noRequest,
@@ -154,6 +163,24 @@ export const IPC_CHANNELS = {
       })
       .strict(),
     response: userSchema,
+  },
+  /** "Administratörer": the organisation's authorised orderer(s) and administrators. */
+  'admin:list-administrators': {
+    method: 'listAdministrators',
+    request: noRequest,
+    response: administratorListSchema,
+  },
+  /** The authorised orderer appoints an administrator. */
+  'admin:appoint-administrator': {
+    method: 'appointAdministrator',
+    request: z.object({ person: newUserSchema }).strict(),
+    response: administratorEntrySchema,
+  },
+  /** The authorised orderer removes an administrator. */
+  'admin:remove-administrator': {
+    method: 'removeAdministrator',
+    request: z.object({ hsaId: hsaIdSchema }).strict(),
+    response: z.object({ removed: z.literal(true) }),
   },
   'admin:list-audit': {
     method: 'listAudit',

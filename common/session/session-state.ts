@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { administratorSchema } from '../api/schemas';
+import { administratorSchema, organisationChoiceSchema } from '../api/schemas';
 
 /** Why the administrator is not (or no longer) logged in. */
 export const logoutReasonSchema = z.enum(['logout', 'card-removed', 'expired']);
@@ -14,8 +14,16 @@ export const sessionStateSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('logged-out'), reason: logoutReasonSchema.nullable() }),
   z.object({
     status: z.literal('logged-in'),
+    /** Who is logged in, in the organisation the session works in. */
     administrator: administratorSchema,
     expiresAt: z.string(),
+    /** Every organisation the person holds a role in (several "arbetsgivarkoder"). */
+    organisations: z.array(organisationChoiceSchema).default([]),
+    /**
+     * False right after a login with several organisations: the administrator chooses one first
+     * (the one used last preselected).
+     */
+    organisationChosen: z.boolean().default(true),
   }),
   z.object({ status: z.literal('locked'), administrator: administratorSchema }),
   /**

@@ -1,10 +1,16 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import type { z } from 'zod';
 import {
+  administratorEntrySchema,
+  administratorListSchema,
   auditListSchema,
   challengeResponseSchema,
   loginResponseSchema,
   organisationSchema,
+  organisationSwitchResponseSchema,
+  type AdministratorEntry,
+  type AdministratorList,
+  type OrganisationSwitchResponse,
   statusSchema,
   userPageSchema,
   userSchema,
@@ -180,6 +186,50 @@ export class BackendClient {
   /** POST /auth/logout: invalidates the session token at once. */
   async logout(token: string): Promise<void> {
     await this.call(null, { method: 'POST', url: 'api/v1/auth/logout', headers: this.auth(token), data: {} });
+  }
+
+  /** POST /auth/organisation: moves the session to another of the person's organisations. */
+  async switchOrganisation(token: string, organisationId: string): Promise<OrganisationSwitchResponse> {
+    return (
+      await this.call(organisationSwitchResponseSchema, {
+        method: 'POST',
+        url: 'api/v1/auth/organisation',
+        headers: this.auth(token),
+        data: { organisationId },
+      })
+    ).data;
+  }
+
+  /** GET /administrators: the organisation's authorised orderers and administrators. */
+  async listAdministrators(token: string): Promise<AdministratorList> {
+    return (
+      await this.call(
+        administratorListSchema,
+        { method: 'GET', url: 'api/v1/administrators', headers: this.auth(token) },
+        { retry: true },
+      )
+    ).data;
+  }
+
+  /** POST /administrators: the authorised orderer appoints an administrator. */
+  async appointAdministrator(token: string, person: NewUser): Promise<AdministratorEntry> {
+    return (
+      await this.call(administratorEntrySchema, {
+        method: 'POST',
+        url: 'api/v1/administrators',
+        headers: this.auth(token),
+        data: person,
+      })
+    ).data;
+  }
+
+  /** DELETE /administrators/{hsaId}: the authorised orderer removes an administrator. */
+  async removeAdministrator(token: string, hsaId: string): Promise<void> {
+    await this.call(null, {
+      method: 'DELETE',
+      url: `api/v1/administrators/${encodeURIComponent(hsaId)}`,
+      headers: this.auth(token),
+    });
   }
 
   /** GET /organisation: the administrator's organisation and its e-services. */

@@ -121,6 +121,9 @@ export class SessionService {
         status: 'logged-in',
         administrator: response.administrator,
         expiresAt: response.expiresAt,
+        organisations: response.organisations,
+        // Several organisations: the administrator chooses first (the one used last preselected).
+        organisationChosen: response.organisations.length <= 1,
       };
       const untilExpiry = Math.max(0, new Date(response.expiresAt).getTime() - (this.options.now?.() ?? new Date()).getTime());
       this.active = {
@@ -142,6 +145,28 @@ export class SessionService {
     } finally {
       this.loginInFlight = false;
     }
+  }
+
+  /**
+   * Works in another of the person's organisations from now on (the backend moves the session and
+   * remembers it as the one used last); also confirms the preselected one after login.
+   */
+  async chooseOrganisation(organisationId: string): Promise<SessionState> {
+    const backend = this.options.backend;
+    const active = this.active;
+    if (!backend || !active) throw new AppFailure('not-logged-in');
+    const response = await this.withToken((token) => backend.switchOrganisation(token, organisationId));
+    if (this.active !== active) return this.current;
+    const state: ActiveSession['state'] = {
+      ...active.state,
+      administrator: response.administrator,
+      organisations: response.organisations,
+      organisationChosen: true,
+    };
+    active.state = state;
+    this.log.info({ event: 'organisation-chosen', organisation: organisationId }, 'Organisation chosen');
+    this.setState(state);
+    return state;
   }
 
   /** Logs out: the backend invalidates the token (best effort), main forgets it. */

@@ -8,6 +8,7 @@ import { createDiagnosticsStore } from './diagnostics/diagnostics-store';
 import { DiagnosticsView } from './diagnostics/diagnostics-view';
 import { errorMessageKey } from './i18n/error-message';
 import { LoginView } from './login/login-view';
+import { OrganisationChooser } from './login/organisation-chooser';
 import { ReloginDialog } from './login/relogin-dialog';
 import { SettingsNotices } from './settings/settings-notices';
 import type { SettingsState } from './settings/settings-store';
@@ -37,6 +38,7 @@ export function App({ api, appInfoStore, cardStore, sessionStore, settingsStore 
   const error = useStore(appInfoStore, (state) => state.error);
   const session = useStore(sessionStore, (state) => state.session);
   const [diagnosticsOpen, setDiagnosticsOpen] = useState(false);
+  const [switchingOrganisation, setSwitchingOrganisation] = useState(false);
   const [diagnosticsStore] = useState(() =>
     createDiagnosticsStore(api, { writeClipboard: (text) => navigator.clipboard.writeText(text) }),
   );
@@ -71,6 +73,11 @@ export function App({ api, appInfoStore, cardStore, sessionStore, settingsStore 
           setDiagnosticsOpen(false);
           setSettingsOpen(true);
         }}
+        onSwitchOrganisation={() => {
+          setSettingsOpen(false);
+          setDiagnosticsOpen(false);
+          setSwitchingOrganisation(true);
+        }}
       />
       <SettingsNotices store={settingsStore} demoMode={info?.demoMode ?? false} onOpen={() => setSettingsOpen(true)} />
       {info?.transport === 'test-bridge' && (
@@ -101,11 +108,26 @@ export function App({ api, appInfoStore, cardStore, sessionStore, settingsStore 
           <p role="alert" className="app-error">
             {t(errorMessageKey(error.code))}
           </p>
+        ) : session.status === 'logged-in' && (!session.organisationChosen || switchingOrganisation) ? (
+          <OrganisationChooser
+            api={api}
+            organisations={session.organisations}
+            current={session.administrator.organisation.id}
+            onChosen={() => setSwitchingOrganisation(false)}
+            {...(switchingOrganisation ? { onCancel: () => setSwitchingOrganisation(false) } : {})}
+          />
         ) : session.status === 'logged-in' || session.status === 'expired' ? (
           <>
-            {/* Keyed by the administrator: another person's login never sees this one's data. */}
+            {/*
+              Keyed by the administrator and the organisation: another person's login, or another
+              organisation, never sees this one's data.
+            */}
             <Suspense fallback={<p role="status">{t('admin.users.loading')}</p>}>
-              <AdministrationView key={session.administrator.hsaId} api={api} />
+              <AdministrationView
+                key={`${session.administrator.hsaId}/${session.administrator.organisation.id}`}
+                api={api}
+                role={session.administrator.role}
+              />
             </Suspense>
             {session.status === 'expired' && (
               <ReloginDialog onLogout={() => void sessionStore.getState().logout()}>

@@ -1,4 +1,4 @@
-import type { AuditEntry, Organisation, User } from '../../common/api/schemas';
+import type { AdministratorEntry, AuditEntry, Organisation, User } from '../../common/api/schemas';
 import type { AppError, Result } from '../../common/errors/error-codes';
 import type { AdministrationApi } from '../../renderer/src/admin/administration-api';
 
@@ -62,6 +62,25 @@ export function createFakeAdministrationApi(initial: User[] = [], organisation: 
   const listeners = new Map<string, Set<Listener>>();
   const calls: { method: string; request?: unknown }[] = [];
   let nextId = 1000;
+  // The rules as the server keeps them (role-rules.ts): the last administrator stays, one role per person.
+  const administrators: AdministratorEntry[] = [
+    {
+      hsaId: 'SE2321000016-C3D4',
+      givenName: 'Cecilia',
+      surname: 'Beställare',
+      email: 'c@t.se',
+      role: 'authorised-orderer',
+      lastLoginAt: null,
+    },
+    {
+      hsaId: 'SE2321000016-A1B2',
+      givenName: 'Alva',
+      surname: 'Testsson',
+      email: 'a@t.se',
+      role: 'administrator',
+      lastLoginAt: null,
+    },
+  ];
 
   const bump = (user: User, change: Partial<User>): User => ({ ...user, ...change, version: user.version + 1 });
 
@@ -136,6 +155,25 @@ export function createFakeAdministrationApi(initial: User[] = [], organisation: 
       users.set(user.id, updated);
       return ok(updated);
     },
+    async listAdministrators() {
+      calls.push({ method: 'listAdministrators' });
+      return ok({ administrators: [...administrators] });
+    },
+    async appointAdministrator(request) {
+      calls.push({ method: 'appointAdministrator', request });
+      if (administrators.some((a) => a.hsaId === request.person.hsaId)) return refuse({ code: 'hsa-id-has-role' });
+      const entry: AdministratorEntry = { ...request.person, role: 'administrator', lastLoginAt: null };
+      administrators.push(entry);
+      return ok(entry);
+    },
+    async removeAdministrator(request) {
+      calls.push({ method: 'removeAdministrator', request });
+      const at = administrators.findIndex((a) => a.hsaId === request.hsaId && a.role === 'administrator');
+      if (at < 0) return refuse({ code: 'not-found' });
+      if (administrators.filter((a) => a.role === 'administrator').length <= 1) return refuse({ code: 'last-administrator' });
+      administrators.splice(at, 1);
+      return ok({ removed: true as const });
+    },
     async listAudit(request) {
       calls.push({ method: 'listAudit', request });
       let entries = [...audit].sort((a, b) => b.id - a.id);
@@ -154,6 +192,7 @@ export function createFakeAdministrationApi(initial: User[] = [], organisation: 
   return {
     api,
     users,
+    administrators,
     audit,
     calls,
     /** Another administrator's change, straight into the backend. */

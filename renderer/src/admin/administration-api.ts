@@ -11,5 +11,8 @@ export type AdministrationApi = Pick<
   | 'deleteUser'
   | 'setPermissions'
   | 'listAudit'
+  | 'listAdministrators'
+  | 'appointAdministrator'
+  | 'removeAdministrator'
   | 'on'
 >;

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import type { NewUser } from '../../../common/api/schemas';
+import type { AdministratorRole, NewUser } from '../../../common/api/schemas';
 import { errorMessageKey } from '../i18n/error-message';
 import type { AdministrationApi } from './administration-api';
 import { createAdministrationStore } from './administration-store';
 import { createAuditStore } from './audit-store';
+import { AdministratorsView } from './administrators-view';
 import { AuditView } from './audit-view';
 import { EMPTY_USER_FORM, formErrorsFromAppError } from './form-errors';
 import { forgetOnLogout } from './session-binding';
@@ -17,13 +18,17 @@ import './admin.css';
 
 export type { AdministrationApi } from './administration-api';
 
-type Route = { view: 'users' } | { view: 'user'; id: string; message: string | null } | { view: 'audit'; userId: string | null };
+type Route =
+  | { view: 'users' }
+  | { view: 'user'; id: string; message: string | null }
+  | { view: 'audit'; userId: string | null }
+  | { view: 'administrators' };
 
 /**
  * Everything an administrator does after login (manual section 4), under the app's header.
  * Its stores live as long as this view and are emptied the moment the session ends.
  */
-export function AdministrationView({ api }: { api: AdministrationApi }) {
+export function AdministrationView({ api, role = 'administrator' }: { api: AdministrationApi; role?: AdministratorRole }) {
   const { t } = useTranslation();
   const [store] = useState(() => createAdministrationStore(api));
   const [auditStore] = useState(() => createAuditStore(api));
@@ -94,7 +99,7 @@ export function AdministrationView({ api }: { api: AdministrationApi }) {
         <button
           type="button"
           className="admin-nav__item"
-          aria-current={route.view !== 'audit' ? 'page' : undefined}
+          aria-current={route.view === 'users' || route.view === 'user' ? 'page' : undefined}
           onClick={() => backToUsers(lastOpened.current)}
         >
           {t('admin.nav.users')}
@@ -106,6 +111,14 @@ export function AdministrationView({ api }: { api: AdministrationApi }) {
           onClick={() => setRoute({ view: 'audit', userId: null })}
         >
           {t('admin.nav.audit')}
+        </button>
+        <button
+          type="button"
+          className="admin-nav__item"
+          aria-current={route.view === 'administrators' ? 'page' : undefined}
+          onClick={() => setRoute({ view: 'administrators' })}
+        >
+          {t('admin.nav.administrators')}
         </button>
       </nav>
       {/* One live region, always present so that screen readers announce what is put in it. */}
@@ -152,6 +165,7 @@ export function AdministrationView({ api }: { api: AdministrationApi }) {
           onShowAll={() => setRoute({ view: 'audit', userId: null })}
         />
       )}
+      {route.view === 'administrators' && <AdministratorsView api={api} role={role} ended={organisation.ended} />}
       {adding && (
         <UserFormDialog
           title={t('admin.addUser.title')}

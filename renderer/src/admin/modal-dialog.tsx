@@ -46,7 +46,13 @@ export function ModalDialog({ title, onClose, children, describedBy, role = 'dia
   }, []);
 
   return (
-    <dialog ref={ref} className="admin-dialog" aria-labelledby={titleId} aria-describedby={describedBy} role={role === 'alertdialog' ? 'alertdialog' : undefined}>
+    <dialog
+      ref={ref}
+      className="admin-dialog"
+      aria-labelledby={titleId}
+      aria-describedby={describedBy}
+      role={role === 'alertdialog' ? 'alertdialog' : undefined}
+    >
       <div className="admin-dialog__header">
         <h2 id={titleId} className="admin-dialog__title">
           {title}

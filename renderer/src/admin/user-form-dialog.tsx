@@ -6,8 +6,7 @@ import { USER_FIELDS, validateUserForm, type UserField, type UserFieldErrors, ty
 
 /** What the parent answers to "Spara": done, or errors to show (and fresh values on a conflict). */
 export type UserFormOutcome =
-  | { ok: true }
-  | { ok: false; fields: UserFieldErrors; message: string | null; values?: UserFormValues };
+  { ok: true } | { ok: false; fields: UserFieldErrors; message: string | null; values?: UserFormValues };
 
 export interface UserFormDialogProps {
   title: string;

@@ -10,10 +10,20 @@ export interface AppHeaderProps {
   /** "Felsökning och diagnostik": on every view, before login too. */
   onOpenDiagnostics?: () => void;
   onOpenSettings?: () => void;
+  /** "Byt organisation", shown when the person administers several organisations. */
+  onSwitchOrganisation?: () => void;
 }
 
 /** The header on every view: product, and once logged in the organisation, who is logged in and "Logga ut". */
-export function AppHeader({ productName, version, session, onLogout, onOpenDiagnostics, onOpenSettings }: AppHeaderProps) {
+export function AppHeader({
+  productName,
+  version,
+  session,
+  onLogout,
+  onOpenDiagnostics,
+  onOpenSettings,
+  onSwitchOrganisation,
+}: AppHeaderProps) {
   const { t, i18n } = useTranslation();
   return (
     <header className="app-header">
@@ -29,7 +39,14 @@ export function AppHeader({ productName, version, session, onLogout, onOpenDiagn
         <div className="app-header__session" data-testid="session-header">
           <span className="app-header__organisation" data-testid="header-organisation">
             {session.administrator.organisation.name}
+            {session.organisations.find((o) => o.id === session.administrator.organisation.id)?.ended &&
+              ` (${t('header.ended')})`}
           </span>
+          {onSwitchOrganisation && session.organisations.length > 1 && (
+            <button type="button" className="app-header__logout" onClick={onSwitchOrganisation}>
+              {t('header.switchOrganisation')}
+            </button>
+          )}
           <span className="app-header__user" data-testid="header-user">
             {t('header.loggedInAs', {
               name: `${session.administrator.givenName} ${session.administrator.surname}`,

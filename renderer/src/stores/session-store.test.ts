@@ -13,7 +13,13 @@ const administrator = {
 describe('session store', () => {
   it('passes the PIN to main and keeps only the session', async () => {
     const pins: string[] = [];
-    const loggedIn: SessionState = { status: 'logged-in', administrator, expiresAt: '2026-11-22T12:00:00.000Z' };
+    const loggedIn: SessionState = {
+      status: 'logged-in',
+      administrator,
+      expiresAt: '2026-11-22T12:00:00.000Z',
+      organisations: [],
+      organisationChosen: true,
+    };
     const store = createSessionStore({
       getSessionState: async () => ({ ok: true, value: { status: 'logged-out', reason: null } }),
       login: async ({ pin }) => (pins.push(pin), { ok: true, value: loggedIn }),
