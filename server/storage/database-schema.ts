@@ -7,7 +7,7 @@ export interface Database {
     name: string;
     kind: string;
     created_at: string;
-    /** When the organisation (arbetsgivarkod) ended (migration 0007): readable, nothing new granted. */
+    /** When the organisation (arbetsgivarkod) ended (migration 0008): readable, nothing new granted. */
     ended_at: string | null;
   };
   agreements: { organisation_id: string; eservice_id: string };
@@ -76,6 +76,8 @@ export interface Database {
     next_attempt_at: string | null;
   };
   list_stamps: { organisation_id: string; stamp: number };
+  /** Users per organisation, kept by triggers on users (migration 0008). */
+  organisation_user_counts: { organisation_id: string; users: number };
   write_probes: { instance_id: string; written_at: string };
   challenges: { nonce: string; created_at: string; expires_at: string; used_at: string | null };
   sessions: {

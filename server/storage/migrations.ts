@@ -313,6 +313,47 @@ export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
         await db.schema.alterTable('organisations').addColumn('ended_at', 'text').execute();
       },
     },
+    // The organisation's user count, kept by triggers: the list's first page shows it, and
+    // count(*) over a million users' index took 0.5 s on both engines. PostgreSQL counts a
+    // statement's rows at once (transition tables), so a bulk load pays one update, not a million.
+    '0008-organisation-user-counts': {
+      async up(db) {
+        await db.schema
+          .createTable('organisation_user_counts')
+          .addColumn('organisation_id', 'text', (c) => c.primaryKey())
+          .addColumn('users', 'integer', (c) => c.notNull())
+          .execute();
+        await sql`insert into organisation_user_counts (organisation_id, users)
+          select organisation_id, count(*) from users group by organisation_id`.execute(db);
+        if (dialect === 'postgres') {
+          await sql`create function count_organisation_users() returns trigger language plpgsql as $$
+            begin
+              if tg_op = 'INSERT' then
+                insert into organisation_user_counts (organisation_id, users)
+                  select organisation_id, count(*) from changed group by organisation_id
+                  on conflict (organisation_id) do update set users = organisation_user_counts.users + excluded.users;
+              else
+                update organisation_user_counts c set users = c.users - d.n
+                  from (select organisation_id, count(*) as n from changed group by organisation_id) d
+                  where c.organisation_id = d.organisation_id;
+              end if;
+              return null;
+            end $$`.execute(db);
+          await sql`create trigger users_count_insert after insert on users referencing new table as changed
+            for each statement execute function count_organisation_users()`.execute(db);
+          await sql`create trigger users_count_delete after delete on users referencing old table as changed
+            for each statement execute function count_organisation_users()`.execute(db);
+          return;
+        }
+        await sql`create trigger users_count_insert after insert on users begin
+          insert into organisation_user_counts (organisation_id, users) values (new.organisation_id, 1)
+            on conflict (organisation_id) do update set users = users + 1;
+        end`.execute(db);
+        await sql`create trigger users_count_delete after delete on users begin
+          update organisation_user_counts set users = users - 1 where organisation_id = old.organisation_id;
+        end`.execute(db);
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

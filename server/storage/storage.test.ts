@@ -174,6 +174,23 @@ describe.each(ENGINES)('storage on %s', (engine) => {
     await expect(storage.bulkLoadUsers([{ users: [{ ...user(4), hsaId: user(1).hsaId }] }])).rejects.toThrow();
   });
 
+  it("keeps each organisation's user count through inserts, bulk loads, deletes and a failed load", async () => {
+    storage = await open();
+    await withOrganisations(storage);
+    const all = (organisationId: string) => storage.countUsers(organisationId, { terms: [], inactiveBefore: T0 });
+    expect(await all('kommun-a')).toEqual({ count: 0, more: false });
+    await storage.insertUsers([user(1), user(2)]);
+    await storage.bulkLoadUsers([{ users: [user(3), user(4), user(9, 'region-b')] }, { users: [user(5)] }]);
+    expect(await all('kommun-a')).toEqual({ count: 5, more: false });
+    expect(await all('region-b')).toEqual({ count: 1, more: false });
+    expect(await storage.countUsers('kommun-a', { terms: [], inactiveBefore: T0 }, 3)).toEqual({ count: 3, more: true });
+    expect(await storage.deleteUser('kommun-a', user(2).id, 1)).toBe(true);
+    expect(await all('kommun-a')).toEqual({ count: 4, more: false });
+    await expect(storage.bulkLoadUsers([{ users: [user(6)] }, { users: [user(6)] }])).rejects.toThrow();
+    expect(await all('kommun-a')).toEqual({ count: 4, more: false });
+    expect((await storage.listUsers('kommun-a')).total).toBe(4);
+  });
+
   it('leaves nothing behind, indexes included, when a bulk load fails half-way', async () => {
     const db = await dbs.fresh();
     storage = await open(db);

@@ -163,6 +163,16 @@ export async function countUsers(
   filter: UserListFilter,
   cap?: number,
 ): Promise<{ count: number; more: boolean }> {
+  if (filter.terms.length === 0 && filter.eserviceId === undefined) {
+    // The whole organisation: the count the triggers keep (migration 0008).
+    const row = await db
+      .selectFrom('organisation_user_counts')
+      .select('users')
+      .where('organisation_id', '=', organisationId)
+      .executeTakeFirst();
+    const all = Number(row?.users ?? 0);
+    return cap === undefined || all <= cap ? { count: all, more: false } : { count: cap, more: true };
+  }
   const plan = await searchPlan(db, dialect, filter);
   const matching = db.selectFrom('users').where((eb) => userFilterCondition(eb, plan, organisationId, filter));
   if (cap === undefined) {

@@ -24,6 +24,61 @@ const DEMO_USERS = 300;
 
 const firstRow = (page: Page, colId: string) => page.locator(`.admin-grid .ag-row[row-index="0"] [col-id="${colId}"]`);
 
+/**
+ * Where PIN → first rows goes, seen from outside the app: the bridge's IPC frames (the login
+ * round trip: C_Login + signature in the card process, challenge and login at the backend; the
+ * first page: main's request to the backend and the page back), the administration chunk's
+ * download (prefetched while the login screen is idle, so often before the PIN), and the grid's
+ * render after the page arrived. Times in ms after the PIN was submitted.
+ */
+function watchPhases(page: Page) {
+  let t0 = 0;
+  const sent = new Map<number, { channel: string; at: number }>();
+  const marks: Record<string, number> = {};
+  const mark = (name: string, at: number) => {
+    if (t0 > 0 && marks[name] === undefined) marks[name] = at - t0;
+  };
+  page.on('websocket', (ws) => {
+    ws.on('framesent', ({ payload }) => {
+      const at = performance.now();
+      try {
+        const m = JSON.parse(String(payload)) as { id?: number; channel?: string };
+        if (typeof m.id === 'number' && m.channel) {
+          sent.set(m.id, { channel: m.channel, at });
+          if (m.channel === 'admin:list-user-page') mark('page asked', at);
+        }
+      } catch {
+        // not ours
+      }
+    });
+    ws.on('framereceived', ({ payload }) => {
+      const at = performance.now();
+      try {
+        const m = JSON.parse(String(payload)) as { id?: number };
+        const request = typeof m.id === 'number' ? sent.get(m.id) : undefined;
+        if (request?.channel === 'session:login') mark('logged in', at);
+        if (request?.channel === 'admin:list-user-page') mark('page back', at);
+      } catch {
+        // not ours
+      }
+    });
+  });
+  let chunkAt: number | undefined;
+  page.on('requestfinished', (request) => {
+    if (/administration-view-[^/]*\.js$/.test(request.url())) chunkAt = performance.now();
+  });
+  return {
+    start(at: number) {
+      t0 = at;
+    },
+    report(total: number): string {
+      const chunk = chunkAt === undefined ? 'admin chunk: cached' : `admin chunk loaded at ${(chunkAt - t0).toFixed(0)}`;
+      const steps = ['logged in', 'page asked', 'page back'].map((k) => `${k} ${marks[k]?.toFixed(0) ?? '?'}`);
+      return `${steps.join(', ')}, rows shown ${total.toFixed(0)}; ${chunk}`;
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const figures: BenchFigure[] = [];
   const lab = await startCardLab();
@@ -63,11 +118,13 @@ async function main(): Promise<void> {
         await page.getByTestId('card-status').and(page.locator('[data-status="card-ready"]')).waitFor({ timeout: 30_000 });
         await page.getByRole('button', { name: 'Logga in' }).click();
         await page.getByLabel('PIN-kod för legitimering').fill(lab.pin);
+        const phases = watchPhases(page);
         let t = performance.now();
+        phases.start(t);
         await page.getByRole('dialog').getByRole('button', { name: 'Logga in' }).click();
         await firstRow(page, 'givenName').locator('button').waitFor({ timeout: 60_000 });
         const pinToRows = performance.now() - t;
-        console.log(`${label}: PIN → first rows ${pinToRows.toFixed(0)} ms`);
+        console.log(`${label}: PIN → first rows ${pinToRows.toFixed(0)} ms (${phases.report(pinToRows)})`);
         figures.push({
           metric: `PIN → first rows in the grid at ${label} users (end to end)`,
           value: pinToRows,
