@@ -17,7 +17,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database-schema';
-import { DENSE_TERM, userFilterCondition } from './user-page-query';
+import { DENSE_TERM, userFilterCondition, userPageQuery } from './user-page-query';
 import type { UserRecord } from './storage';
 
 // The storage contract, run against both engines: SQLite files and a real PostgreSQL server.
@@ -436,6 +436,24 @@ describe.each(ENGINES)('storage on %s', (engine) => {
           sqlite.close();
         }
         expect(explained).toMatch(/VIRTUAL TABLE INDEX \d+:G/);
+        // The whole page: driven by the rare term's few matches, then sorted, never by walking the
+        // organisation's sort index and probing every user (a second at a million users).
+        const page = userPageQuery(compiler, plan, 'kommun-a', {
+          limit: 100,
+          sort: 'email',
+          direction: 'asc',
+          after: { values: ['a'], id: 'u' },
+          filter: condition,
+        }).compile();
+        const sqlite2 = new BetterSqlite3(lastDb, { readonly: true });
+        try {
+          const rows = sqlite2.prepare(`explain query plan ${page.sql}`).all(...page.parameters) as { detail: string }[];
+          const pagePlan = rows.map((r) => r.detail).join('\n');
+          expect(pagePlan).toMatch(/VIRTUAL TABLE INDEX \d+:G/);
+          expect(pagePlan).not.toMatch(/users_page_|users_org/);
+        } finally {
+          sqlite2.close();
+        }
       } else {
         const client = new pg.Client(lastDb);
         await client.connect();

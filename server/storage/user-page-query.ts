@@ -131,7 +131,11 @@ export async function selectUserPage(
   organisationId: string,
   request: UserPageRequest,
 ) {
-  const plan = await searchPlan(db, dialect, request.filter);
+  return userPageQuery(db, await searchPlan(db, dialect, request.filter), organisationId, request).execute();
+}
+
+/** The statement of one keyset page under a search plan (see selectUserPage). */
+export function userPageQuery(db: Kysely<Database>, plan: SearchPlan, organisationId: string, request: UserPageRequest) {
   const refs = SORT_COLUMNS_OF[request.sort].map((c) => `users.${c}` as const);
   const op = request.direction === 'asc' ? '>' : '<';
   let query = db
@@ -148,7 +152,7 @@ export async function selectUserPage(
   for (const r of [...refs, 'users.id' as const]) {
     query = query.orderBy(plan.drives === undefined ? sql.ref(r) : sql`+${sql.ref(r)}`, request.direction);
   }
-  return query.limit(request.limit + 1).execute();
+  return query.limit(request.limit + 1);
 }
 
 /**
