@@ -98,11 +98,12 @@ function snapshot(u: Pick<UserRecord, 'id' | 'hsaId' | 'givenName' | 'surname' |
  * that also writes its audit record (and, for permissions, the e-mail to the outbox).
  */
 /**
- * A search or filter's matches are counted up to this many ("minst 10 000"): beyond it the number
- * guides nobody (the administrator narrows the search), and counting half a million matches row by
- * row takes seconds on SQLite. The organisation's total is always exact (its own index).
+ * A search or filter's matches are counted up to this many ("Visar minst 1 000 av …"): beyond it
+ * the number guides nobody (the administrator narrows the search), and counting costs with the
+ * cap. Measured at 1M users on SQLite (loaded machine): a permission filter plus "ann" counted in
+ * 2,084 ms with a cap of 10,000 and 168 ms with 1,000. The organisation's total is always exact.
  */
-export const MATCHED_COUNT_CAP = 10_000;
+export const MATCHED_COUNT_CAP = 1_000;
 
 export class AdministrationService {
   constructor(

@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { User, UserPage } from '../../common/api/index';
+import { MATCHED_COUNT_CAP } from './administration-service';
 import { ENGINES, engineDatabases, type EngineDatabases } from '../../tests/server-support/storage-engines';
 import { ALVA, createTestContext, RUT, sessionFor, type TestContext } from '../../tests/server-support/test-context';
 
@@ -236,6 +237,34 @@ describe.each(ENGINES)('the paged user list on %s', (engine) => {
       const attest = await page({ eservice: 'statlig-ersattning', permission: 'attestera' });
       expect(attest.users.map((u) => u.givenName)).toEqual(['Alma']);
       expect(attest).toMatchObject({ matched: 1, total: 3 });
+    });
+
+    it('counts matches up to the cap and says "at least"; the organisation\'s total stays exact', async () => {
+      const now = ctx.clock.now().toISOString();
+      const many = Array.from({ length: MATCHED_COUNT_CAP + 5 }, (_, i) => ({
+        id: `m-${String(i).padStart(5, '0')}`,
+        organisationId: 'kommun-testkommunen',
+        hsaId: `SE2321000016-M${i}`,
+        givenName: `Många${i}`,
+        surname: 'Mängdsson',
+        email: `m${i}@testkommunen.se`,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+        lastLoginAt: null,
+        permissions: {},
+      }));
+      await ctx.storage.bulkLoadUsers([{ users: many }]);
+      const all = await page({ limit: 1 });
+      const total = all.total!;
+      expect(total).toBeGreaterThanOrEqual(MATCHED_COUNT_CAP + 5);
+      expect(all).toMatchObject({ matched: total });
+      expect(all.matchedAtLeast).toBeUndefined();
+      const searched = await page({ search: 'mängdsson', limit: 1 });
+      expect(searched).toMatchObject({ matched: MATCHED_COUNT_CAP, matchedAtLeast: true, total });
+      const few = await page({ search: 'många100', limit: 1 });
+      expect(few.matched).toBeLessThan(MATCHED_COUNT_CAP);
+      expect(few.matchedAtLeast).toBeUndefined();
     });
 
     it("never shows another organisation's users", async () => {
