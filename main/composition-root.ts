@@ -130,6 +130,14 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
       'card:get-snapshot': () => card.snapshot(),
       'card:reread': async () => unwrap(await card.reread()),
       'card:restart-process': async () => unwrap(await card.restartProcess()),
+      'card:change-pin': async (request) => {
+        unwrap(await card.changePin(request));
+        return unwrap(await card.refresh());
+      },
+      'card:unblock-pin': async (request) => {
+        unwrap(await card.unblockPin(request));
+        return unwrap(await card.refresh());
+      },
       'session:get-state': () => session.state(),
       'session:login': ({ pin }) => session.login(pin),
       'session:logout': () => session.logout(),

@@ -95,8 +95,15 @@ export const pinStateSchema = z.object({
   countLow: z.boolean(),
   finalTry: z.boolean(),
   locked: z.boolean(),
-  /** Tries left where the token says so (final try = 1, locked = 0), else null. */
+  /**
+   * Exact PIN tries left: read from the card (VERIFY without data, `63 Cx`), else from the token's
+   * flags where they are exact (final try = 1, locked = 0), else null — never a guess.
+   */
   triesLeft: z.number().int().nullable(),
+  /** Where `triesLeft` came from: the card's own counter, or the PKCS#11 token flags (null: unknown). */
+  triesSource: z.enum(['card', 'token-flags']).nullable().optional(),
+  /** PUK tries left where the card says so, else null (unknown). */
+  pukTriesLeft: z.number().int().nullable().optional(),
   /** The reader has its own PIN pad: no PIN dialog. */
   pinPad: z.boolean(),
 });

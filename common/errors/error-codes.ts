@@ -27,6 +27,11 @@ export const APP_ERROR_CODES = [
   'pin-incorrect',
   'pin-locked',
   'pin-length',
+  // PIN change and PUK unblock
+  'pin-change-refused',
+  'puk-incorrect',
+  'puk-locked',
+  'pin-unblock-unavailable',
   // Certificate checks made before any PIN
   'certificate-expired',
   'certificate-not-yet-valid',

@@ -82,6 +82,32 @@ export const IPC_CHANNELS = {
     request: noRequest,
     response: cardSnapshotSchema,
   },
+  /** "Byt PIN-kod": both PINs cross IPC once, here, and go on to the card process only. */
+  'card:change-pin': {
+    method: 'changePin',
+    request: z
+      .object({
+        slotId: z.string().min(1).max(128),
+        certificateSha256: z.string().regex(/^[0-9a-f]{64}$/),
+        oldPin: pinSchema,
+        newPin: pinSchema,
+      })
+      .strict(),
+    response: cardSnapshotSchema,
+  },
+  /** "Lås upp PIN-kod med PUK": the PUK and the new PIN cross IPC once, here, to the card process only. */
+  'card:unblock-pin': {
+    method: 'unblockPin',
+    request: z
+      .object({
+        slotId: z.string().min(1).max(128),
+        certificateSha256: z.string().regex(/^[0-9a-f]{64}$/),
+        puk: pinSchema,
+        newPin: pinSchema,
+      })
+      .strict(),
+    response: cardSnapshotSchema,
+  },
   'session:get-state': {
     method: 'getSessionState',
     request: noRequest,

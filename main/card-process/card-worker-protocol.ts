@@ -24,6 +24,22 @@ export const signParamsSchema = z.object({
   pin: z.string().max(64),
 });
 
+/** "Byt PIN-kod": the current and the new PIN go to the card process once and nowhere else. */
+export const changePinParamsSchema = z.object({
+  slotId: z.string().max(128),
+  certificateSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  oldPin: z.string().min(1).max(64),
+  newPin: z.string().min(1).max(64),
+});
+
+/** "Lås upp PIN-kod med PUK". */
+export const unblockPinParamsSchema = z.object({
+  slotId: z.string().max(128),
+  certificateSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  puk: z.string().min(1).max(64),
+  newPin: z.string().min(1).max(64),
+});
+
 /** Messages from main to the card process. */
 /** Exit code of a card process that replaces itself on purpose (after a wedged middleware). */
 export const RECYCLE_EXIT_CODE = 75;
@@ -36,6 +52,8 @@ export const toWorkerSchema = z.union([
     z.object({ ...request, op: z.literal('reread') }),
     z.object({ ...request, op: z.literal('refresh') }),
     z.object({ ...request, op: z.literal('sign'), params: signParamsSchema }),
+    z.object({ ...request, op: z.literal('change-pin'), params: changePinParamsSchema }),
+    z.object({ ...request, op: z.literal('unblock-pin'), params: unblockPinParamsSchema }),
   ]),
   // The watchdog's test hooks (block, or exit).
   ...(__CARD_TEST_HOOKS__

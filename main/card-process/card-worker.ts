@@ -13,6 +13,7 @@ import {
   type WorkerLog,
 } from './card-worker-protocol';
 import { PcscMonitor } from './pcsc-monitor';
+import { readCardTries, withCardTries, type CardTries } from './pin-tries-reader';
 import { Pkcs11TokenAccess } from './pkcs11-token-access';
 import { TrustStore } from './trust-store';
 
@@ -105,12 +106,43 @@ export function runCardWorker(channel: WorkerChannel): void {
     }
   };
 
+  /** The PC/SC reader a token's slot stands for (OpenSC names the slot after the reader), if a card is in it. */
+  const readerOf = (slotDescription: string) => {
+    const present = pcsc.readers.filter((reader) => reader.cardPresent);
+    return (
+      present.find((reader) => reader.name === slotDescription) ??
+      present.find((reader) => slotDescription.startsWith(reader.name)) ??
+      null
+    );
+  };
+
+  /** The card's own PIN/PUK counters for a slot, over PC/SC (nulls when the card does not say). */
+  const triesOf = async (slotDescription: string): Promise<CardTries> => {
+    const reader = readerOf(slotDescription);
+    return reader ? readCardTries(reader.name) : { pin: null, puk: null };
+  };
+
+  /** Adds the card's own counters to every token's PIN state. Runs on the PKCS#11 queue. */
+  const readTries = async () => {
+    const read: TokenState[] = [];
+    for (const token of tokenStates) {
+      read.push({ ...token, pin: withCardTries(token.pin, await triesOf(token.slotDescription)) });
+    }
+    tokenStates = read;
+  };
+
+  /** readTokens, then the counters: what every refresh does. */
+  const readAll = async () => {
+    readTokens();
+    await readTries();
+  };
+
   const refreshSoon = () => {
     if (settleTimer) clearTimeout(settleTimer);
     settleTimer = setTimeout(() => {
       settleTimer = null;
-      void serial(() => {
-        readTokens();
+      void serial(async () => {
+        await readAll();
         publish();
       });
     }, settleMs);
@@ -167,8 +199,8 @@ export function runCardWorker(channel: WorkerChannel): void {
       monitor.start();
       setTimeout(() => {
         ready = true;
-        void serial(() => {
-          readTokens();
+        void serial(async () => {
+          await readAll();
           publish();
         });
       }, config.startupSettleMs);
@@ -200,8 +232,8 @@ export function runCardWorker(channel: WorkerChannel): void {
         return;
       case 'refresh':
         reply(message.id, () =>
-          serial(() => {
-            readTokens();
+          serial(async () => {
+            await readAll();
             publish();
             return snapshot();
           }),
@@ -210,16 +242,55 @@ export function runCardWorker(channel: WorkerChannel): void {
       case 'reread':
         // "Läs in kortet på nytt": close sessions, finalise, reload the module, new PC/SC context.
         reply(message.id, () =>
-          serial(() => {
+          serial(async () => {
             tokens?.close();
             monitor?.restart();
             readTokens();
             if (monitor) pcsc = monitor.state;
+            await readTries();
             publish();
             return snapshot();
           }),
         );
         return;
+      case 'change-pin':
+      case 'unblock-pin': {
+        const { op } = message;
+        reply(message.id, () =>
+          serial(async () => {
+            if (!tokens) throw new CardError('pkcs11-module-failed');
+            const slot = tokenStates.find((token) => token.slotId === message.params.slotId);
+            try {
+              if (message.op === 'change-pin') tokens.changePin(message.params);
+              else tokens.unblockPin(message.params);
+              log('info', op === 'change-pin' ? 'pin-changed' : 'pin-unblocked', 'The PIN was set on the card');
+              return null;
+            } catch (error) {
+              const mapped = error instanceof CardError ? error : new CardError('pkcs11-failed');
+              log('warn', `${op}-failed`, 'The PIN could not be set', { code: mapped.code, ...mapped.details });
+              const tries = slot ? await triesOf(slot.slotDescription) : { pin: null, puk: null };
+              if (op === 'change-pin' && mapped.code === 'pin-incorrect' && tries.pin !== null) {
+                throw new CardError(tries.pin === 0 ? 'pin-locked' : 'pin-incorrect', {
+                  ...mapped.details,
+                  triesLeft: String(tries.pin),
+                });
+              }
+              if (op === 'unblock-pin') {
+                // The card's PUK counter tells a blocked PUK from a middleware that refuses the unblock.
+                if (tries.puk === 0) throw new CardError('puk-locked', { ...mapped.details, pukTriesLeft: '0' });
+                if (mapped.code === 'puk-incorrect' && tries.puk !== null) {
+                  throw new CardError('puk-incorrect', { ...mapped.details, pukTriesLeft: String(tries.puk) });
+                }
+              }
+              throw mapped;
+            } finally {
+              // The PIN state changed (or a try was spent): read it again soon.
+              refreshSoon();
+            }
+          }),
+        );
+        return;
+      }
       case 'sign':
         reply(message.id, () =>
           serial(async (): Promise<SignOutcome> => {
@@ -234,11 +305,19 @@ export function runCardWorker(channel: WorkerChannel): void {
                 data: Buffer.from(params.dataBase64, 'base64'),
                 pin: params.pin,
               });
-              // A good PIN resets the token's PIN flags; no need to read the card again (a card pulled
-              // during that read is what wedges some middleware).
+              // A good PIN resets the token's PIN flags; no need to read the card through PKCS#11 again
+              // (a card pulled during that read is what wedges some middleware): the counters come
+              // over PC/SC.
+              const tries = slot ? await triesOf(slot.slotDescription) : { pin: null, puk: null };
               tokenStates = tokenStates.map((token) =>
                 token.slotId === params.slotId
-                  ? { ...token, pin: { ...token.pin, countLow: false, finalTry: false, triesLeft: null } }
+                  ? {
+                      ...token,
+                      pin: withCardTries(
+                        { ...token.pin, countLow: false, finalTry: false, locked: false, triesLeft: null },
+                        tries,
+                      ),
+                    }
                   : token,
               );
               publish();
@@ -250,6 +329,12 @@ export function runCardWorker(channel: WorkerChannel): void {
             } catch (error) {
               failed = true;
               const mapped = error instanceof CardError ? error : new CardError('pkcs11-failed');
+              if (mapped.code === 'pin-incorrect' && slot) {
+                // The card's own counter, where it gives one, is the exact number of tries left.
+                const tries = await triesOf(slot.slotDescription);
+                if (tries.pin === 0) throw new CardError('pin-locked', { ...mapped.details, triesLeft: '0' });
+                if (tries.pin !== null) throw new CardError('pin-incorrect', { ...mapped.details, triesLeft: String(tries.pin) });
+              }
               if (mapped.code !== 'pkcs11-failed' && mapped.code !== 'card-removed') throw mapped;
               // A card pulled mid-signature can leave the middleware wedged (OpenSC 0.23 keeps its
               // lock), so this process is replaced once the answer is out. The reader says whether

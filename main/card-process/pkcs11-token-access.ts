@@ -44,6 +44,16 @@ export interface SignResult {
   certificateDer: Uint8Array;
 }
 
+/** A PUK attempt's PKCS#11 answer in the PUK's words: a wrong PUK is not a wrong PIN. */
+function unblockError(mapped: CardError): CardError {
+  if (mapped.code === 'pin-incorrect') return new CardError('puk-incorrect', mapped.details);
+  // CKR_PIN_LOCKED: a blocked PUK, or a middleware that took the call for a PIN change of the locked
+  // PIN; the card process tells them apart with the card's own PUK counter.
+  if (mapped.code === 'pin-locked') return new CardError('pin-unblock-unavailable', { ...mapped.details, reason: 'locked' });
+  if (mapped.code === 'pin-length') return new CardError('pin-change-refused', mapped.details);
+  return mapped;
+}
+
 function trimmed(value: string): string {
   return value.replace(/\0/g, '').trim();
 }
@@ -230,6 +240,127 @@ export class Pkcs11TokenAccess {
     const slot = module.C_GetSlotList(true).find((candidate) => slotKey(candidate) === slotId);
     if (!slot) throw new CardError('card-removed');
     return slot;
+  }
+
+  /** The slot of a token whose card still carries the certificate the user saw (else card-changed). */
+  private slotWithCertificate(module: pkcs11js.PKCS11, slotId: string, certificateSha256: string): pkcs11js.Handle {
+    const slot = this.slotById(module, slotId);
+    const session = module.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION);
+    try {
+      const found = this.findCertificates(module, session).some(
+        ({ der }) => createHash('sha256').update(der).digest('hex') === certificateSha256,
+      );
+      if (!found) throw new CardError('card-changed');
+    } finally {
+      module.C_CloseSession(session);
+    }
+    return slot;
+  }
+
+  private checkNewPin(pin: PinState, newPin: string): void {
+    if (pin.pinPad) return;
+    if (newPin.length < pin.minLength || newPin.length > pin.maxLength) {
+      throw new CardError('pin-length', { minLength: String(pin.minLength), maxLength: String(pin.maxLength), which: 'new' });
+    }
+  }
+
+  /**
+   * "Byt PIN-kod": C_Login with the current PIN, then C_SetPIN(current, new), in a read-write
+   * session closed whatever happens. The new PIN's length is checked against the token's rules
+   * before the card sees anything; neither PIN is kept.
+   */
+  changePin(request: { slotId: string; certificateSha256: string; oldPin: string; newPin: string }): void {
+    const module = this.require();
+    let session: pkcs11js.Handle | null = null;
+    let loggedIn = false;
+    try {
+      const slot = this.slotWithCertificate(module, request.slotId, request.certificateSha256);
+      const pin = this.pinState(module, slot);
+      if (pin.locked) throw new CardError('pin-locked', { triesLeft: '0' });
+      if (!pin.pinPad && (request.oldPin.length < pin.minLength || request.oldPin.length > pin.maxLength)) {
+        throw new CardError('pin-length', { minLength: String(pin.minLength), maxLength: String(pin.maxLength) });
+      }
+      this.checkNewPin(pin, request.newPin);
+      session = module.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+      module.C_Login(session, pkcs11js.CKU_USER, pin.pinPad ? undefined : request.oldPin);
+      loggedIn = true;
+      try {
+        module.C_SetPIN(session, request.oldPin, request.newPin);
+      } catch (error) {
+        const mapped = fromPkcs11Error(error);
+        // Logged in with the old PIN, so a refusal now is about the new one (format, history).
+        if (mapped.code === 'pin-incorrect' || mapped.code === 'pin-length' || mapped.code === 'pkcs11-failed') {
+          throw new CardError('pin-change-refused', mapped.details);
+        }
+        throw mapped;
+      }
+    } catch (error) {
+      throw fromPkcs11Error(error);
+    } finally {
+      this.endSession(module, session, loggedIn);
+    }
+  }
+
+  /**
+   * "Lås upp PIN-kod med PUK": the unblock the middleware offers. First C_SetPIN(PUK, new PIN) in a
+   * session nobody logged in to (OpenSC's PIV unblock, `set_pin_in_unlogged_session`); a middleware
+   * that refuses that (CKR_FUNCTION_NOT_SUPPORTED) is asked the other standard way, C_Login as
+   * security officer with the PUK and C_InitPIN. Only for a locked PIN: a middleware that takes the
+   * unlogged C_SetPIN for a PIN change would otherwise spend a PIN try on the PUK. `pukBlocked`
+   * comes from the card's own counter (PC/SC) and tells a blocked PUK from a refusing middleware,
+   * which both answer CKR_PIN_LOCKED.
+   */
+  unblockPin(request: { slotId: string; certificateSha256: string; puk: string; newPin: string }): void {
+    const module = this.require();
+    let session: pkcs11js.Handle | null = null;
+    let loggedIn = false;
+    try {
+      const slot = this.slotWithCertificate(module, request.slotId, request.certificateSha256);
+      const pin = this.pinState(module, slot);
+      if (!pin.locked) throw new CardError('pin-unblock-unavailable', { reason: 'pin-not-locked' });
+      this.checkNewPin(pin, request.newPin);
+      if (request.puk.length < 4 || request.puk.length > 16) throw new CardError('puk-incorrect', { reason: 'length' });
+      session = module.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+      try {
+        module.C_SetPIN(session, request.puk, request.newPin);
+        return;
+      } catch (error) {
+        const mapped = fromPkcs11Error(error);
+        if (mapped.details.ckr !== 'CKR_FUNCTION_NOT_SUPPORTED') throw unblockError(mapped);
+      }
+      try {
+        module.C_Login(session, pkcs11js.CKU_SO, request.puk);
+        loggedIn = true;
+        module.C_InitPIN(session, request.newPin);
+      } catch (error) {
+        const mapped = fromPkcs11Error(error);
+        const ckr = mapped.details.ckr;
+        if (ckr === 'CKR_FUNCTION_NOT_SUPPORTED' || ckr === 'CKR_USER_TYPE_INVALID' || ckr === 'CKR_GENERAL_ERROR') {
+          throw new CardError('pin-unblock-unavailable', mapped.details);
+        }
+        throw unblockError(mapped);
+      }
+    } catch (error) {
+      throw fromPkcs11Error(error);
+    } finally {
+      this.endSession(module, session, loggedIn);
+    }
+  }
+
+  private endSession(module: pkcs11js.PKCS11, session: pkcs11js.Handle | null, loggedIn: boolean): void {
+    if (!session) return;
+    if (loggedIn) {
+      try {
+        module.C_Logout(session);
+      } catch {
+        // The card may be gone; closing the session is what matters.
+      }
+    }
+    try {
+      module.C_CloseSession(session);
+    } catch {
+      // Already closed by a removed card.
+    }
   }
 
   /**

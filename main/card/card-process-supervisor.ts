@@ -169,6 +169,16 @@ export class CardProcessSupervisor {
     ) as Promise<Result<SignOutcome>>;
   }
 
+  /** "Byt PIN-kod" on the card in a slot: both PINs go to the card process once and nowhere else. */
+  changePin(input: { slotId: string; certificateSha256: string; oldPin: string; newPin: string }): Promise<Result<unknown>> {
+    return this.request({ op: 'change-pin', params: { ...input } }, this.options.signTimeoutMs ?? 30_000);
+  }
+
+  /** "Lås upp PIN-kod med PUK" on the card in a slot: the PUK and the new PIN go to the card process only. */
+  unblockPin(input: { slotId: string; certificateSha256: string; puk: string; newPin: string }): Promise<Result<unknown>> {
+    return this.request({ op: 'unblock-pin', params: { ...input } }, this.options.signTimeoutMs ?? 30_000);
+  }
+
   /** Test hook for the watchdog: asks the card process to block for `ms` (test mode only). */
   blockForTest(ms: number, timeoutMs: number): Promise<Result<unknown>> {
     if (!__CARD_TEST_HOOKS__) return Promise.resolve(fail('internal'));

@@ -170,6 +170,8 @@ export function withRevocation(card: CardService, revocation: CardRevocation): C
     reread: async () => settle(await card.reread()),
     restartProcess: async () => settle(await card.restartProcess()),
     sign: (input) => card.sign(input),
+    changePin: (input) => card.changePin(input),
+    unblockPin: (input) => card.unblockPin(input),
     start: () => card.start(),
     stop: () => card.stop(),
   };

@@ -1,6 +1,7 @@
 import type { CardSnapshot, CertificateSummary, ReaderState, TokenState } from '../../common/card/card-state';
 import type { CheckId, CheckStatus, DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
 import type { BackendProbe } from './backend-probe';
+import { pinStateCheck } from './pin-state-check';
 
 /** Clock difference against the backend beyond which login may fail (certificate and nonce times). */
 export const MAX_CLOCK_SKEW_SECONDS = 120;
@@ -241,26 +242,7 @@ export function runDoctorChecks({ card, trust, backend, backendUrl, now }: Docto
   checks.push(revocationCheck(certificate, trust));
 
   if (!token) checks.push(check('pin-state', 'skip', SKIPPED_AFTER('kortet')));
-  else if (token.pin.locked)
-    checks.push(
-      check('pin-state', 'fail', 'PIN-koden är låst. Lås upp kortet med PUK-koden eller kontakta den som utfärdade kortet.', {
-        locked: true,
-      }),
-    );
-  else if (token.pin.finalTry)
-    checks.push(
-      check('pin-state', 'warn', 'Ett försök kvar innan PIN-koden låses. Var säker på koden innan du försöker igen.', {
-        triesLeft: 1,
-      }),
-    );
-  else if (token.pin.countLow)
-    checks.push(
-      check('pin-state', 'warn', 'PIN-koden har angetts fel nyligen; få försök kvar innan den låses.', { countLow: true }),
-    );
-  else
-    checks.push(
-      check('pin-state', 'pass', 'PIN-koden är inte låst.', { minLength: token.pin.minLength, maxLength: token.pin.maxLength }),
-    );
+  else checks.push(pinStateCheck(token));
 
   if (!backendUrl || !backend) {
     const why = 'Ingen tjänsteadress är inställd.';

@@ -99,6 +99,7 @@ export function App({ api, appInfoStore, cardStore, sessionStore, settingsStore 
           <DiagnosticsView
             store={diagnosticsStore}
             cardStore={cardStore}
+            pinCareApi={api}
             onClose={() => {
               setDiagnosticsOpen(false);
               setTimeout(() => document.getElementById('open-diagnostics')?.focus());

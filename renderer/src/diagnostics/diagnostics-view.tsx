@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import type { DiagnosticCheck } from '../../../common/diagnostics/diagnostic-check';
 import { errorMessageKey } from '../i18n/error-message';
+import { PinCare, type PinCareApi } from '../login/pin-care';
 import { PinDialog } from '../login/pin-dialog';
 import type { CardStoreState } from '../stores/card-store';
 import type { DiagnosticsNotice, DiagnosticsState } from './diagnostics-store';
@@ -13,6 +14,8 @@ export interface DiagnosticsViewProps {
   store: StoreApi<DiagnosticsState>;
   cardStore: StoreApi<CardStoreState>;
   onClose: () => void;
+  /** "Byt PIN-kod" / "Lås upp PIN-kod med PUK" for the card in the reader. */
+  pinCareApi?: PinCareApi;
 }
 
 function noticeText(t: ReturnType<typeof useTranslation>['t'], notice: DiagnosticsNotice): string {
@@ -61,7 +64,7 @@ function CheckRow({ check }: { check: DiagnosticCheck }) {
  * "Felsökning och diagnostik": every link of the chain live, with the remedy in Swedish, and what
  * support can do about it from here. Reachable before login.
  */
-export function DiagnosticsView({ store, cardStore, onClose }: DiagnosticsViewProps) {
+export function DiagnosticsView({ store, cardStore, onClose, pinCareApi }: DiagnosticsViewProps) {
   const { t, i18n } = useTranslation();
   const heading = useRef<HTMLHeadingElement>(null);
   const checks = useStore(store, (state) => state.checks);
@@ -161,6 +164,7 @@ export function DiagnosticsView({ store, cardStore, onClose }: DiagnosticsViewPr
       </div>
       <p className="diagnostics__hint">{t('diagnostics.reportHint')}</p>
       {!token && <p className="diagnostics__hint">{t('diagnostics.sign.needsCard')}</p>}
+      {pinCareApi && token && <PinCare api={pinCareApi} token={token} />}
 
       <p role="status" className="diagnostics__notice" data-testid="diagnostics-notice">
         {notice ? noticeText(t, notice) : null}

@@ -20,6 +20,10 @@ export function errorMessageKey(code: AppErrorCode): `errors.${AppErrorCode}` {
     case 'pin-incorrect':
     case 'pin-locked':
     case 'pin-length':
+    case 'pin-change-refused':
+    case 'puk-incorrect':
+    case 'puk-locked':
+    case 'pin-unblock-unavailable':
     case 'certificate-expired':
     case 'certificate-not-yet-valid':
     case 'certificate-untrusted':

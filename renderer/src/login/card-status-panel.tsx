@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { CardStatus } from './card-status';
+import { pinTriesText } from './pin-tries-text';
 
 const dateOf = (iso: string) => iso.slice(0, 10);
 
@@ -82,8 +83,9 @@ function CertificateFacts({ status }: { status: Extract<CardStatus, { kind: 'car
   else if (revocation.status === 'good') facts.push({ key: 'revocation', text: t('card.notRevoked'), level: 'ok' });
   else if (revocation.reason === 'pending' && certificate.ocspUrls.length > 0)
     facts.push({ key: 'revocation', text: t('card.revocationChecking'), level: 'ok' });
-  if (pin.locked) facts.push({ key: 'pin', text: t('card.pinLocked'), level: 'error' });
-  else if (pin.finalTry) facts.push({ key: 'pin', text: t('card.finalTry'), level: 'warning' });
+  // PIN tries before any PIN is typed: the card's own count where it gives one, never a guess.
+  const tries = pinTriesText(pin);
+  facts.push({ key: 'pin', text: t(tries.key, tries.params), level: tries.level });
   return (
     <>
       {facts.map((fact) => (

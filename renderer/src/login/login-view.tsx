@@ -8,11 +8,12 @@ import type { CardStoreState } from '../stores/card-store';
 import type { SessionStoreState } from '../stores/session-store';
 import { CardStatusPanel } from './card-status-panel';
 import { blocksLogin, cardStatusOf } from './card-status';
+import { PinCare } from './pin-care';
 import { PinDialog } from './pin-dialog';
 import { TroubleshootingPanel } from './troubleshooting-panel';
 
 export interface LoginViewProps {
-  api: Pick<AppApi, 'getBackendHealth' | 'getSupportReport'>;
+  api: Pick<AppApi, 'getBackendHealth' | 'getSupportReport' | 'changePin' | 'unblockPin'>;
   cardStore: StoreApi<CardStoreState>;
   sessionStore: StoreApi<SessionStoreState>;
 }
@@ -34,6 +35,12 @@ export function LoginView({ api, cardStore, sessionStore }: LoginViewProps) {
   const shownError = pinOpen ? null : (loginError ?? cardError);
   const cardProblem = blocked && !['starting', 'reading', 'insert-card'].includes(status.kind);
   const showTroubleshooting = (shownError !== null && !pinError) || cardProblem;
+
+  // A locked PIN: the troubleshooting offers the PUK unblock (or says who can help).
+  const lockedToken =
+    status.kind === 'card-ready' && status.pin.locked
+      ? (snapshot?.tokens.find((token) => token.slotId === status.slotId) ?? null)
+      : null;
 
   const submitPin = async (pin: string) => {
     const ok = await sessionStore.getState().login(pin);
@@ -99,6 +106,7 @@ export function LoginView({ api, cardStore, sessionStore }: LoginViewProps) {
           onRestart={() => void cardStore.getState().restartProcess()}
         />
       )}
+      {lockedToken && <PinCare api={api} token={lockedToken} />}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { AppError } from '../../../common/errors/error-codes';
 import type { PinState } from '../../../common/card/card-state';
 import { errorMessageKey } from '../i18n/error-message';
+import { PinTriesLine } from './pin-tries-line';
 
 export interface PinDialogProps {
   pin: PinState;
@@ -36,11 +37,7 @@ export function PinDialog({ pin, busy, error, onSubmit, onCancel, texts }: PinDi
   }, [busy, error]);
 
   const triesLeft = error?.code === 'pin-incorrect' && error.details?.triesLeft ? Number(error.details.triesLeft) : null;
-  const message = error
-    ? triesLeft !== null
-      ? t('pin.triesLeft', { count: triesLeft })
-      : t(errorMessageKey(error.code))
-    : null;
+  const message = error ? (triesLeft !== null ? t('pin.triesLeft', { count: triesLeft }) : t(errorMessageKey(error.code))) : null;
 
   return (
     <dialog
@@ -73,13 +70,14 @@ export function PinDialog({ pin, busy, error, onSubmit, onCancel, texts }: PinDi
           inputMode="numeric"
           autoComplete="off"
           maxLength={pin.maxLength || 64}
-          aria-describedby="pin-hint pin-error"
+          aria-describedby="pin-hint pin-tries pin-error"
           aria-invalid={error ? true : undefined}
           disabled={busy}
         />
         <p id="pin-hint" className="pin-dialog__hint">
           {t('pin.hint', { min: pin.minLength, max: pin.maxLength })}
         </p>
+        {!error && <PinTriesLine pin={pin} id="pin-tries" />}
         {(pin.finalTry || triesLeft === 1) && (
           <p className="pin-dialog__warning" role="note">
             {t('pin.finalTryWarning')}
