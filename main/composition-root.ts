@@ -30,8 +30,6 @@ export interface MainServicesOptions {
   /** The backend and the origin login signatures are bound to; null when none is configured. */
   backend: { url: string; origin: string; timeoutMs?: number } | null;
   cardRemovalPolicy: CardRemovalPolicy;
-  /** Trust anchors are configured: refuse untrusted certificates before the PIN. */
-  enforceLocalTrust: boolean;
   /** The system policy file or registry key (named by the "no CA certificates configured" notice). */
   policyLocation?: string;
   /** The configured CA certificate files (trustAnchors): with them, the card certificate's revocation is checked. */
@@ -83,7 +81,6 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
     backend,
     origin: options.backend?.origin ?? '',
     removalPolicy: options.cardRemovalPolicy,
-    enforceLocalTrust: options.enforceLocalTrust,
     logger,
   });
   session.onState((state) => events.publish('session:state', state));
@@ -109,7 +106,7 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
   const diagnostics = new DiagnosticsService({
     card,
     backendUrl: options.backend?.url ?? null,
-    trust: { configured: options.enforceLocalTrust, policyLocation: options.policyLocation ?? 'policyfilen' },
+    policyLocation: options.policyLocation ?? 'policyfilen',
     probeBackend: (url) => probeBackend(url, 5000, options.backendTransport),
     appInfo: () => appInfo.getInfo(),
     system: systemInfo,

@@ -145,6 +145,11 @@ export const cardSnapshotSchema = z.object({
   pcsc: pcscStateSchema,
   module: moduleStateSchema,
   tokens: z.array(tokenStateSchema),
+  /**
+   * How many CA certificates (roots and intermediates, the setting trustAnchors) the card process
+   * checks certificate chains against; 0: none configured, so `trusted` says nothing.
+   */
+  caCertificates: z.number().int().nonnegative(),
   /** Slots whose token could not be read, each reported on its own (absent: none). */
   slotErrors: z.array(slotErrorSchema).optional(),
   /** The card process's state: restarting after a crash or hang shows here. */

@@ -95,6 +95,8 @@ export const supportReportSchema = z.object({
       description: z.string().nullable(),
       version: z.string().nullable(),
     }),
+    /** CA certificates the card process checks chains against (trustAnchors); 0: none, so no certificate is "betrodd". */
+    caCertificates: z.number().int(),
     tokens: z.array(
       z.object({
         label: z.string(),

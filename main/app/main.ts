@@ -90,7 +90,6 @@ if (!app.requestSingleInstanceLock()) {
       card,
       backend: settings.backend,
       cardRemovalPolicy: settings.cardRemovalPolicy,
-      enforceLocalTrust: settings.card.trustAnchorPaths.length > 0,
       policyLocation: settings.config.policyLocation,
       caCertificateFiles: settings.card.trustAnchorPaths,
       diagnostics: electronDiagnostics(settings, () => mainWindow),

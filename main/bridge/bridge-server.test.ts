@@ -52,7 +52,6 @@ beforeAll(async () => {
         card: createIdleCardServiceFake(),
         backend: null,
         cardRemovalPolicy: 'logout',
-        enforceLocalTrust: false,
       }),
   });
   const html = await (await fetch(bridge.url)).text();

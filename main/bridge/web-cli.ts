@@ -79,7 +79,6 @@ async function main(): Promise<void> {
         card,
         backend: settings.backend,
         cardRemovalPolicy: settings.cardRemovalPolicy,
-        enforceLocalTrust: settings.card.trustAnchorPaths.length > 0,
         policyLocation: settings.config.policyLocation,
         caCertificateFiles: settings.card.trustAnchorPaths,
         // No dialog or file manager here: reports go into a folder, "open the log folder" says where it is.

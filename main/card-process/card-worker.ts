@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { CardSnapshot, PcscState, SlotError, TokenState } from '../../common/card/card-state';
+import { readerOfSlot } from '../../common/card/login-readiness';
 import type { KnownAtr } from './atr-table';
 import { CardError } from './card-errors';
 // The watchdog's test hooks are left out of a release build (see test-hooks.ts).
@@ -32,6 +33,7 @@ export function runCardWorker(channel: WorkerChannel): void {
   let pcsc: PcscState = { service: 'unavailable', readers: [] };
   let tokenStates: TokenState[] = [];
   let slotErrors: SlotError[] = [];
+  let caCertificates = 0;
   let moduleFailureLogged = false;
   let settleTimer: NodeJS.Timeout | null = null;
   let settleMs = 150;
@@ -46,6 +48,7 @@ export function runCardWorker(channel: WorkerChannel): void {
   const snapshot = (): CardSnapshot => ({
     pcsc,
     module: tokens?.state ?? { path: '', status: 'failed', manufacturer: null, description: null, version: null },
+    caCertificates,
     tokens: tokenStates,
     slotErrors,
     process: 'running',
@@ -107,14 +110,11 @@ export function runCardWorker(channel: WorkerChannel): void {
   };
 
   /** The PC/SC reader a token's slot stands for (OpenSC names the slot after the reader), if a card is in it. */
-  const readerOf = (slotDescription: string) => {
-    const present = pcsc.readers.filter((reader) => reader.cardPresent);
-    return (
-      present.find((reader) => reader.name === slotDescription) ??
-      present.find((reader) => slotDescription.startsWith(reader.name)) ??
-      null
+  const readerOf = (slotDescription: string) =>
+    readerOfSlot(
+      pcsc.readers.filter((reader) => reader.cardPresent),
+      slotDescription,
     );
-  };
 
   /** The card's own PIN/PUK counters for a slot, over PC/SC (nulls when the card does not say). */
   const triesOf = async (slotDescription: string): Promise<CardTries> => {
@@ -168,7 +168,7 @@ export function runCardWorker(channel: WorkerChannel): void {
     new Promise((resolve) => {
       const started = Date.now();
       const poll = () => {
-        const reader = pcsc.readers.find((candidate) => slotDescription.startsWith(candidate.name));
+        const reader = readerOfSlot(pcsc.readers, slotDescription);
         if (!reader || !reader.cardPresent) return resolve(true);
         if (Date.now() - started >= withinMs) return resolve(false);
         setTimeout(poll, 25);
@@ -185,6 +185,7 @@ export function runCardWorker(channel: WorkerChannel): void {
       settleMs = config.settleMs;
       const atrTable = (JSON.parse(readFileSync(config.atrTablePath, 'utf8')) as { cards: KnownAtr[] }).cards;
       const trustStore = TrustStore.fromPemFiles(config.trustAnchorPaths);
+      caCertificates = trustStore.size;
       tokens = new Pkcs11TokenAccess({ modulePath: config.modulePath, trustStore, now: () => new Date() });
       tokens.open();
       monitor = new PcscMonitor({

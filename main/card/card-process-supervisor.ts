@@ -54,6 +54,7 @@ type Pending = { resolve: (result: Result<unknown>) => void; timer: NodeJS.Timeo
 const EMPTY_SNAPSHOT = (path: string): CardSnapshot => ({
   pcsc: { service: 'unavailable', readers: [] },
   module: { path, status: 'failed', manufacturer: null, description: null, version: null },
+  caCertificates: 0,
   tokens: [],
   process: 'restarting',
   updatedAt: new Date(0).toISOString(),

@@ -33,6 +33,7 @@ async function labCard(profile: CardProfileName) {
     },
   };
   const snapshot: CardSnapshot = {
+    caCertificates: 2,
     pcsc: {
       service: 'running',
       readers: [
@@ -89,7 +90,7 @@ function service(overrides: Partial<DiagnosticsServiceOptions> & Pick<Diagnostic
   });
   const diagnostics = new DiagnosticsService({
     backendUrl: 'http://127.0.0.1:9/',
-    trust: { configured: true, policyLocation: '/etc/behorighetsadmin/policy.json' },
+    policyLocation: '/etc/behorighetsadmin/policy.json',
     probeBackend: async () => BACKEND_OK,
     appInfo: () => ({
       productName: 'Behörighetsadmin',

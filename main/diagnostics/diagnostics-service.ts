@@ -1,7 +1,7 @@
 import { constants, createHash, randomBytes, verify, X509Certificate } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from 'pino';
-import type { CardSnapshot, TokenState } from '../../common/card/card-state';
+import { loginReadiness } from '../../common/card/login-readiness';
 import type {
   ConfigurationEntry,
   DiagnosticsRun,
@@ -14,7 +14,7 @@ import type { AppInfo } from '../../common/ipc/contract';
 import type { CardService } from '../card/card-service';
 import { AppFailure, unwrap } from '../errors/app-failure';
 import type { BackendProbe } from './backend-probe';
-import { runDoctorChecks, type TrustConfiguration } from './doctor-checks';
+import { runDoctorChecks } from './doctor-checks';
 import {
   buildSupportReport,
   serializeSupportReport,
@@ -29,8 +29,8 @@ export interface DiagnosticsServiceOptions {
   card: Pick<CardService, 'snapshot' | 'refresh' | 'sign'>;
   /** The configured backend, or null. */
   backendUrl: string | null;
-  /** Whether CA certificates are configured, and where IT sets them. */
-  trust: TrustConfiguration;
+  /** The system policy file or registry key where IT sets the CA certificates (named by the checks). */
+  policyLocation: string;
   probeBackend: (url: string) => Promise<BackendProbe>;
   appInfo: () => AppInfo;
   system: () => SupportReport['system'];
@@ -55,11 +55,6 @@ export function systemInfo(): SupportReport['system'] {
     release: os.release(),
     osVersion: typeof os.version === 'function' ? os.version() : null,
   };
-}
-
-/** The token the checks look at: the one with an authentication certificate, in a reader with a card. */
-function signingToken(card: CardSnapshot): TokenState | null {
-  return card.tokens.find((token) => token.authCertificate !== null) ?? null;
 }
 
 /** Verifies a card signature over data with the certificate's public key (RS256 PKCS#1 v1.5, ES256 raw r ‖ s). */
@@ -102,7 +97,7 @@ export class DiagnosticsService {
     ]);
     const snapshot = refreshed.ok ? refreshed.value : card.snapshot();
     const now = this.now();
-    const checks = runDoctorChecks({ card: snapshot, trust: this.options.trust, backend, backendUrl, now });
+    const checks = runDoctorChecks({ card: snapshot, policyLocation: this.options.policyLocation, backend, backendUrl, now });
     const failed = checks.filter((check) => check.status === 'fail').map((check) => check.id);
     this.log.info({ event: 'checks-run', failed }, 'Diagnostics checks run');
     return { checks, ranAt: now.toISOString() };
@@ -116,10 +111,9 @@ export class DiagnosticsService {
     const started = Date.now();
     const at = this.now().toISOString();
     try {
-      const token = signingToken(this.options.card.snapshot());
-      if (!token?.authCertificate)
-        throw new AppFailure(this.options.card.snapshot().tokens.length === 0 ? 'token-absent' : 'certificate-missing');
-      const certificate = token.authCertificate;
+      // The token a login would use; the test signature is made even when something else stops a login.
+      const { token, certificate } = loginReadiness(this.options.card.snapshot());
+      if (!token || !certificate) throw new AppFailure(token ? 'certificate-missing' : 'token-absent');
       const data = Buffer.concat([TEST_CHALLENGE_PREFIX, (this.options.random ?? randomBytes)(32)]);
       const signed = unwrap(
         await this.options.card.sign({ slotId: token.slotId, certificateSha256: certificate.sha256, data, pin }),

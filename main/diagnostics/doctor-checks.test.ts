@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CardSnapshot, CertificateSummary } from '../../common/card/card-state';
 import { ensureTestPki, type CardProfileName } from '../../tests/cardlab/index';
 import { summariseCertificate } from '../card-process/certificate-summary';
-import { runDoctorChecks, type DoctorInput } from './doctor-checks';
+import { runDoctorChecks } from './doctor-checks';
 
 const NOW = new Date();
 const POLICY_FILE = '/etc/behorighetsadmin/policy.json';
@@ -12,8 +12,9 @@ async function summary(profile: CardProfileName, trusted: boolean): Promise<Cert
   return summariseCertificate(credentials.authentication!.certificateDer, { now: NOW, isTrusted: () => trusted });
 }
 
-function snapshot(certificate: CertificateSummary): CardSnapshot {
+function snapshot(certificate: CertificateSummary, caCertificates: number): CardSnapshot {
   return {
+    caCertificates,
     pcsc: {
       service: 'running',
       readers: [
@@ -45,14 +46,21 @@ function snapshot(certificate: CertificateSummary): CardSnapshot {
   };
 }
 
-function run(certificate: CertificateSummary, trust: DoctorInput['trust']) {
-  const checks = runDoctorChecks({ card: snapshot(certificate), backend: null, backendUrl: null, now: NOW, trust });
+/** The checks on a card with this certificate; `trust.caCertificates`: how many CA certificates the card process has. */
+function run(certificate: CertificateSummary, trust: { caCertificates: number; policyLocation: string }) {
+  const checks = runDoctorChecks({
+    card: snapshot(certificate, trust.caCertificates),
+    backend: null,
+    backendUrl: null,
+    now: NOW,
+    policyLocation: trust.policyLocation,
+  });
   return (id: string) => checks.find((check) => check.id === id)!;
 }
 
 describe('doctor checks: the trust configuration', () => {
   it('with no CA certificate configured, certificate-issuer is a configuration notice naming the setting, not "untrusted"', async () => {
-    const check = run(await summary('valid', false), { configured: false, policyLocation: POLICY_FILE })('certificate-issuer');
+    const check = run(await summary('valid', false), { caCertificates: 0, policyLocation: POLICY_FILE })('certificate-issuer');
     expect(check.status).toBe('warn');
     expect(check.message).toContain('trustAnchors');
     expect(check.message).toContain(POLICY_FILE);
@@ -63,7 +71,7 @@ describe('doctor checks: the trust configuration', () => {
   });
 
   it('with CA certificates configured, a card that chains passes and one that does not fails with its issuer', async () => {
-    const trust = { configured: true, policyLocation: POLICY_FILE };
+    const trust = { caCertificates: 2, policyLocation: POLICY_FILE };
     expect(run(await summary('valid', true), trust)('certificate-issuer').status).toBe('pass');
     const untrusted = run(await summary('untrusted', false), trust)('certificate-issuer');
     expect(untrusted.status).toBe('fail');
@@ -72,7 +80,7 @@ describe('doctor checks: the trust configuration', () => {
 });
 
 describe('doctor checks: certificate-revocation', () => {
-  const trust = { configured: true, policyLocation: POLICY_FILE };
+  const trust = { caCertificates: 2, policyLocation: POLICY_FILE };
   const RESPONDER = 'http://127.0.0.1:9/';
   const base = { source: 'ocsp' as const, responder: RESPONDER, checkedAt: NOW.toISOString(), nextUpdate: null, revokedAt: null };
 

@@ -1,4 +1,5 @@
-import type { CardSnapshot, CertificateSummary, ReaderState, TokenState } from '../../common/card/card-state';
+import type { CardSnapshot, CertificateSummary } from '../../common/card/card-state';
+import { loginReadiness, type LoginReadiness } from '../../common/card/login-readiness';
 import type { CheckId, CheckStatus, DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
 import type { BackendProbe } from './backend-probe';
 import { pinStateCheck } from './pin-state-check';
@@ -6,16 +7,10 @@ import { pinStateCheck } from './pin-state-check';
 /** Clock difference against the backend beyond which login may fail (certificate and nonce times). */
 export const MAX_CLOCK_SKEW_SECONDS = 120;
 
-/** Whether any CA certificate is configured (setting `trustAnchors`), and where IT sets it. */
-export interface TrustConfiguration {
-  configured: boolean;
-  /** The system policy file or registry key the setting belongs in. */
-  policyLocation: string;
-}
-
 export interface DoctorInput {
   card: CardSnapshot;
-  trust: TrustConfiguration;
+  /** The system policy file or registry key where IT sets the CA certificates (setting trustAnchors). */
+  policyLocation: string;
   /** null when no backend is configured. */
   backend: BackendProbe | null;
   backendUrl: string | null;
@@ -34,22 +29,11 @@ function dateOnly(iso: string): string {
   return iso.slice(0, 10);
 }
 
-/** The card and token the checks look at: the first reader with a card, and its token. */
-function pickCard(card: CardSnapshot): { reader: ReaderState | null; token: TokenState | null } {
-  const reader = card.pcsc.readers.find((candidate) => candidate.cardPresent) ?? null;
-  const token =
-    card.tokens.find((candidate) => reader !== null && candidate.slotDescription.startsWith(reader.name)) ??
-    card.tokens.find((candidate) => candidate.authCertificate !== null) ??
-    card.tokens[0] ??
-    null;
-  return { reader, token };
-}
-
 /**
  * Walks the chain from card service to backend and says, for each link, pass / warn / fail / skip
  * with the remedy in plain Swedish. Shared by `npm run doctor` and the diagnostics view.
  */
-export function runDoctorChecks({ card, trust, backend, backendUrl, now }: DoctorInput): DiagnosticCheck[] {
+export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now }: DoctorInput): DiagnosticCheck[] {
   const checks: DiagnosticCheck[] = [];
   const serviceUp = card.pcsc.service === 'running';
   checks.push(
@@ -73,7 +57,11 @@ export function runDoctorChecks({ card, trust, backend, backendUrl, now }: Docto
       check('reader', 'pass', `Kortläsare: ${readers.map((reader) => reader.name).join(', ')}.`, { readers: readers.length }),
     );
 
-  const { reader, token } = pickCard(card);
+  // The card a login would use, and what stops it: the one rule the session and the login view follow too.
+  const readiness = loginReadiness(card);
+  const { reader, token } = readiness;
+  const blocked = (blocker: LoginReadiness['blockers'][number]) => readiness.blockers.includes(blocker);
+  const warned = (warning: LoginReadiness['warnings'][number]) => readiness.warnings.includes(warning);
   if (!serviceUp || readers.length === 0) checks.push(check('card', 'skip', SKIPPED_AFTER('kortläsaren')));
   else if (!reader) checks.push(check('card', 'fail', 'Inget kort i kortläsaren. Sätt i ditt SITHS-kort med chippet först.'));
   else checks.push(check('card', 'pass', `Kort finns i ${reader.name}.`, { reader: reader.name }));
@@ -175,58 +163,52 @@ export function runDoctorChecks({ card, trust, backend, backendUrl, now }: Docto
     checks.push(check('certificate-issuer', 'skip', SKIPPED_AFTER('certifikatet')));
   } else {
     const dates = { notBefore: certificate.notBefore, notAfter: certificate.notAfter, daysLeft: certificate.daysLeft };
-    switch (certificate.validity) {
-      case 'valid':
-        checks.push(
-          check('certificate-validity', 'pass', `Certifikatet är giltigt till ${dateOnly(certificate.notAfter)}.`, dates),
-        );
-        break;
-      case 'expiring-soon':
-        checks.push(
-          check(
-            'certificate-validity',
-            'warn',
-            `Certifikatet går ut ${dateOnly(certificate.notAfter)} (om ${certificate.daysLeft} dagar). Beställ ett nytt kort i god tid.`,
-            dates,
-          ),
-        );
-        break;
-      case 'expired':
-        checks.push(
-          check(
-            'certificate-validity',
-            'fail',
-            `Certifikatet gick ut ${dateOnly(certificate.notAfter)}. Beställ ett nytt kort.`,
-            dates,
-          ),
-        );
-        break;
-      case 'not-yet-valid':
-        checks.push(
-          check(
-            'certificate-validity',
-            'fail',
-            `Certifikatet gäller först från ${dateOnly(certificate.notBefore)}. Kontrollera datorns klocka, eller vänta tills kortet börjar gälla.`,
-            dates,
-          ),
-        );
-        break;
-    }
+    if (blocked('certificate-expired'))
+      checks.push(
+        check(
+          'certificate-validity',
+          'fail',
+          `Certifikatet gick ut ${dateOnly(certificate.notAfter)}. Beställ ett nytt kort.`,
+          dates,
+        ),
+      );
+    else if (blocked('certificate-not-yet-valid'))
+      checks.push(
+        check(
+          'certificate-validity',
+          'fail',
+          `Certifikatet gäller först från ${dateOnly(certificate.notBefore)}. Kontrollera datorns klocka, eller vänta tills kortet börjar gälla.`,
+          dates,
+        ),
+      );
+    else if (warned('certificate-expiring-soon'))
+      checks.push(
+        check(
+          'certificate-validity',
+          'warn',
+          `Certifikatet går ut ${dateOnly(certificate.notAfter)} (om ${certificate.daysLeft} dagar). Beställ ett nytt kort i god tid.`,
+          dates,
+        ),
+      );
+    else
+      checks.push(
+        check('certificate-validity', 'pass', `Certifikatet är giltigt till ${dateOnly(certificate.notAfter)}.`, dates),
+      );
     checks.push(
-      !trust.configured
+      warned('trust-not-configured')
         ? check(
             'certificate-issuer',
             'warn',
-            `Inga CA-certifikat är inställda, så programmet kan inte kontrollera utfärdaren (${certificate.issuer}). Be IT ange SITHS rot-CA och utfärdande CA i inställningen "trustAnchors" i ${trust.policyLocation} (vid utveckling: --trust-anchor eller BEHORIGHETSADMIN_TRUST_ANCHORS).`,
+            `Inga CA-certifikat är inställda, så programmet kan inte kontrollera utfärdaren (${certificate.issuer}). Be IT ange SITHS rot-CA och utfärdande CA i inställningen "trustAnchors" i ${policyLocation} (vid utveckling: --trust-anchor eller BEHORIGHETSADMIN_TRUST_ANCHORS).`,
             {
               issuer: certificate.issuer,
               setting: 'trustAnchors',
-              policyLocation: trust.policyLocation,
+              policyLocation,
               flag: '--trust-anchor',
               env: 'BEHORIGHETSADMIN_TRUST_ANCHORS',
             },
           )
-        : certificate.trusted
+        : !blocked('certificate-untrusted')
           ? check('certificate-issuer', 'pass', `Utfärdat av en betrodd utfärdare: ${certificate.issuer}.`, {
               issuer: certificate.issuer,
             })
@@ -239,7 +221,7 @@ export function runDoctorChecks({ card, trust, backend, backendUrl, now }: Docto
     );
   }
 
-  checks.push(revocationCheck(certificate, trust));
+  checks.push(revocationCheck(certificate, readiness));
 
   if (!token) checks.push(check('pin-state', 'skip', SKIPPED_AFTER('kortet')));
   else checks.push(pinStateCheck(token));
@@ -319,7 +301,7 @@ const UNKNOWN_WHY: Record<string, string> = {
 };
 
 /** Revoked (fail), not revoked (pass), or no answer to be had (warn, naming the responder asked). */
-function revocationCheck(certificate: CertificateSummary | null, trust: TrustConfiguration): DiagnosticCheck {
+function revocationCheck(certificate: CertificateSummary | null, readiness: LoginReadiness): DiagnosticCheck {
   if (!certificate) return check('certificate-revocation', 'skip', SKIPPED_AFTER('certifikatet'));
   const revocation = certificate.revocation;
   const details = {
@@ -333,46 +315,42 @@ function revocationCheck(certificate: CertificateSummary | null, trust: TrustCon
     checkedAt: revocation.checkedAt,
   };
   const via = revocation.source === 'crl' ? 'spärrlistan' : 'OCSP';
-  switch (revocation.status) {
-    case 'good':
-      return check(
-        'certificate-revocation',
-        'pass',
-        `Certifikatet är inte återkallat (kontrollerat via ${via}: ${revocation.responder ?? ''}).`,
-        details,
-      );
-    case 'revoked':
-      return check(
-        'certificate-revocation',
-        'fail',
-        `Certifikatet är återkallat (spärrat) av utfärdaren${revocation.revokedAt ? ` sedan ${dateOnly(revocation.revokedAt)}` : ''}. Kortet kan inte användas för inloggning; kontakta den som utfärdade kortet.`,
-        details,
-      );
-    case 'unknown': {
-      const responder = revocation.responder ?? certificate.ocspUrls[0] ?? certificate.crlUrls[0] ?? 'okänd adress';
-      return check(
-        'certificate-revocation',
-        'warn',
-        `Om certifikatet är återkallat kan inte kontrolleras: ${UNKNOWN_WHY[revocation.reason ?? 'unreachable'] ?? 'okänt fel'} (${responder}). Tjänsten kan då stoppa inloggningen. Försök igen om en stund; kvarstår det, be IT kontrollera att datorn når ${responder}.`,
-        { ...details, responder },
-      );
-    }
-    case 'not-checked':
-      if (revocation.reason === 'no-issuer') {
-        return check(
-          'certificate-revocation',
-          'skip',
-          trust.configured
-            ? 'Hoppades över: certifikatets utfärdare finns inte bland de inställda CA-certifikaten.'
-            : 'Hoppades över: inga CA-certifikat är inställda ("trustAnchors"), så spärrtjänstens svar kan inte verifieras.',
-          details,
-        );
-      }
-      return check(
-        'certificate-revocation',
-        'warn',
-        `Om certifikatet är återkallat kan inte kontrolleras ännu: ${UNKNOWN_WHY.pending}${certificate.ocspUrls[0] ? ` (${certificate.ocspUrls[0]})` : ''}.`,
-        details,
-      );
+  if (readiness.blockers.includes('certificate-revoked'))
+    return check(
+      'certificate-revocation',
+      'fail',
+      `Certifikatet är återkallat (spärrat) av utfärdaren${revocation.revokedAt ? ` sedan ${dateOnly(revocation.revokedAt)}` : ''}. Kortet kan inte användas för inloggning; kontakta den som utfärdade kortet.`,
+      details,
+    );
+  if (readiness.warnings.includes('revocation-unknown')) {
+    const responder = revocation.responder ?? certificate.ocspUrls[0] ?? certificate.crlUrls[0] ?? 'okänd adress';
+    return check(
+      'certificate-revocation',
+      'warn',
+      `Om certifikatet är återkallat kan inte kontrolleras: ${UNKNOWN_WHY[revocation.reason ?? 'unreachable'] ?? 'okänt fel'} (${responder}). Tjänsten kan då stoppa inloggningen. Försök igen om en stund; kvarstår det, be IT kontrollera att datorn når ${responder}.`,
+      { ...details, responder },
+    );
   }
+  if (revocation.status === 'good')
+    return check(
+      'certificate-revocation',
+      'pass',
+      `Certifikatet är inte återkallat (kontrollerat via ${via}: ${revocation.responder ?? ''}).`,
+      details,
+    );
+  if (revocation.reason === 'no-issuer')
+    return check(
+      'certificate-revocation',
+      'skip',
+      readiness.warnings.includes('trust-not-configured')
+        ? 'Hoppades över: inga CA-certifikat är inställda ("trustAnchors"), så spärrtjänstens svar kan inte verifieras.'
+        : 'Hoppades över: certifikatets utfärdare finns inte bland de inställda CA-certifikaten.',
+      details,
+    );
+  return check(
+    'certificate-revocation',
+    'warn',
+    `Om certifikatet är återkallat kan inte kontrolleras ännu: ${UNKNOWN_WHY.pending}${certificate.ocspUrls[0] ? ` (${certificate.ocspUrls[0]})` : ''}.`,
+    details,
+  );
 }

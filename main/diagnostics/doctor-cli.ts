@@ -71,8 +71,8 @@ async function main(): Promise<number> {
   } finally {
     supervisor.stop();
   }
-  const trust = { configured: settings.trustAnchorPaths.length > 0, policyLocation: appSettings.config.policyLocation };
-  const checks = runDoctorChecks({ card, trust, backend: await backendProbe, backendUrl, now: new Date() });
+  const policyLocation = appSettings.config.policyLocation;
+  const checks = runDoctorChecks({ card, policyLocation, backend: await backendProbe, backendUrl, now: new Date() });
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ checks }, null, 2)}\n`);
   } else {

@@ -8,6 +8,7 @@ import { withOverrides, writeDoctorReport } from './doctor-report';
 const CARD: CardSnapshot = {
   pcsc: { service: 'unavailable', readers: [] },
   module: { path: '/m.so', status: 'missing', manufacturer: null, description: null, version: null },
+  caCertificates: 0,
   tokens: [],
   process: 'running',
   updatedAt: '2026-11-22T10:00:00.000Z',

@@ -1,4 +1,5 @@
 import type { TokenState } from '../../common/card/card-state';
+import { pinReadiness } from '../../common/card/login-readiness';
 import type { DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
 
 /**
@@ -17,7 +18,8 @@ export function pinStateCheck(token: TokenState): DiagnosticCheck {
     minLength: pin.minLength,
     maxLength: pin.maxLength,
   };
-  if (pin.locked || triesLeft === 0) {
+  const readiness = pinReadiness(pin);
+  if (readiness.blocker === 'pin-locked') {
     const message =
       pukTriesLeft === 0
         ? 'PIN-koden och PUK-koden är låsta. Bara organisationens kortadministratör kan låsa upp kortet: kontakta den som administrerar korten i din organisation.'
@@ -26,7 +28,7 @@ export function pinStateCheck(token: TokenState): DiagnosticCheck {
           : 'PIN-koden är låst. Lås upp kortet med PUK-koden eller kontakta organisationens kortadministratör.';
     return { id: 'pin-state', status: 'fail', message, details: { ...details, locked: true } };
   }
-  if (triesLeft === 1 || pin.finalTry) {
+  if (readiness.warning === 'pin-final-try') {
     return {
       id: 'pin-state',
       status: 'warn',
@@ -34,7 +36,7 @@ export function pinStateCheck(token: TokenState): DiagnosticCheck {
       details: { ...details, triesLeft: 1 },
     };
   }
-  if (triesLeft === null && pin.countLow) {
+  if (readiness.warning === 'pin-count-low') {
     return {
       id: 'pin-state',
       status: 'warn',

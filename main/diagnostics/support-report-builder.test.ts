@@ -62,6 +62,7 @@ function poisoned(): SupportReportInput {
       version: '6.8',
       token: SECRET,
     },
+    caCertificates: 2,
     tokens: [
       {
         slotId: '1',
@@ -164,6 +165,20 @@ describe('buildSupportReport', () => {
     expect(text).toContain('backendUrl: https://api.example.se – systempolicy, låst av policy');
     expect(text).toContain('ipc ipc-failed (pin-incorrect)');
     expect(text).toContain('Provsignering 2026-11-22T09:59:00.000Z: kortet signerade och signaturen stämde');
+  });
+
+  it('says whether the issuer was checked: trusted, not trusted, or no CA certificate configured (not "untrusted")', () => {
+    const issuerLine = (trusted: boolean, caCertificates: number) => {
+      const input = poisoned();
+      const card = { ...input.card, caCertificates };
+      card.tokens = card.tokens.map((token) => ({ ...token, certificates: token.certificates.map((c) => ({ ...c, trusted })) }));
+      const { text } = serializeSupportReport(buildSupportReport({ ...input, card }));
+      return text.split('\n').find((line) => line.includes('Utfärdare:'));
+    };
+    expect(issuerLine(true, 2)).toContain('(betrodd)');
+    expect(issuerLine(false, 2)).toContain('(inte betrodd)');
+    expect(issuerLine(false, 0)).toContain('inga CA-certifikat är inställda, "trustAnchors"');
+    expect(issuerLine(false, 0)).not.toContain('inte betrodd');
   });
 
   it('names the saved file by date and time', () => {

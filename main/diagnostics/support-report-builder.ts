@@ -89,6 +89,7 @@ export function buildSupportReport(input: SupportReportInput): SupportReport {
         description: card.module.description,
         version: card.module.version,
       },
+      caCertificates: card.caCertificates,
       tokens: card.tokens.map((token) => ({
         label: token.label,
         manufacturer: token.manufacturer,
@@ -190,7 +191,13 @@ export function renderSupportReportText(report: SupportReport): string {
     for (const certificate of token.certificates) {
       lines.push(
         `  Certifikat${certificate.isAuthentication ? ' för inloggning' : ''}: ${certificate.subject}`,
-        `    Utfärdare: ${certificate.issuer} (${certificate.trusted ? 'betrodd' : 'inte betrodd'})`,
+        `    Utfärdare: ${certificate.issuer} (${
+          certificate.trusted
+            ? 'betrodd'
+            : report.card.caCertificates === 0
+              ? 'kan inte kontrolleras: inga CA-certifikat är inställda, "trustAnchors"'
+              : 'inte betrodd'
+        })`,
         `    Serienummer: ${certificate.serialNumber}`,
         `    Giltigt: ${dateOnly(certificate.notBefore)} – ${dateOnly(certificate.notAfter)} (${VALIDITY_TEXT[certificate.validity] ?? certificate.validity})`,
         `    Spärrstatus: ${REVOCATION_TEXT[certificate.revocation] ?? certificate.revocation}${certificate.revocationResponder ? ` (${certificate.revocationResponder})` : ''}`,

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { CardSnapshot, ReaderState, TokenState } from '../../common/card/card-state';
+import type { CardSnapshot, CertificateSummary, ReaderState, TokenState } from '../../common/card/card-state';
+import { loginBlockerError, loginReadiness } from '../../common/card/login-readiness';
 import type { CardRemovalPolicy, LogoutReason, SessionState } from '../../common/session/session-state';
 import type { BackendClient } from '../backend/backend-client';
 import type { CardService } from '../card/card-service';
@@ -13,8 +14,6 @@ export interface SessionServiceOptions {
   /** The origin login signatures are bound to; must equal the backend's. */
   origin: string;
   removalPolicy: CardRemovalPolicy;
-  /** Refuse certificates that do not chain to a configured trust anchor before asking the card. */
-  enforceLocalTrust: boolean;
   logger: Logger;
   now?: () => Date;
 }
@@ -26,19 +25,6 @@ interface ActiveSession {
   readerEventCount: number;
   certificateSha256: string;
   expiryTimer: NodeJS.Timeout;
-}
-
-/** The card, reader and token a login would use: the first reader with a card and its token. */
-export function selectLoginCard(snapshot: CardSnapshot): { reader: ReaderState; token: TokenState } {
-  if (snapshot.pcsc.service !== 'running') throw new AppFailure('pcsc-no-service');
-  if (snapshot.pcsc.readers.length === 0) throw new AppFailure('pcsc-no-reader');
-  const reader = snapshot.pcsc.readers.find((candidate) => candidate.cardPresent);
-  if (!reader) throw new AppFailure('card-absent');
-  if (snapshot.module.status === 'missing') throw new AppFailure('pkcs11-module-missing');
-  if (snapshot.module.status === 'failed') throw new AppFailure('pkcs11-module-failed');
-  const token = snapshot.tokens.find((candidate) => candidate.slotDescription.startsWith(reader.name)) ?? snapshot.tokens[0];
-  if (!token) throw new AppFailure(reader.cardKind === 'unknown' ? 'card-unknown' : 'token-absent');
-  return { reader, token };
 }
 
 /**
@@ -73,19 +59,17 @@ export class SessionService {
     for (const listener of this.listeners) listener(state);
   }
 
-  /** Checks everything that can be checked before the PIN: card, token, certificate. */
-  preflight(): { reader: ReaderState; token: TokenState } {
-    const choice = selectLoginCard(this.options.card.snapshot());
-    const { token } = choice;
-    const certificate = token.authCertificate;
-    if (!certificate) throw new AppFailure('certificate-missing');
-    if (certificate.validity === 'expired') throw new AppFailure('certificate-expired', { notAfter: certificate.notAfter });
-    if (certificate.validity === 'not-yet-valid')
-      throw new AppFailure('certificate-not-yet-valid', { notBefore: certificate.notBefore });
-    if (this.options.enforceLocalTrust && !certificate.trusted)
-      throw new AppFailure('certificate-untrusted', { issuer: certificate.issuer });
-    if (token.pin.locked) throw new AppFailure('pin-locked', { triesLeft: '0' });
-    return choice;
+  /**
+   * Checks everything that can be checked before the PIN (the login readiness rule the login view
+   * shows): the reader, its token and the authentication certificate, or the first blocker as a failure.
+   */
+  preflight(): { reader: ReaderState; token: TokenState; certificate: CertificateSummary } {
+    const readiness = loginReadiness(this.options.card.snapshot());
+    const refused = loginBlockerError(readiness);
+    if (refused) throw new AppFailure(refused.code, refused.details);
+    const { reader, token, certificate } = readiness;
+    if (!reader || !token || !certificate) throw new AppFailure('internal', { reason: 'readiness-without-card' });
+    return { reader, token, certificate };
   }
 
   /**
@@ -98,8 +82,7 @@ export class SessionService {
     if (this.loginInFlight) throw new AppFailure('internal', { reason: 'login-in-progress' });
     this.loginInFlight = true;
     try {
-      const { reader, token } = this.preflight();
-      const certificate = token.authCertificate!;
+      const { reader, token, certificate } = this.preflight();
       const challenge = await backend.challenge();
       const signed = unwrap(
         await this.options.card.sign({

@@ -7,6 +7,11 @@ test('the revoked card is shown as återkallat before the PIN', async ({ app, la
   await lab.insert({ profile: 'revoked' });
   await waitForCardReady(page);
   await expect(page.getByTestId('card-fact-revocation')).toContainText('återkallat (spärrat)', { timeout: 20_000 });
+  // The login button is off, and says why (the session in main refuses the same card, certificate-revoked).
+  const button = page.getByRole('button', { name: 'Logga in' });
+  await expect(button).toBeDisabled();
+  await expect(page.getByTestId('login-blocked-reason')).toHaveAttribute('data-code', 'certificate-revoked');
+  await expect(button).toHaveAccessibleDescription(/återkallat/);
 });
 
 test('with the responder and the CRL down, the login view says the status cannot be checked, naming the responder', async ({
@@ -21,6 +26,8 @@ test('with the responder and the CRL down, the login view says the status cannot
     const fact = page.getByTestId('card-fact-revocation');
     await expect(fact).toContainText('kan inte kontrolleras', { timeout: 20_000 });
     await expect(fact).toContainText(lab.revocation.ocspUrl);
+    // A warning, not a blocker: the service asks again at login and decides by its own policy.
+    await expect(page.getByRole('button', { name: 'Logga in' })).toBeEnabled();
   } finally {
     await lab.setRevocation({ ocsp: 'up', crl: 'up' });
   }

@@ -65,7 +65,6 @@ describe('fuzzed IPC payloads', () => {
       card,
       backend: null,
       cardRemovalPolicy: 'logout',
-      enforceLocalTrust: true,
     });
     const random = seeded(20261122);
     const channels = Object.keys(IPC_CHANNELS) as IpcChannel[];

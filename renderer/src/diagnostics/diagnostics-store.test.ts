@@ -8,6 +8,7 @@ import { createDiagnosticsStore, type DiagnosticsApi } from './diagnostics-store
 const SNAPSHOT: CardSnapshot = {
   pcsc: { service: 'running', readers: [] },
   module: { path: '/m.so', status: 'loaded', manufacturer: null, description: null, version: null },
+  caCertificates: 0,
   tokens: [],
   process: 'running',
   updatedAt: '2026-01-01T00:00:00.000Z',

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import type { DiagnosticCheck } from '../../../common/diagnostics/diagnostic-check';
+import { loginReadiness, pinReadiness } from '../../../common/card/login-readiness';
 import { errorMessageKey } from '../i18n/error-message';
 import { PinCare, type PinCareApi } from '../login/pin-care';
 import { PinDialog } from '../login/pin-dialog';
@@ -82,7 +83,9 @@ export function DiagnosticsView({ store, cardStore, onClose, pinCareApi }: Diagn
     return store.getState().connect();
   }, [store]);
 
-  const token = snapshot?.tokens.find((candidate) => candidate.authCertificate !== null) ?? null;
+  // The token a login would use (the one readiness rule); the test signature needs its authentication certificate.
+  const readiness = loginReadiness(snapshot);
+  const token = readiness.certificate ? readiness.token : null;
   const failed = checks?.filter((check) => check.status === 'fail').length ?? 0;
   const warnings = checks?.filter((check) => check.status === 'warn').length ?? 0;
   const busy = action !== null;
@@ -102,7 +105,7 @@ export function DiagnosticsView({ store, cardStore, onClose, pinCareApi }: Diagn
     {
       id: 'sign',
       label: t('diagnostics.actions.sign'),
-      disabled: !token || token.pin.locked,
+      disabled: !token || pinReadiness(token.pin).blocker !== null,
       run: () => {
         store.getState().clearSignature();
         setPinOpen(true);

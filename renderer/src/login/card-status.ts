@@ -1,34 +1,61 @@
-import type { CardSnapshot, CertificateSummary, PinState, ReaderState } from '../../../common/card/card-state';
+import type { LoginReadiness } from '../../../common/card/login-readiness';
+import { assertNever } from '../../../common/errors/error-codes';
 
-/** What the login view says about the card before any PIN is asked for. */
-export type CardStatus =
-  | { kind: 'starting' }
-  | { kind: 'no-service' }
-  | { kind: 'no-reader' }
-  | { kind: 'insert-card' }
-  | { kind: 'module-missing'; path: string }
-  | { kind: 'reading'; reader: ReaderState }
-  | { kind: 'unknown-card'; reader: ReaderState }
-  | { kind: 'no-certificate'; reader: ReaderState }
-  | { kind: 'card-ready'; reader: ReaderState; certificate: CertificateSummary; pin: PinState; slotId: string };
+/**
+ * How far along the card chain the login view is (its `data-status`). Only a view of the one rule,
+ * `loginReadiness` in common/card: which card, and what stops a login, is decided there.
+ */
+export type CardStage =
+  | 'starting'
+  | 'no-service'
+  | 'no-reader'
+  | 'insert-card'
+  | 'module-missing'
+  | 'module-failed'
+  | 'reading'
+  | 'unknown-card'
+  | 'unreadable'
+  | 'no-certificate'
+  | 'card-ready';
 
-/** Problems that stop a login before the PIN is asked for. */
-export function blocksLogin(status: CardStatus): boolean {
-  if (status.kind !== 'card-ready') return true;
-  const { certificate, pin } = status;
-  return certificate.validity === 'expired' || certificate.validity === 'not-yet-valid' || !certificate.trusted || pin.locked;
+/** The stage shown: `card-ready` once the card's authentication certificate is read (it may still be blocked). */
+export function cardStageOf(readiness: LoginReadiness): CardStage {
+  if (readiness.certificate) return 'card-ready';
+  const first = readiness.blockers[0];
+  if (first === undefined) return 'starting';
+  switch (first) {
+    case 'card-process-starting':
+      return 'starting';
+    case 'no-service':
+      return 'no-service';
+    case 'no-reader':
+      return 'no-reader';
+    case 'no-card':
+      return 'insert-card';
+    case 'module-missing':
+      return 'module-missing';
+    case 'module-failed':
+      return 'module-failed';
+    case 'card-reading':
+      return 'reading';
+    case 'unknown-card':
+      return 'unknown-card';
+    case 'token-unreadable':
+      return 'unreadable';
+    case 'no-auth-certificate':
+      return 'no-certificate';
+    case 'certificate-expired':
+    case 'certificate-not-yet-valid':
+    case 'certificate-untrusted':
+    case 'certificate-revoked':
+    case 'pin-locked':
+      return 'card-ready';
+    default:
+      return assertNever(first);
+  }
 }
 
-/** Derives the card status shown on the login view from main's card snapshot. */
-export function cardStatusOf(snapshot: CardSnapshot | null): CardStatus {
-  if (!snapshot || snapshot.process !== 'running') return { kind: 'starting' };
-  if (snapshot.pcsc.service !== 'running') return { kind: 'no-service' };
-  if (snapshot.pcsc.readers.length === 0) return { kind: 'no-reader' };
-  const reader = snapshot.pcsc.readers.find((candidate) => candidate.cardPresent);
-  if (!reader) return { kind: 'insert-card' };
-  if (snapshot.module.status !== 'loaded') return { kind: 'module-missing', path: snapshot.module.path };
-  const token = snapshot.tokens.find((candidate) => candidate.slotDescription.startsWith(reader.name));
-  if (!token) return reader.cardKind === 'unknown' ? { kind: 'unknown-card', reader } : { kind: 'reading', reader };
-  if (!token.authCertificate) return { kind: 'no-certificate', reader };
-  return { kind: 'card-ready', reader, certificate: token.authCertificate, pin: token.pin, slotId: token.slotId };
+/** Stages that pass by themselves (starting, reading, waiting for a card): no troubleshooting for them. */
+export function isTransientStage(stage: CardStage): boolean {
+  return stage === 'starting' || stage === 'reading' || stage === 'insert-card';
 }

@@ -7,7 +7,8 @@ import { errorMessageKey } from '../i18n/error-message';
 import type { CardStoreState } from '../stores/card-store';
 import type { SessionStoreState } from '../stores/session-store';
 import { CardStatusPanel } from './card-status-panel';
-import { blocksLogin, cardStatusOf } from './card-status';
+import { loginReadiness } from '../../../common/card/login-readiness';
+import { cardStageOf, isTransientStage } from './card-status';
 import { PinCare } from './pin-care';
 import { PinDialog } from './pin-dialog';
 import { TroubleshootingPanel } from './troubleshooting-panel';
@@ -29,18 +30,18 @@ export function LoginView({ api, cardStore, sessionStore }: LoginViewProps) {
   const loginError = useStore(sessionStore, (state) => state.loginError);
   const [pinOpen, setPinOpen] = useState(false);
 
-  const status = cardStatusOf(snapshot);
-  const blocked = blocksLogin(status);
+  // The one readiness rule (common/card), as the session in main applies it before the PIN.
+  const readiness = loginReadiness(snapshot);
+  const stage = cardStageOf(readiness);
+  const blocker = readiness.blockers[0] ?? null;
+  const blocked = blocker !== null;
   const pinError = loginError?.code === 'pin-incorrect' || loginError?.code === 'pin-length' ? loginError : null;
   const shownError = pinOpen ? null : (loginError ?? cardError);
-  const cardProblem = blocked && !['starting', 'reading', 'insert-card'].includes(status.kind);
+  const cardProblem = blocked && !isTransientStage(stage);
   const showTroubleshooting = (shownError !== null && !pinError) || cardProblem;
 
   // A locked PIN: the troubleshooting offers the PUK unblock (or says who can help).
-  const lockedToken =
-    status.kind === 'card-ready' && status.pin.locked
-      ? (snapshot?.tokens.find((token) => token.slotId === status.slotId) ?? null)
-      : null;
+  const lockedToken = readiness.blockers.includes('pin-locked') ? readiness.token : null;
 
   const submitPin = async (pin: string) => {
     const ok = await sessionStore.getState().login(pin);
@@ -63,7 +64,7 @@ export function LoginView({ api, cardStore, sessionStore }: LoginViewProps) {
           {t('login.locked', { name: `${session.administrator.givenName} ${session.administrator.surname}` })}
         </p>
       )}
-      <CardStatusPanel status={status} />
+      <CardStatusPanel readiness={readiness} />
       {shownError && (
         <p role="alert" className="login-view__error" data-testid="login-error" data-code={shownError.code}>
           {t(errorMessageKey(shownError.code))}
@@ -73,6 +74,7 @@ export function LoginView({ api, cardStore, sessionStore }: LoginViewProps) {
         type="button"
         className="button-primary login-view__button"
         disabled={blocked || loggingIn}
+        aria-describedby={blocker ? 'login-blocked-reason' : undefined}
         onClick={() => {
           sessionStore.getState().clearError();
           setPinOpen(true);
@@ -80,9 +82,14 @@ export function LoginView({ api, cardStore, sessionStore }: LoginViewProps) {
       >
         {t('login.loginButton')}
       </button>
-      {pinOpen && status.kind === 'card-ready' && (
+      {blocker && (
+        <p id="login-blocked-reason" className="login-view__blocked" data-testid="login-blocked-reason" data-code={blocker}>
+          {t('readiness.blocked', { reason: t(`readiness.blockers.${blocker}`) })}
+        </p>
+      )}
+      {pinOpen && readiness.token && (
         <PinDialog
-          pin={status.pin}
+          pin={readiness.token.pin}
           busy={loggingIn}
           error={pinError}
           onSubmit={(pin) => void submitPin(pin)}
@@ -95,7 +102,7 @@ export function LoginView({ api, cardStore, sessionStore }: LoginViewProps) {
       {showTroubleshooting && (
         <TroubleshootingPanel
           api={api}
-          status={status}
+          readiness={readiness}
           lastError={shownError}
           busy={cardBusy || loggingIn}
           onRetry={() => {

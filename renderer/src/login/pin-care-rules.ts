@@ -1,4 +1,5 @@
 import type { PinState } from '../../../common/card/card-state';
+import { pinReadiness } from '../../../common/card/login-readiness';
 
 export type PinCareMode = 'change' | 'unblock';
 
@@ -7,7 +8,7 @@ export type PinCareMode = 'change' | 'unblock';
  * locked, unless the PUK is blocked too — then only the organisation's card administrator can help.
  */
 export function pinCareOffer(pin: PinState): { change: boolean; unblock: boolean; pukBlocked: boolean } {
-  const locked = pin.locked || pin.triesLeft === 0;
+  const locked = pinReadiness(pin).blocker === 'pin-locked';
   const pukBlocked = locked && pin.pukTriesLeft === 0;
   return { change: !locked && !pin.pinPad, unblock: locked && !pukBlocked && !pin.pinPad, pukBlocked };
 }

@@ -1,4 +1,5 @@
 import type { PinState } from '../../../common/card/card-state';
+import { pinReadiness } from '../../../common/card/login-readiness';
 
 /** What to say about the PIN tries left, as an i18n key with its parameters and a level. */
 export interface PinTriesText {
@@ -14,14 +15,15 @@ export interface PinTriesText {
  */
 export function pinTriesText(pin: PinState): PinTriesText {
   const puk = pin.pukTriesLeft ?? null;
-  if (pin.locked || pin.triesLeft === 0) {
+  // Locked / last try / low: the one PIN rule (common/card/login-readiness); this only picks the words.
+  const readiness = pinReadiness(pin);
+  if (readiness.blocker === 'pin-locked') {
     if (puk === 0) return { key: 'cardCare.tries.pukBlocked', params: {}, level: 'error' };
     if (puk !== null) return { key: 'cardCare.tries.lockedPuk', params: { count: puk }, level: 'error' };
     return { key: 'cardCare.tries.locked', params: {}, level: 'error' };
   }
-  if (pin.triesLeft === 1) return { key: 'cardCare.tries.last', params: {}, level: 'warning' };
+  if (readiness.warning === 'pin-final-try') return { key: 'cardCare.tries.last', params: {}, level: 'warning' };
+  if (readiness.warning === 'pin-count-low') return { key: 'cardCare.tries.low', params: {}, level: 'warning' };
   if (pin.triesLeft !== null) return { key: 'cardCare.tries.count', params: { count: pin.triesLeft }, level: 'ok' };
-  if (pin.finalTry) return { key: 'cardCare.tries.last', params: {}, level: 'warning' };
-  if (pin.countLow) return { key: 'cardCare.tries.low', params: {}, level: 'warning' };
   return { key: 'cardCare.tries.unknown', params: {}, level: 'ok' };
 }

@@ -1,0 +1,296 @@
+import { describe, expect, it } from 'vitest';
+import {
+  REVOCATION_NOT_CHECKED,
+  type CardSnapshot,
+  type CertificateSummary,
+  type ReaderState,
+  type TokenState,
+} from './card-state';
+import {
+  LOGIN_BLOCKERS,
+  loginBlockerError,
+  loginCandidates,
+  loginReadiness,
+  readerOfSlot,
+  tokenOfReader,
+} from './login-readiness';
+
+const certificate: CertificateSummary = {
+  subject: 'CN=Alva Testsson',
+  commonName: 'Alva Testsson',
+  givenName: 'Alva',
+  surname: 'Testsson',
+  hsaId: 'SE2321000016-A1B2',
+  organisation: 'Testkommunen',
+  issuer: 'CN=Test SITHS e-id Person ID 3 CA',
+  serialNumber: '01',
+  notBefore: '2026-01-01T00:00:00.000Z',
+  notAfter: '2028-01-01T00:00:00.000Z',
+  keyUsage: ['digitalSignature'],
+  extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'],
+  keyAlgorithm: 'rsa',
+  sha256: 'a'.repeat(64),
+  validity: 'valid',
+  daysLeft: 400,
+  trusted: true,
+  isAuthentication: true,
+  ocspUrls: ['http://127.0.0.1:9/ocsp'],
+  crlUrls: [],
+  revocation: { ...REVOCATION_NOT_CHECKED, status: 'good', source: 'ocsp', reason: null },
+};
+
+function reader(name: string, patch: Partial<ReaderState> = {}): ReaderState {
+  return { name, cardPresent: true, atr: '3B', cardKind: 'lab', cardLabel: 'Lab', eventCount: 1, ...patch };
+}
+
+function token(slotDescription: string, patch: Partial<TokenState> = {}): TokenState {
+  return {
+    slotId: slotDescription,
+    slotDescription,
+    label: 'Alva',
+    manufacturer: 'piv',
+    model: 'x',
+    serialNumber: '1',
+    pin: { minLength: 4, maxLength: 8, countLow: false, finalTry: false, locked: false, triesLeft: null, pinPad: false },
+    certificates: [certificate],
+    authCertificate: certificate,
+    ...patch,
+  };
+}
+
+function snapshot(patch: Partial<CardSnapshot> = {}): CardSnapshot {
+  return {
+    pcsc: { service: 'running', readers: [reader('Reader 0')] },
+    module: { path: '/m.so', status: 'loaded', manufacturer: null, description: null, version: null },
+    caCertificates: 2,
+    tokens: [token('Reader 0')],
+    process: 'running',
+    updatedAt: '2026-11-22T00:00:00.000Z',
+    ...patch,
+  };
+}
+
+/** A snapshot whose one card carries this authentication certificate (and PIN state). */
+function withCertificate(patch: Partial<CertificateSummary>, pin: Partial<TokenState['pin']> = {}, caCertificates = 2) {
+  const authCertificate = { ...certificate, ...patch };
+  const base = token('Reader 0');
+  return snapshot({
+    caCertificates,
+    tokens: [{ ...base, authCertificate, certificates: [authCertificate], pin: { ...base.pin, ...pin } }],
+  });
+}
+
+describe('readerOfSlot: which reader a PKCS#11 slot belongs to', () => {
+  const readers = [reader('Reader 1'), reader('Reader 10'), reader('Virtual PCD 00 00')];
+  it.each([
+    ['the reader it names', 'Virtual PCD 00 00', 'Virtual PCD 00 00'],
+    ['blank padding ignored', 'Virtual PCD 00 00                       ', 'Virtual PCD 00 00'],
+    ['the longest name, never a shorter prefix', 'Reader 10', 'Reader 10'],
+    ['a name the middleware added to', 'Reader 1 (PIV)', 'Reader 1'],
+    ['none for a slot that names no reader', 'SoftHSM slot ID 0x1', null],
+    ['none for an empty description', '', null],
+  ])('%s', (_what, slot, expected) => {
+    expect(readerOfSlot(readers, slot)?.name ?? null).toBe(expected);
+  });
+
+  it('a reader name longer than the 64-character slot field matches its cut description', () => {
+    const long = `${'Lång läsare '.repeat(6)}00`;
+    expect(long.length).toBeGreaterThan(64);
+    expect(readerOfSlot([reader('Other'), reader(long)], long.slice(0, 64))?.name).toBe(long);
+  });
+});
+
+describe('tokenOfReader', () => {
+  it("picks the reader's own token, not another reader's", () => {
+    const s = snapshot({
+      pcsc: { service: 'running', readers: [reader('Reader 0'), reader('Reader 1')] },
+      tokens: [token('Reader 1', { label: 'B' }), token('Reader 0', { label: 'A' })],
+    });
+    expect(tokenOfReader(s, 'Reader 0')?.label).toBe('A');
+    expect(tokenOfReader(s, 'Reader 1')?.label).toBe('B');
+  });
+
+  it('of several slots in one reader, takes the one with an authentication certificate', () => {
+    const s = snapshot({
+      tokens: [token('Reader 0', { label: 'sign', authCertificate: null }), token('Reader 0', { label: 'auth' })],
+    });
+    expect(tokenOfReader(s, 'Reader 0')?.label).toBe('auth');
+  });
+
+  it('slots named after no reader belong to the one reader with a card, and to no reader when two hold cards', () => {
+    const one = snapshot({
+      tokens: [token('SoftHSM slot 0', { label: 'x', authCertificate: null }), token('SoftHSM slot 1', { label: 'y' })],
+    });
+    expect(tokenOfReader(one, 'Reader 0')?.label).toBe('y');
+    const two = snapshot({
+      pcsc: { service: 'running', readers: [reader('Reader 0'), reader('Reader 1')] },
+      tokens: [token('SoftHSM slot 0')],
+    });
+    expect(tokenOfReader(two, 'Reader 0')).toBeNull();
+    expect(tokenOfReader(two, 'Reader 1')).toBeNull();
+  });
+
+  it('gives no unnamed token to a reader when another token names its reader', () => {
+    const s = snapshot({
+      pcsc: { service: 'running', readers: [reader('Reader 0'), reader('Reader 1', { cardPresent: false })] },
+      tokens: [token('SoftHSM slot 0'), token('Reader 1')],
+    });
+    expect(tokenOfReader(s, 'Reader 0')).toBeNull();
+  });
+});
+
+describe('loginReadiness: what stops a login, in chain order', () => {
+  const noCard = snapshot();
+  noCard.pcsc.readers[0]!.cardPresent = false;
+  const unknownCard = snapshot({ tokens: [] });
+  unknownCard.pcsc.readers[0]!.cardKind = 'unknown';
+  it.each<[string, CardSnapshot | null, string[]]>([
+    ['no snapshot yet', null, ['card-process-starting']],
+    ['card process restarting', snapshot({ process: 'restarting' }), ['card-process-starting']],
+    ['no PC/SC service', snapshot({ pcsc: { service: 'unavailable', readers: [] } }), ['no-service']],
+    ['no reader', snapshot({ pcsc: { service: 'running', readers: [] } }), ['no-reader']],
+    ['no card', noCard, ['no-card']],
+    [
+      'module missing',
+      snapshot({ module: { path: '/x.so', status: 'missing', manufacturer: null, description: null, version: null } }),
+      ['module-missing'],
+    ],
+    [
+      'module failed',
+      snapshot({ module: { path: '/x.so', status: 'failed', manufacturer: null, description: null, version: null } }),
+      ['module-failed'],
+    ],
+    ['token not read yet', snapshot({ tokens: [] }), ['card-reading']],
+    [
+      'slot failed',
+      snapshot({ tokens: [], slotErrors: [{ slotId: '0', slotDescription: 'Reader 0', error: { code: 'token-absent' } }] }),
+      ['token-unreadable'],
+    ],
+    ['unknown card', unknownCard, ['unknown-card']],
+    [
+      'no authentication certificate',
+      snapshot({ tokens: [token('Reader 0', { authCertificate: null })] }),
+      ['no-auth-certificate'],
+    ],
+    ['expired', withCertificate({ validity: 'expired' }), ['certificate-expired']],
+    ['not yet valid', withCertificate({ validity: 'not-yet-valid' }), ['certificate-not-yet-valid']],
+    ['untrusted with CA certificates configured', withCertificate({ trusted: false }), ['certificate-untrusted']],
+    ['revoked', withCertificate({ revocation: { ...certificate.revocation, status: 'revoked' } }), ['certificate-revoked']],
+    ['PIN locked', withCertificate({}, { locked: true }), ['pin-locked']],
+    [
+      'expired, untrusted, revoked and locked at once: all of them, in chain order',
+      withCertificate(
+        { validity: 'expired', trusted: false, revocation: { ...certificate.revocation, status: 'revoked' } },
+        { locked: true },
+      ),
+      ['certificate-expired', 'certificate-untrusted', 'certificate-revoked', 'pin-locked'],
+    ],
+    ['a good card', snapshot(), []],
+  ])('%s', (_what, input, blockers) => {
+    const readiness = loginReadiness(input);
+    expect(readiness.blockers).toEqual(blockers);
+    // Every blocker is in the closed list, and they come in its order.
+    const order = readiness.blockers.map((blocker) => LOGIN_BLOCKERS.indexOf(blocker));
+    expect(order.every((index, i) => index >= 0 && (i === 0 || index > order[i - 1]!))).toBe(true);
+  });
+
+  it.each<[string, CardSnapshot, string[]]>([
+    ['expiring soon', withCertificate({ validity: 'expiring-soon' }), ['certificate-expiring-soon']],
+    [
+      'revocation unknown',
+      withCertificate({ revocation: { ...REVOCATION_NOT_CHECKED, status: 'unknown', reason: 'unreachable' } }),
+      ['revocation-unknown'],
+    ],
+    [
+      'revocation not answered yet, with a responder',
+      withCertificate({ revocation: REVOCATION_NOT_CHECKED }),
+      ['revocation-pending'],
+    ],
+    ['revocation not asked, no responder named', withCertificate({ revocation: REVOCATION_NOT_CHECKED, ocspUrls: [] }), []],
+    ['final PIN try', withCertificate({}, { finalTry: true, countLow: true }), ['pin-final-try']],
+    ['PIN count low', withCertificate({}, { countLow: true }), ['pin-count-low']],
+  ])('warns, without blocking: %s', (_what, input, warnings) => {
+    const readiness = loginReadiness(input);
+    expect(readiness.blockers).toEqual([]);
+    expect(readiness.warnings).toEqual(warnings);
+  });
+
+  it('with no CA certificate configured, an unchained card is a configuration notice, not an untrusted card', () => {
+    const readiness = loginReadiness(withCertificate({ trusted: false }, {}, 0));
+    expect(readiness.blockers).toEqual([]);
+    expect(readiness.warnings).toEqual(['trust-not-configured']);
+  });
+
+  it('with CA certificates configured, a chained card has no trust warning', () => {
+    expect(loginReadiness(snapshot()).warnings).toEqual([]);
+  });
+
+  it('returns the reader, its token and the certificate a login would use', () => {
+    const readiness = loginReadiness(snapshot());
+    expect(readiness.reader?.name).toBe('Reader 0');
+    expect(readiness.token?.slotDescription).toBe('Reader 0');
+    expect(readiness.certificate?.sha256).toBe(certificate.sha256);
+  });
+});
+
+describe('loginReadiness with several readers', () => {
+  const expired = { ...certificate, validity: 'expired' as const, sha256: 'b'.repeat(64) };
+  const twoCards = () =>
+    snapshot({
+      pcsc: {
+        service: 'running',
+        readers: [reader('Reader 0', { cardKind: 'unknown' }), reader('Reader 1'), reader('Reader 2')],
+      },
+      tokens: [
+        token('Reader 1', { label: 'expired', authCertificate: expired, certificates: [expired] }),
+        token('Reader 2', { label: 'good' }),
+      ],
+    });
+
+  it('by default takes the card that can log in, not an unknown card in the first reader', () => {
+    expect(loginReadiness(twoCards()).token?.label).toBe('good');
+  });
+
+  it('with no card that can log in, takes the one that got furthest', () => {
+    const s = twoCards();
+    s.pcsc.readers[2]!.cardPresent = false;
+    const readiness = loginReadiness(s);
+    expect(readiness.reader?.name).toBe('Reader 1');
+    expect(readiness.blockers).toEqual(['certificate-expired']);
+  });
+
+  it('takes the chosen reader when it holds a card, whatever its state', () => {
+    const readiness = loginReadiness(twoCards(), { readerName: 'Reader 1' });
+    expect(readiness.token?.label).toBe('expired');
+    expect(readiness.blockers).toEqual(['certificate-expired']);
+  });
+
+  it('lists every card present, reader by reader', () => {
+    expect(loginCandidates(twoCards()).map((candidate) => [candidate.reader?.name, candidate.blockers])).toEqual([
+      ['Reader 0', ['unknown-card']],
+      ['Reader 1', ['certificate-expired']],
+      ['Reader 2', []],
+    ]);
+  });
+});
+
+describe('loginBlockerError: the failure the session reports for the first blocker', () => {
+  it.each<[CardSnapshot | null, string, Record<string, string> | undefined]>([
+    [snapshot({ pcsc: { service: 'unavailable', readers: [] } }), 'pcsc-no-service', undefined],
+    [snapshot({ tokens: [] }), 'token-absent', undefined],
+    [withCertificate({ validity: 'expired' }), 'certificate-expired', { notAfter: certificate.notAfter }],
+    [withCertificate({ trusted: false }), 'certificate-untrusted', { issuer: certificate.issuer }],
+    [
+      withCertificate({ revocation: { ...certificate.revocation, status: 'revoked', revokedAt: '2026-11-30T10:00:00.000Z' } }),
+      'certificate-revoked',
+      { revokedAt: '2026-11-30T10:00:00.000Z' },
+    ],
+    [withCertificate({}, { locked: true }), 'pin-locked', { triesLeft: '0' }],
+  ])('case %#', (input, code, details) => {
+    expect(loginBlockerError(loginReadiness(input))).toEqual(details ? { code, details } : { code });
+  });
+
+  it('is null when nothing stops the login', () => {
+    expect(loginBlockerError(loginReadiness(snapshot()))).toBeNull();
+  });
+});

@@ -1,0 +1,103 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { REVOCATION_NOT_CHECKED, type CardSnapshot, type CertificateSummary } from '../../common/card/card-state';
+import { createIdleCardServiceFake } from '../../tests/fixtures/idle-card-service';
+import { AppFailure } from '../errors/app-failure';
+import { createLogger } from '../logging/logger';
+import { SessionService } from './session-service';
+
+// The session asks the one readiness rule (common/card/login-readiness) before the PIN, as the login
+// view does: the same cards are refused, with the same first reason.
+
+const certificate: CertificateSummary = {
+  subject: 'CN=Alva Testsson',
+  commonName: 'Alva Testsson',
+  givenName: 'Alva',
+  surname: 'Testsson',
+  hsaId: 'SE2321000016-A1B2',
+  organisation: 'Testkommunen',
+  issuer: 'CN=Test SITHS e-id Person ID 3 CA',
+  serialNumber: '01',
+  notBefore: '2026-01-01T00:00:00.000Z',
+  notAfter: '2028-01-01T00:00:00.000Z',
+  keyUsage: ['digitalSignature'],
+  extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'],
+  keyAlgorithm: 'rsa',
+  sha256: 'a'.repeat(64),
+  validity: 'valid',
+  daysLeft: 400,
+  trusted: true,
+  isAuthentication: true,
+  ocspUrls: [],
+  crlUrls: [],
+  revocation: { ...REVOCATION_NOT_CHECKED, status: 'good', source: 'ocsp', reason: null },
+};
+
+function snapshot(patch: Partial<CertificateSummary>, caCertificates: number, readers = ['Virtual PCD 00 00']): CardSnapshot {
+  const auth = { ...certificate, ...patch };
+  return {
+    pcsc: {
+      service: 'running',
+      readers: readers.map((name) => ({ name, cardPresent: true, atr: '3B', cardKind: 'lab', cardLabel: 'Lab', eventCount: 1 })),
+    },
+    module: { path: '/m.so', status: 'loaded', manufacturer: null, description: null, version: null },
+    caCertificates,
+    tokens: [
+      {
+        slotId: '7',
+        slotDescription: 'Virtual PCD 00 01',
+        label: 'Alva',
+        manufacturer: 'piv',
+        model: 'x',
+        serialNumber: '1',
+        pin: { minLength: 4, maxLength: 8, countLow: false, finalTry: false, locked: false, triesLeft: null, pinPad: false },
+        certificates: [auth],
+        authCertificate: auth,
+      },
+    ],
+    process: 'running',
+    updatedAt: '2026-12-01T00:00:00.000Z',
+  };
+}
+
+function session(card: CardSnapshot): SessionService {
+  const fake = createIdleCardServiceFake();
+  fake.push(card);
+  return new SessionService({
+    card: fake,
+    backend: null,
+    origin: 'https://behorighetsadmin.test',
+    removalPolicy: 'logout',
+    logger: createLogger({ destination: new Writable({ write: (_chunk, _encoding, done) => done() }) }),
+  });
+}
+
+function refusal(card: CardSnapshot): string | null {
+  try {
+    session(card).preflight();
+    return null;
+  } catch (error) {
+    return error instanceof AppFailure ? error.code : 'not-an-app-failure';
+  }
+}
+
+const TWO_READERS = ['Virtual PCD 00 00', 'Virtual PCD 00 01'];
+
+describe('session preflight: the readiness rule', () => {
+  it('refuses a revoked card before the PIN', () => {
+    expect(refusal(snapshot({ revocation: { ...certificate.revocation, status: 'revoked' } }, 2, TWO_READERS))).toBe(
+      'certificate-revoked',
+    );
+  });
+
+  it('refuses an unchained card when CA certificates are configured, and lets the service decide when none are', () => {
+    expect(refusal(snapshot({ trusted: false }, 2, TWO_READERS))).toBe('certificate-untrusted');
+    expect(refusal(snapshot({ trusted: false }, 0, TWO_READERS))).toBeNull();
+  });
+
+  it("takes the token of the reader that holds it, not the first reader's", () => {
+    const choice = session(snapshot({}, 2, TWO_READERS)).preflight();
+    expect(choice.reader.name).toBe('Virtual PCD 00 01');
+    expect(choice.token.slotId).toBe('7');
+  });
+});
