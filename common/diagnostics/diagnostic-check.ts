@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const CHECK_IDS = [
   'pcsc-service',
   'reader',
+  'remote-session',
   'card',
   'atr',
   'pkcs11-module',

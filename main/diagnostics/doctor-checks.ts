@@ -3,6 +3,7 @@ import { loginReadiness, type LoginReadiness } from '../../common/card/login-rea
 import type { CheckId, CheckStatus, DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
 import type { BackendProbe } from './backend-probe';
 import { pinStateCheck } from './pin-state-check';
+import { remoteSessionCheck, type SessionFacts } from './remote-session';
 
 /** Clock difference against the backend beyond which login may fail (certificate and nonce times). */
 export const MAX_CLOCK_SKEW_SECONDS = 120;
@@ -15,6 +16,13 @@ export interface DoctorInput {
   backend: BackendProbe | null;
   backendUrl: string | null;
   now: Date;
+  /** The session the program runs in (default: this process's platform and environment). */
+  session?: SessionFacts;
+}
+
+/** This process's session facts: SESSIONNAME and CLIENTNAME, as Windows sets them. */
+export function currentSessionFacts(env: NodeJS.ProcessEnv = process.env, platform = process.platform): SessionFacts {
+  return { platform, sessionName: env.SESSIONNAME, clientName: env.CLIENTNAME, citrixSessionKey: null };
 }
 
 type Details = DiagnosticCheck['details'];
@@ -33,7 +41,7 @@ function dateOnly(iso: string): string {
  * Walks the chain from card service to backend and says, for each link, pass / warn / fail / skip
  * with the remedy in plain Swedish. Shared by `npm run doctor` and the diagnostics view.
  */
-export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now }: DoctorInput): DiagnosticCheck[] {
+export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now, session }: DoctorInput): DiagnosticCheck[] {
   const checks: DiagnosticCheck[] = [];
   const serviceUp = card.pcsc.service === 'running';
   checks.push(
@@ -56,6 +64,7 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
     checks.push(
       check('reader', 'pass', `Kortläsare: ${readers.map((reader) => reader.name).join(', ')}.`, { readers: readers.length }),
     );
+  checks.push(remoteSessionCheck(session ?? currentSessionFacts()));
 
   // The card a login would use, and what stops it: the one rule the session and the login view follow too.
   const readiness = loginReadiness(card);

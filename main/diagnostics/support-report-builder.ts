@@ -25,6 +25,7 @@ export interface SupportReportInput {
 export const CHECK_TITLES: Record<CheckId, string> = {
   'pcsc-service': 'Korttjänsten (PC/SC)',
   reader: 'Kortläsare',
+  'remote-session': 'Fjärrsession (fjärrskrivbord, Citrix)',
   card: 'Kort i läsaren',
   atr: 'Korttyp (ATR)',
   'pkcs11-module': 'Programvara för e-legitimation (PKCS#11)',

@@ -50,7 +50,9 @@ describe('npm run doctor', () => {
   it('reports every check pass with the valid card and a running backend, and exits 0', async () => {
     await lab.insert({ profile: 'valid' });
     const result = await doctor();
-    expect(Object.values(statusOf(result.checks))).toEqual(Array(CHECK_IDS.length).fill('pass'));
+    // Remote Desktop / Citrix is looked for on Windows only.
+    const local = process.platform === 'win32' ? 'pass' : 'skip';
+    expect(Object.values(statusOf(result.checks))).toEqual(CHECK_IDS.map((id) => (id === 'remote-session' ? local : 'pass')));
     expect(result.checks.map((check) => check.id)).toEqual([...CHECK_IDS]);
     expect(result.code).toBe(0);
   });

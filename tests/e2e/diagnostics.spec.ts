@@ -108,6 +108,8 @@ async function expectCardChainGreen(page: Page): Promise<void> {
     'pin-state',
   ])
     await expectCheck(page, id, 'pass');
+  // Remote Desktop / Citrix is looked for on Windows only.
+  await expectCheck(page, 'remote-session', process.platform === 'win32' ? 'pass' : 'skip');
 }
 
 /** The agency's operator message, set in the test backend's database (server/agency-cli.ts). */
@@ -131,6 +133,7 @@ test("opens before login and lists every check in the manual's order, all green 
   expect(ids).toEqual([
     'pcsc-service',
     'reader',
+    'remote-session',
     'card',
     'atr',
     'pkcs11-module',

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { remoteSessionCheck, remoteSessionKind, type SessionFacts } from './remote-session';
+
+const WINDOWS: SessionFacts = { platform: 'win32', sessionName: 'Console', clientName: undefined, citrixSessionKey: false };
+
+describe('remoteSessionKind', () => {
+  it('is not-windows off Windows, whatever the variables say', () => {
+    expect(remoteSessionKind({ ...WINDOWS, platform: 'linux', sessionName: 'RDP-Tcp#3' })).toBe('not-windows');
+    expect(remoteSessionKind({ ...WINDOWS, platform: 'darwin' })).toBe('not-windows');
+  });
+
+  it('is local at the console', () => {
+    expect(remoteSessionKind(WINDOWS)).toBe('local');
+    expect(remoteSessionKind({ ...WINDOWS, sessionName: undefined })).toBe('local');
+  });
+
+  it('is Remote Desktop for RDP-Tcp sessions, and for a non-console session with a client name', () => {
+    expect(remoteSessionKind({ ...WINDOWS, sessionName: 'RDP-Tcp#12', clientName: 'KOMMUN-PC42' })).toBe('remote-desktop');
+    expect(remoteSessionKind({ ...WINDOWS, sessionName: 'rdp-tcp#0' })).toBe('remote-desktop');
+    expect(remoteSessionKind({ ...WINDOWS, sessionName: '31C5CE94259D4006A9E4#0', clientName: 'KOMMUN-PC42' })).toBe(
+      'remote-desktop',
+    );
+    expect(remoteSessionKind({ ...WINDOWS, sessionName: undefined, clientName: 'KOMMUN-PC42' })).toBe('remote-desktop');
+  });
+
+  it('is Citrix for ICA sessions or when the Citrix session key exists', () => {
+    expect(remoteSessionKind({ ...WINDOWS, sessionName: 'ICA-CGP#4', clientName: 'THIN-7' })).toBe('citrix');
+    expect(remoteSessionKind({ ...WINDOWS, sessionName: 'ICA-TCP#1' })).toBe('citrix');
+    expect(remoteSessionKind({ ...WINDOWS, sessionName: 'Console', citrixSessionKey: true })).toBe('citrix');
+  });
+});
+
+describe('remoteSessionCheck', () => {
+  it('skips off Windows, passes locally, warns with the client and the remedy in a remote session', () => {
+    expect(remoteSessionCheck({ ...WINDOWS, platform: 'linux' })).toMatchObject({
+      status: 'skip',
+      details: { kind: 'not-windows' },
+    });
+    expect(remoteSessionCheck(WINDOWS)).toMatchObject({ status: 'pass', details: { kind: 'local' } });
+    const rdp = remoteSessionCheck({ ...WINDOWS, sessionName: 'RDP-Tcp#2', clientName: 'KOMMUN-PC42' });
+    expect(rdp).toMatchObject({ status: 'warn', details: { kind: 'remote-desktop', clientName: 'KOMMUN-PC42' } });
+    expect(rdp.message).toContain('KOMMUN-PC42');
+    expect(rdp.message).toContain('vidarebefordran av smartkort');
+    expect(remoteSessionCheck({ ...WINDOWS, sessionName: 'ICA-CGP#1' }).message).toContain('Citrix');
+  });
+});

@@ -1,0 +1,64 @@
+import type { DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
+
+/** What the program can see of the session it runs in (Windows sets these; elsewhere they mean nothing). */
+export interface SessionFacts {
+  platform: NodeJS.Platform;
+  /** %SESSIONNAME%: `Console` locally, `RDP-Tcp#N` over Remote Desktop, `ICA-TCP#N` / `ICA-CGP#N` under Citrix. */
+  sessionName: string | undefined;
+  /** %CLIENTNAME%: the client computer's name in a remote session. */
+  clientName: string | undefined;
+  /** A Citrix ICA session key exists for this session (HKLM\SOFTWARE\Citrix\Ica\Session\<id>); null: not looked. */
+  citrixSessionKey: boolean | null;
+}
+
+export type RemoteSessionKind = 'not-windows' | 'local' | 'remote-desktop' | 'citrix';
+
+/**
+ * Whether the program runs in a Remote Desktop or Citrix session, where the card reader is the
+ * client computer's, redirected: decided from the session's name, the client's name and the Citrix
+ * key. Pure, so its decisions are unit-tested on any platform.
+ */
+export function remoteSessionKind(facts: SessionFacts): RemoteSessionKind {
+  if (facts.platform !== 'win32') return 'not-windows';
+  const name = (facts.sessionName ?? '').trim().toUpperCase();
+  if (facts.citrixSessionKey === true || name.startsWith('ICA-')) return 'citrix';
+  if (name.startsWith('RDP-')) return 'remote-desktop';
+  // A session without the console's name but with a client computer's name is remote all the same.
+  const client = (facts.clientName ?? '').trim();
+  if (name !== 'CONSOLE' && name !== '' && client !== '') return 'remote-desktop';
+  if (name === '' && client !== '' && client.toUpperCase() !== 'CONSOLE') return 'remote-desktop';
+  return 'local';
+}
+
+/** The `remote-session` check: skip off Windows, pass locally, warn (with the remedy) in a remote session. */
+export function remoteSessionCheck(facts: SessionFacts): DiagnosticCheck {
+  const kind = remoteSessionKind(facts);
+  const clientName = facts.clientName?.trim() || null;
+  const details = { kind, clientName };
+  switch (kind) {
+    case 'not-windows':
+      return {
+        id: 'remote-session',
+        status: 'skip',
+        message: 'Kontrolleras bara på Windows (fjärrskrivbord och Citrix).',
+        details,
+      };
+    case 'local':
+      return { id: 'remote-session', status: 'pass', message: 'Programmet körs direkt på den här datorn.', details };
+    case 'remote-desktop':
+    case 'citrix': {
+      const via = kind === 'citrix' ? 'Citrix' : 'fjärrskrivbord (Remote Desktop)';
+      const client = clientName ? ` (${clientName})` : '';
+      return {
+        id: 'remote-session',
+        status: 'warn',
+        message:
+          `Programmet körs i en session via ${via}: kortläsaren är den som sitter på datorn du sitter vid${client} och ` +
+          'skickas vidare hit. Sitter kortet i den datorns läsare? Visas ingen läsare eller inget kort: be IT slå på ' +
+          'vidarebefordran av smartkort i anslutningen (RDP: "Smartkort" under Lokala resurser; Citrix: policyn för smartkort), ' +
+          'eller kör programmet direkt på din dator.',
+        details,
+      };
+    }
+  }
+}
