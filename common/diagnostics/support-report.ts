@@ -104,7 +104,15 @@ export const supportReportSchema = z.object({
         model: z.string(),
         serialNumber: z.string(),
         slotDescription: z.string(),
-        pin: z.object({ locked: z.boolean(), finalTry: z.boolean(), countLow: z.boolean(), pinPad: z.boolean() }),
+        pin: z.object({
+          locked: z.boolean(),
+          finalTry: z.boolean(),
+          countLow: z.boolean(),
+          pinPad: z.boolean(),
+          /** Retry counters only (never a PIN or PUK): null when the card does not say. */
+          triesLeft: z.number().int().nullable().optional(),
+          pukTriesLeft: z.number().int().nullable().optional(),
+        }),
         certificates: z.array(reportCertificateSchema),
       }),
     ),

@@ -78,6 +78,7 @@ function poisoned(): SupportReportInput {
           finalTry: false,
           locked: false,
           triesLeft: 3,
+          pukTriesLeft: 2,
           pinPad: false,
           value: SECRET,
         },
@@ -165,6 +166,9 @@ describe('buildSupportReport', () => {
     expect(text).toContain('backendUrl: https://api.example.se – systempolicy, låst av policy');
     expect(text).toContain('ipc ipc-failed (pin-incorrect)');
     expect(text).toContain('Provsignering 2026-11-22T09:59:00.000Z: kortet signerade och signaturen stämde');
+    // The retry counters, never a PIN or PUK.
+    expect(report.card.tokens[0]!.pin).toMatchObject({ triesLeft: 3, pukTriesLeft: 2 });
+    expect(text).toContain('PIN-försök kvar: 3; PUK-försök kvar: 2');
   });
 
   it('says whether the issuer was checked: trusted, not trusted, or no CA certificate configured (not "untrusted")', () => {

@@ -97,7 +97,14 @@ export function buildSupportReport(input: SupportReportInput): SupportReport {
         model: token.model,
         serialNumber: token.serialNumber,
         slotDescription: token.slotDescription,
-        pin: { locked: token.pin.locked, finalTry: token.pin.finalTry, countLow: token.pin.countLow, pinPad: token.pin.pinPad },
+        pin: {
+          locked: token.pin.locked,
+          finalTry: token.pin.finalTry,
+          countLow: token.pin.countLow,
+          pinPad: token.pin.pinPad,
+          triesLeft: token.pin.triesLeft,
+          pukTriesLeft: token.pin.pukTriesLeft ?? null,
+        },
         certificates: token.certificates.map((certificate) => ({
           subject: certificate.subject,
           issuer: certificate.issuer,
@@ -188,7 +195,13 @@ export function renderSupportReportText(report: SupportReport): string {
         : token.pin.countLow
           ? 'få försök kvar'
           : 'inte låst';
-    lines.push(`Token: ${token.label} (${token.manufacturer} ${token.model}, serienummer ${token.serialNumber}); PIN-kod ${pin}`);
+    const tries = token.pin.triesLeft ?? null;
+    const pukTries = token.pin.pukTriesLeft ?? null;
+    const counters =
+      `; PIN-försök kvar: ${tries === null ? 'okänt' : tries}` + `; PUK-försök kvar: ${pukTries === null ? 'okänt' : pukTries}`;
+    lines.push(
+      `Token: ${token.label} (${token.manufacturer} ${token.model}, serienummer ${token.serialNumber}); PIN-kod ${pin}${counters}`,
+    );
     for (const certificate of token.certificates) {
       lines.push(
         `  Certifikat${certificate.isAuthentication ? ' för inloggning' : ''}: ${certificate.subject}`,
