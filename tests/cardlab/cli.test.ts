@@ -82,6 +82,8 @@ describe('cardlab command', () => {
     expect(info.appEnv).toEqual({
       BEHORIGHETSADMIN_PKCS11_MODULE: info.pkcs11Module,
       BEHORIGHETSADMIN_TRUST_ANCHORS: info.caCertificates,
+      // OpenSC's PUK unblock for the lab's PIV card (see the README's "PIN change and PUK unblock").
+      OPENSC_CONF: expect.stringMatching(/opensc\.conf$/),
     });
     expect(existsSync(CONTROL_FILE)).toBe(true);
 
