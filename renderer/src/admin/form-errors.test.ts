@@ -38,17 +38,34 @@ describe('the user form validates with the server schema', () => {
 
 describe('server refusals land on the right field', () => {
   it('field messages of validation-failed', () => {
-    const out = formErrorsFromAppError({ code: 'validation-failed', details: { status: '400', 'field.email': 'Ogiltig e-postadress', 'field.other': 'x' } }, t);
+    const out = formErrorsFromAppError(
+      { code: 'validation-failed', details: { status: '400', 'field.email': 'Ogiltig e-postadress', 'field.other': 'x' } },
+      t,
+    );
     expect(out).toEqual({ fields: { email: 'Ogiltig e-postadress' }, message: null });
   });
 
   it('validation-failed without fields is a form message', () => {
-    expect(formErrorsFromAppError({ code: 'validation-failed' }, t)).toEqual({ fields: {}, message: '«errors.validation-failed»' });
+    expect(formErrorsFromAppError({ code: 'validation-failed' }, t)).toEqual({
+      fields: {},
+      message: '«errors.validation-failed»',
+    });
   });
 
   it('HSA-id in use or belonging to an administrator go on the HSA-id field', () => {
-    expect(formErrorsFromAppError({ code: 'hsa-id-in-use' }, t)).toEqual({ fields: { hsaId: '«errors.hsa-id-in-use»' }, message: null });
+    expect(formErrorsFromAppError({ code: 'hsa-id-in-use' }, t)).toEqual({
+      fields: { hsaId: '«errors.hsa-id-in-use»' },
+      message: null,
+    });
     expect(formErrorsFromAppError({ code: 'hsa-id-is-administrator' }, t).fields.hsaId).toBe('«errors.hsa-id-is-administrator»');
+  });
+
+  it('a person who already has a role in the organisation goes on the HSA-id field (appointing an administrator)', () => {
+    expect(formErrorsFromAppError({ code: 'hsa-id-has-role' }, t)).toEqual({
+      fields: { hsaId: '«errors.hsa-id-has-role»' },
+      message: null,
+    });
+    expect(formErrorsFromAppError({ code: 'hsa-id-is-user' }, t).fields.hsaId).toBe('«errors.hsa-id-is-user»');
   });
 
   it('anything else is a message for the whole form', () => {

@@ -39,6 +39,8 @@ export function formErrorsFromAppError(error: AppError, t: Translate): { fields:
     }
     case 'hsa-id-in-use':
     case 'hsa-id-is-administrator':
+    case 'hsa-id-is-user':
+    case 'hsa-id-has-role':
       return { fields: { hsaId: t(errorMessageKey(error.code)) }, message: null };
     default:
       return { fields, message: t(errorMessageKey(error.code)) };

@@ -136,7 +136,7 @@ export function PermissionsEditor({ user, organisation, store, onDone }: Permiss
             <div key={p.id} className="admin-permission-row">
               <label className="admin-checkbox">
                 <input type="checkbox" checked={ticked.has(p.id)} onChange={(e) => toggle(p.id, e.target.checked)} />
-                {p.name}
+                <span id={`${ids}-name-${p.id}`}>{p.name}</span>
               </label>
               {ticked.has(p.id) && (
                 <span className="admin-permission-end">
@@ -146,15 +146,14 @@ export function PermissionsEditor({ user, organisation, store, onDone }: Permiss
                     type="date"
                     min={addDays(today, 1)}
                     value={ends[p.id] ?? ''}
-                    aria-label={t('admin.permissions.endDateFor', { permission: p.name })}
-                    aria-describedby={`${ids}-end-hint`}
+                    aria-describedby={`${ids}-name-${p.id} ${ids}-end-hint`}
                     onChange={(e) => setEnd(p.id, e.target.value)}
                   />
                   {ends[p.id] && (
                     <button
                       type="button"
                       className="admin-button"
-                      aria-label={t('admin.permissions.removeEndFor', { permission: p.name })}
+                      aria-describedby={`${ids}-name-${p.id}`}
                       onClick={() => setEnd(p.id, '')}
                     >
                       {t('admin.permissions.removeEnd')}

@@ -12,7 +12,9 @@ export interface CardStack {
  * Fixtures for specs that need the whole chain: the card lab (one per worker: pcscd, readers,
  * OpenSC), a fresh reference backend with the demo data per test, and the program wired to both.
  */
-export const test = base.extend<{ backend: ReferenceBackend; app: LaunchedApp }, { lab: CardLab }>({
+export const test = base.extend<{ backendArgs: string[]; backend: ReferenceBackend; app: LaunchedApp }, { lab: CardLab }>({
+  /** Further flags for the reference backend (test.use({ backendArgs: [...] })). */
+  backendArgs: [[], { option: true }],
   lab: [
     // Playwright requires a destructuring pattern here even when no fixture is used.
     // eslint-disable-next-line no-empty-pattern
@@ -26,8 +28,8 @@ export const test = base.extend<{ backend: ReferenceBackend; app: LaunchedApp },
     },
     { scope: 'worker', timeout: 120_000 },
   ],
-  backend: async ({ lab }, use) => {
-    const backend = await startReferenceBackend({ caCertificates: lab.pki.caCertificatesPath });
+  backend: async ({ lab, backendArgs }, use) => {
+    const backend = await startReferenceBackend({ caCertificates: lab.pki.caCertificatesPath, args: backendArgs });
     try {
       await use(backend);
     } finally {

@@ -1,0 +1,15 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { ReferenceBackend } from '../../fixtures/reference-backend';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+
+/** The agency command (`npm run agency`) on the running backend's database, as the agency runs it. */
+export async function agency(backend: ReferenceBackend, ...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(TSX, ['server/agency-cli.ts', '--db', backend.dbFile, ...args], {
+    cwd: REPO_ROOT,
+  });
+  return stdout;
+}
