@@ -16,7 +16,14 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'faulty-pkcs11-'));
   modulePath = path.join(dir, 'faulty-pkcs11.so');
   control = path.join(dir, 'mode');
-  execFileSync('cc', ['-shared', '-fPIC', '-O1', '-o', modulePath, path.join(REPO_ROOT, 'tests/fixtures/faulty-pkcs11/faulty-pkcs11.c')]);
+  execFileSync('cc', [
+    '-shared',
+    '-fPIC',
+    '-O1',
+    '-o',
+    modulePath,
+    path.join(REPO_ROOT, 'tests/fixtures/faulty-pkcs11/faulty-pkcs11.c'),
+  ]);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,7 +60,10 @@ describe('a PKCS#11 module that hangs or crashes', () => {
 
       // The middleware comes back to life: the next process reads normally.
       writeFileSync(control, 'ok');
-      const running = await card.waitFor((snapshot) => snapshot.process === 'running' && snapshot.module.status === 'loaded', 30_000);
+      const running = await card.waitFor(
+        (snapshot) => snapshot.process === 'running' && snapshot.module.status === 'loaded',
+        30_000,
+      );
       expect(running?.module.description).toBe('Faulty PKCS#11 test module');
       expect((await card.refresh()).ok).toBe(true);
     } finally {

@@ -6,12 +6,7 @@ import { defuseCsvCell, lastLoginText, permissionSummary, type LastLoginTexts } 
 export const CSV_SEPARATOR = ';';
 
 /** The text of one exported cell: what the grid shows, with formulas defused. */
-export function csvCellText(
-  colId: string,
-  user: User | undefined,
-  organisation: Organisation,
-  texts: LastLoginTexts,
-): string {
+export function csvCellText(colId: string, user: User | undefined, organisation: Organisation, texts: LastLoginTexts): string {
   if (!user) return '';
   const id = colId as UserColumnId;
   let text: string;

@@ -96,7 +96,10 @@ export function createUserSearchIndex(columnTexts: (user: User) => readonly stri
 
 /** The search as terms: "any character or word"; several words must each match some column. */
 export function searchTerms(search: string): string[] {
-  return search.toLowerCase().split(/\s+/).filter((term) => term !== '');
+  return search
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((term) => term !== '');
 }
 
 export function matchesSearch(text: string, terms: readonly string[]): boolean {
