@@ -200,7 +200,8 @@ describe('card layer on the card lab', () => {
     const rsa = tokenOf(card.snapshot()).authCertificate!.sha256;
     await lab.insert({ profile: 'ecc' });
     const reread = await card.reread();
-    expect(reread).toMatchObject({ ok: true });
+    // The message names the error code when the re-read fails (a bare { ok: false } says nothing).
+    expect(reread, JSON.stringify(reread.ok ? 'ok' : reread.error)).toMatchObject({ ok: true });
     const fresh = await card.waitFor((snapshot) => snapshot.tokens[0]?.authCertificate?.keyAlgorithm === 'ec', 10_000);
     // waitFor gives null on timeout: assert the ECC token is there before comparing.
     expect(fresh?.tokens[0]?.authCertificate?.keyAlgorithm).toBe('ec');

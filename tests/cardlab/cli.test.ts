@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONTROL_FILE, REPO_ROOT } from './paths.js';
+import { OPENSC_CONF_PATH } from './opensc-conf.js';
 import { findPcscdPids } from './pcscd.js';
 import { parseSlots, pkcs11Tool, runTool } from './tool-runner.js';
 
@@ -30,10 +31,13 @@ interface ServeLine {
 
 let serve: ChildProcess | null = null;
 
+// serve runs as tsx → node: on a failed assertion kill the whole group, or the lab (and its
+// lock on the readers) outlives the test and every later lab test waits for it.
 afterAll(async () => {
-  if (serve && serve.exitCode === null) {
-    serve.kill('SIGKILL');
-    await new Promise((r) => serve!.once('exit', r));
+  if (serve?.pid !== undefined && serve.exitCode === null) {
+    const exited = new Promise((r) => serve!.once('exit', r));
+    process.kill(-serve.pid, 'SIGKILL');
+    await exited;
   }
 });
 
@@ -67,6 +71,7 @@ describe('cardlab command', () => {
     // Other people's lab tests may hold the machine's readers for a while: wait for them.
     serve = spawn(TSX, [CLI, 'serve', '--profile', 'valid'], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
       env: { ...process.env, CARDLAB_LOCK_TIMEOUT_MS: '240000' },
     });
     const info = JSON.parse(await firstLine(serve, 250_000)) as ServeLine;
@@ -82,8 +87,7 @@ describe('cardlab command', () => {
     expect(info.appEnv).toEqual({
       BEHORIGHETSADMIN_PKCS11_MODULE: info.pkcs11Module,
       BEHORIGHETSADMIN_TRUST_ANCHORS: info.caCertificates,
-      // OpenSC's PUK unblock for the lab's PIV card (see the README's "PIN change and PUK unblock").
-      OPENSC_CONF: expect.stringMatching(/opensc\.conf$/),
+      OPENSC_CONF: OPENSC_CONF_PATH,
     });
     expect(existsSync(CONTROL_FILE)).toBe(true);
 
