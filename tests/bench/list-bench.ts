@@ -31,38 +31,47 @@ const firstRow = (page: Page, colId: string) => page.locator(`.admin-grid .ag-ro
  * download (prefetched while the login screen is idle, so often before the PIN), and the grid's
  * render after the page arrived. Times in ms after the PIN was submitted.
  */
-function watchPhases(page: Page) {
+async function watchPhases(page: Page) {
   let t0 = 0;
   const sent = new Map<number, { channel: string; at: number }>();
   const marks: Record<string, number> = {};
   const mark = (name: string, at: number) => {
     if (t0 > 0 && marks[name] === undefined) marks[name] = at - t0;
   };
-  page.on('websocket', (ws) => {
-    ws.on('framesent', ({ payload }) => {
-      const at = performance.now();
-      try {
-        const m = JSON.parse(String(payload)) as { id?: number; channel?: string };
-        if (typeof m.id === 'number' && m.channel) {
-          sent.set(m.id, { channel: m.channel, at });
-          if (m.channel === 'admin:list-user-page') mark('page asked', at);
-        }
-      } catch {
-        // not ours
+  const onSent = (payload: string) => {
+    const at = performance.now();
+    try {
+      const m = JSON.parse(payload) as { id?: number; channel?: string };
+      if (typeof m.id === 'number' && m.channel) {
+        sent.set(m.id, { channel: m.channel, at });
+        if (m.channel === 'admin:list-user-page') mark('page asked', at);
       }
-    });
-    ws.on('framereceived', ({ payload }) => {
-      const at = performance.now();
-      try {
-        const m = JSON.parse(String(payload)) as { id?: number };
-        const request = typeof m.id === 'number' ? sent.get(m.id) : undefined;
-        if (request?.channel === 'session:login') mark('logged in', at);
-        if (request?.channel === 'admin:list-user-page') mark('page back', at);
-      } catch {
-        // not ours
-      }
-    });
-  });
+    } catch {
+      // not ours
+    }
+  };
+  const onReceived = (payload: string) => {
+    const at = performance.now();
+    try {
+      const m = JSON.parse(payload) as { id?: number };
+      const request = typeof m.id === 'number' ? sent.get(m.id) : undefined;
+      if (request?.channel === 'session:login') mark('logged in', at);
+      if (request?.channel === 'admin:list-user-page') mark('page back', at);
+    } catch {
+      // not ours
+    }
+  };
+  // The bridge's socket opened with the page, before this watch: Chromium's DevTools protocol
+  // reports the frames of sockets already open (Playwright's 'websocket' event only new ones).
+  const cdp = await page
+    .context()
+    .newCDPSession(page)
+    .catch(() => null);
+  if (cdp) {
+    await cdp.send('Network.enable');
+    cdp.on('Network.webSocketFrameSent', (e) => onSent(e.response.payloadData));
+    cdp.on('Network.webSocketFrameReceived', (e) => onReceived(e.response.payloadData));
+  }
   let chunkAt: number | undefined;
   page.on('requestfinished', (request) => {
     if (/administration-view-[^/]*\.js$/.test(request.url())) chunkAt = performance.now();
@@ -72,7 +81,10 @@ function watchPhases(page: Page) {
       t0 = at;
     },
     report(total: number): string {
-      const chunk = chunkAt === undefined ? 'admin chunk: cached' : `admin chunk loaded at ${(chunkAt - t0).toFixed(0)}`;
+      const chunk =
+        chunkAt === undefined || chunkAt < t0
+          ? 'admin chunk: loaded before the PIN'
+          : `admin chunk loaded at ${(chunkAt - t0).toFixed(0)}`;
       const steps = ['logged in', 'page asked', 'page back'].map((k) => `${k} ${marks[k]?.toFixed(0) ?? '?'}`);
       return `${steps.join(', ')}, rows shown ${total.toFixed(0)}; ${chunk}`;
     },
@@ -118,7 +130,7 @@ async function main(): Promise<void> {
         await page.getByTestId('card-status').and(page.locator('[data-status="card-ready"]')).waitFor({ timeout: 30_000 });
         await page.getByRole('button', { name: 'Logga in' }).click();
         await page.getByLabel('PIN-kod för legitimering').fill(lab.pin);
-        const phases = watchPhases(page);
+        const phases = await watchPhases(page);
         let t = performance.now();
         phases.start(t);
         await page.getByRole('dialog').getByRole('button', { name: 'Logga in' }).click();
