@@ -5,7 +5,7 @@ import {
   type OperatorMessageSeverity,
   type OrganisationKind,
 } from '../common/api/index';
-import { systemClock } from './clock';
+import { systemClock } from './core/clock';
 import { DEFAULT_DB } from './config';
 import { AgencyError, AgencyService } from './services/agency-service';
 import { roleName } from './services/role-rules';

@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app';
 import { TrustStore } from './auth/trust-store';
-import { FileClock, systemClock } from './clock';
+import { FileClock, systemClock } from './core/clock';
 import type { ServerConfig } from './config';
 import { FileMailSender, LogMailSender, OutboxDispatcher } from './outbox/outbox-dispatcher';
 import { seedDemo } from './seed/demo-seed';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock';
+import { ManualClock } from '../core/clock';
 import { openStorage } from '../storage/open-storage';
 import type { Storage } from '../storage/storage';
 import { ENGINES, engineDatabases, openReadOnly, type EngineDatabases } from '../../tests/server-support/storage-engines';

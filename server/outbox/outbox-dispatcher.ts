@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock';
+import type { Clock } from '../core/clock';
 import type { OutboxMessage, Storage } from '../storage/storage';
 
 /** Sends one e-mail; the pluggable step behind the outbox (SMTP, an agency mail API, a log). */

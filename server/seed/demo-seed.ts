@@ -1,5 +1,5 @@
 import { eservicesForKind } from '../../common/api/index';
-import type { Clock } from '../clock';
+import type { Clock } from '../core/clock';
 import { AgencyService } from '../services/agency-service';
 import type { Storage } from '../storage/storage';
 import { generateUsers, insertUsers, seededRandom } from './demo-data';

@@ -20,8 +20,8 @@ import type { userExportQuerySchema, userListQuerySchema } from '../../common/ap
 
 type UserPageQuery = z.output<typeof userListQuerySchema>;
 type UserExportQuery = z.output<typeof userExportQuerySchema>;
-import type { Clock } from '../clock';
-import { ApiError, validationError } from '../http/api-error';
+import type { Clock } from '../core/clock';
+import { ApiError, validationError } from '../core/api-error';
 import type {
   OrganisationRecord,
   SearchTermMatch,

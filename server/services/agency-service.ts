@@ -9,7 +9,7 @@ import {
   type OrganisationKind,
   type OperatorMessageSeverity,
 } from '../../common/api/index';
-import type { Clock } from '../clock';
+import type { Clock } from '../core/clock';
 import type { AdministratorRecord, OrganisationRecord, Storage } from '../storage/storage';
 import { grantRefusal, removalRefusal, roleName } from './role-rules';
 

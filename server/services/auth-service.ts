@@ -17,8 +17,8 @@ import {
 } from '../auth/certificate-verifier';
 import type { TrustStore } from '../auth/trust-store';
 import type { RevocationChecker } from '../../common/revocation/revocation-check';
-import type { Clock } from '../clock';
-import { ApiError } from '../http/api-error';
+import type { Clock } from '../core/clock';
+import { ApiError } from '../core/api-error';
 import type { AdministratorRecord, OrganisationRecord, Storage } from '../storage/storage';
 
 export interface AuthSettings {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock';
+import { ManualClock } from '../core/clock';
 import { ENGINES, engineDatabases, type EngineDatabases } from '../../tests/server-support/storage-engines';
 import type { KyselyStorage } from '../storage/kysely-storage';
 import { openStorage } from '../storage/open-storage';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { swedishDate } from '../../common/api/index';
-import type { Clock } from '../clock';
+import type { Clock } from '../core/clock';
 import { permissionEndedMessage } from '../outbox/notification-messages';
 import type { Storage } from '../storage/storage';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Status } from '../../common/api/index';
-import type { Clock } from '../clock';
+import type { Clock } from '../core/clock';
 import { StorageError } from '../storage/storage-error';
 import type { Storage } from '../storage/storage';
 

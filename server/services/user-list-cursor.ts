@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SORT_DIRECTIONS, USER_SORT_COLUMNS, type SortDirection, type UserSortColumn } from '../../common/api/index';
-import { validationError } from '../http/api-error';
+import { validationError } from '../core/api-error';
 
 /** What a page's cursor is bound to: the next page must ask for the same order, search and filters. */
 export interface CursorScope {

@@ -15,7 +15,7 @@ import { startPostgresServer, type PostgresServer } from '../fixtures/postgres-s
 import { buildApp } from '../../server/app';
 import { loginSignedData } from '../../common/api/login-signed-data';
 import { TrustStore } from '../../server/auth/trust-store';
-import { systemClock } from '../../server/clock';
+import { systemClock } from '../../server/core/clock';
 import { BulkSeeder } from '../../server/seed/bulk-seed';
 import { AgencyService } from '../../server/services/agency-service';
 import type { KyselyStorage } from '../../server/storage/kysely-storage';

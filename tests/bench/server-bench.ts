@@ -14,7 +14,7 @@ import { buildApp } from '../../server/app';
 import { loginSignedData } from '../../common/api/login-signed-data';
 import { parseLeafCertificate, verifyLogin } from '../../server/auth/certificate-verifier';
 import { TrustStore } from '../../server/auth/trust-store';
-import { systemClock } from '../../server/clock';
+import { systemClock } from '../../server/core/clock';
 import { BulkSeeder } from '../../server/seed/bulk-seed';
 import { AgencyService } from '../../server/services/agency-service';
 import { createSqliteStorage } from '../../server/storage/sqlite-storage';

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTestPki, provisionSoftHsmToken, type SoftHsmToken } from '../cardlab/index';
 import { loginSignedData } from '../../common/api/login-signed-data';
-import { systemClock } from '../../server/clock';
+import { systemClock } from '../../server/core/clock';
 import { DEMO_KOMMUN_ID, seedDemo } from '../../server/seed/demo-seed';
 import { openStorage } from '../../server/storage/open-storage';
 import type { KyselyStorage } from '../../server/storage/kysely-storage';

@@ -10,11 +10,6 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const PRODUCT = ['main', 'preload', 'renderer', 'common', 'server'];
 
-// The reference server has folder circles today (its root files clock.ts and app.ts are imported by
-// services/, outbox/ and seed/, and services/ uses http/api-error.ts); they are tolerated inside server/
-// until taken apart. Anywhere else a circle fails.
-const tolerated = (tangle: readonly string[]) => tangle.every((folder) => folder === 'server' || folder.startsWith('server/'));
-
 function productFiles(): string[] {
   return PRODUCT.flatMap((folder) =>
     readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' })
@@ -73,8 +68,8 @@ function tangles(graph: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
 describe('the import graph between folders', () => {
   const graph = folderGraph(productFiles());
 
-  it('has no folder circles (but the known ones inside the reference server)', () => {
-    expect(tangles(graph).filter((tangle) => !tolerated(tangle))).toEqual([]);
+  it('has no folder circles', () => {
+    expect(tangles(graph)).toEqual([]);
   });
 
   it('finds a folder circle where there is one', () => {
@@ -84,7 +79,6 @@ describe('the import graph between folders', () => {
       ['main/c', new Set(['main/a'])],
     ]);
     expect(tangles(probe)).toEqual([['main/a', 'main/b', 'main/c']]);
-    expect(tangles(probe).filter((tangle) => !tolerated(tangle))).toHaveLength(1);
   });
 
   it('has no arrow from product code to tests/', () => {

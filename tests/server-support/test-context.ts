@@ -4,7 +4,7 @@ import { ensureTestPki, type CardCredentials, type TestPki } from '../cardlab/in
 import { buildApp, type App, type AppOptions } from '../../server/app';
 import { TrustStore } from '../../server/auth/trust-store';
 import type { AuthSettings } from '../../server/services/auth-service';
-import { ManualClock } from '../../server/clock';
+import { ManualClock } from '../../server/core/clock';
 import { AgencyService } from '../../server/services/agency-service';
 import { openStorage } from '../../server/storage/open-storage';
 import type { Storage } from '../../server/storage/storage';
