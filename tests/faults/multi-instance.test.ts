@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,6 +41,19 @@ interface Reply {
   status: number;
   body: Record<string, unknown>;
   etag: string | null;
+}
+
+/** The processes whose command line names `text` (from /proc). */
+function processesNaming(text: string): string[] {
+  return readdirSync('/proc').flatMap((pid) => {
+    if (!/^\d+$/.test(pid)) return [];
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      return args.includes(text) ? [`${pid}: ${args}`] : [];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
 }
 
 /** One HTTP call; a dead instance (connection refused or reset) gives status 0. */
@@ -227,6 +240,8 @@ describe.each(ENGINES)('two server instances on one %s database', (engine) => {
     await Promise.all(servers.map((s) => s.stop('SIGKILL')));
     await storage?.close();
     await dbs?.dispose();
+    // Neither instance leaves a process behind (tsx's node child survived a SIGKILL of tsx alone).
+    expect(processesNaming(mailLog)).toEqual([]);
   });
 
   it('serves concurrent writers and logins on both: no 5xx, nothing lost or doubled, each mail sent once', async () => {
@@ -266,6 +281,8 @@ describe.each(ENGINES)('two server instances on one %s database', (engine) => {
       live = [survivor!.url, survivor!.url];
     });
     await Promise.all([load(() => live, again.token!, Date.now() + LOAD_MS, 'K', ledger), killed]);
+    // The killed instance is gone, not only its tsx wrapper.
+    expect((await http(`${victim!.url}/api/v1/status`, 'GET')).status).toBe(0);
     console.log(`[${engine}] kill -9 mid-load:`, Object.fromEntries(ledger.statuses), { users: ledger.users.size });
     // Only the killed instance's dropped connections (status 0) may fail; never a 5xx.
     expect([...ledger.statuses.keys()].filter((s) => s >= 500)).toEqual([]);
