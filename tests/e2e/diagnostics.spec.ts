@@ -229,7 +229,7 @@ test('locked PIN: the PIN check fails with "PUK", the test signature is not offe
   const { page } = app;
   await lab.insert({ profile: 'locked' });
   await openDiagnostics(page);
-  await expectCheck(page, 'pin-state', 'fail', 'PIN-koden är låst. Lås upp kortet med PUK-koden');
+  await expectCheck(page, 'pin-state', 'fail', 'PIN-koden är låst. Lås upp den med PUK-koden (3 försök kvar för PUK-koden)');
   await expect(page.getByRole('button', { name: 'Provsignera med PIN' })).toBeDisabled();
   await lab.insert({ profile: 'valid' });
   await expectCardChainGreen(page);
