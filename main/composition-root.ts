@@ -66,7 +66,7 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
   const appInfo = new AppInfoService(options.appInfo);
   // Every snapshot main hands out carries the revocation status of the card's certificate (OCSP/CRL).
   const card = options.caCertificateFiles
-    ? withRevocation(options.card, createCardRevocation(options.caCertificateFiles, logger))
+    ? withRevocation(options.card, createCardRevocation(options.caCertificateFiles, logger, options.backendTransport))
     : options.card;
   card.onSnapshot((snapshot) => events.publish('card:snapshot', snapshot));
   const backend = options.backend

@@ -12,6 +12,7 @@ import {
 import { ok, type Result } from '../../common/errors/error-codes';
 import { RevocationChecker } from '../../common/revocation/revocation-check';
 import type { CardService } from './card-service';
+import { GLOBAL_FETCH_TRANSPORT, type BackendTransport } from '../backend/backend-transport';
 
 const UNKNOWN_RETRY_MS = 60_000;
 const NO_ISSUER: RevocationStatus = { ...REVOCATION_NOT_CHECKED, reason: 'no-issuer' };
@@ -129,10 +130,16 @@ const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/
 
 /**
  * The card revocation check for the configured CA certificate files (the setting trustAnchors),
- * asking over fetch with a 5-second limit per request. Unreadable files are the configuration's
- * problem (reported there); they add no CA here.
+ * asking over the app's transport — the same one as backend calls: Electron's net.fetch (system
+ * proxy, OS certificates) in the app, undici with the configured proxy under Node — with a 5-second
+ * limit per request. Unreadable files are the configuration's problem (reported there); they add no
+ * CA here.
  */
-export function createCardRevocation(caFiles: readonly string[], logger: Logger): CardRevocation {
+export function createCardRevocation(
+  caFiles: readonly string[],
+  logger: Logger,
+  transport: BackendTransport = GLOBAL_FETCH_TRANSPORT,
+): CardRevocation {
   const caCertificates = caFiles.flatMap((file) => {
     try {
       return (readFileSync(file, 'utf8').match(PEM_BLOCK) ?? []).map((pem) => new Uint8Array(new X509Certificate(pem).raw));
@@ -140,7 +147,10 @@ export function createCardRevocation(caFiles: readonly string[], logger: Logger)
       return [];
     }
   });
-  const checker = new RevocationChecker({ fetch: (url, init) => fetch(url, init), timeoutMs: 5000 });
+  const checker = new RevocationChecker({
+    fetch: (url, init) => transport.env.fetch(url, { ...transport.fetchOptions, ...init }),
+    timeoutMs: 5000,
+  });
   return new CardRevocation({ checker, caCertificates, logger: logger.child({ component: 'revocation' }) });
 }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CardSnapshot, TokenState } from '../../common/card/card-state';
 import { loginReadiness, type LoginBlocker, type LoginWarning } from '../../common/card/login-readiness';
 import { atrToHex, recogniseAtr, type KnownAtr } from '../../main/card-process/atr-table';
+import type { BackendTransport } from '../../main/backend/backend-transport';
 import { createCardRevocation } from '../../main/card/card-revocation';
 import { summariseCertificate } from '../../main/card-process/certificate-summary';
 import { TrustStore } from '../../main/card-process/trust-store';
@@ -43,7 +44,11 @@ afterAll(async () => {
 });
 
 /** The card snapshot main would hand out for a card of this profile in the first reader. */
-async function snapshotOf(profile: CardProfileName, caFiles: readonly string[]): Promise<CardSnapshot> {
+async function snapshotOf(
+  profile: CardProfileName,
+  caFiles: readonly string[],
+  transport?: BackendTransport,
+): Promise<CardSnapshot> {
   const spec = PROFILES[profile];
   const trustStore = TrustStore.fromPemFiles(caFiles);
   const atr = atrToHex(spec.unknownCard ? LAB_UNKNOWN_ATR : LAB_PIV_ATR);
@@ -99,7 +104,7 @@ async function snapshotOf(profile: CardProfileName, caFiles: readonly string[]):
     updatedAt: new Date().toISOString(),
   };
   // Main's revocation check (OCSP, CRL as fallback) against the lab's responder, as every snapshot gets it.
-  return createCardRevocation(caFiles, pino({ level: 'silent' })).annotate(snapshot);
+  return createCardRevocation(caFiles, pino({ level: 'silent' }), transport).annotate(snapshot);
 }
 
 /** Every profile of the lab, with what stops its login and what is said before the PIN (CA certificates configured). */
@@ -137,6 +142,24 @@ describe('login readiness over the lab profiles, no CA certificate configured', 
     expect(readiness.blockers).toEqual(expected.filter((blocker) => blocker !== 'certificate-revoked'));
     if (readiness.certificate) expect(readiness.warnings).toContain('trust-not-configured');
     else expect(readiness.warnings).not.toContain('trust-not-configured');
+  });
+});
+
+describe("the revocation check's route", () => {
+  it("asks the responder through the app's transport (net.fetch's system proxy in the app), not Node's own fetch", async () => {
+    const asked: string[] = [];
+    const transport: BackendTransport = {
+      env: {
+        fetch: (input, init) => {
+          asked.push(String(input));
+          return fetch(input, init);
+        },
+      },
+    };
+    const snapshot = await snapshotOf('valid', [pki.caCertificatesPath], transport);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every((url) => url.startsWith(responder.ocspUrl) || url.startsWith(responder.crlUrl))).toBe(true);
+    expect(snapshot.tokens[0]?.authCertificate?.revocation?.status).toBe('good');
   });
 });
 
