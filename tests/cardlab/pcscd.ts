@@ -4,7 +4,7 @@
  * lab's readers (vpcd listening on the lab's ports), and stop only the one this process started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, openSync, closeSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PCSCD_CONFIG_DIR, RUN_DIR, VPCD_DRIVER } from './paths.js';
@@ -32,7 +32,21 @@ LIBPATH      ${VPCD_DRIVER}
 CHANNELID    0x9001
 `;
 
-/** PIDs of running processes whose command name is exactly `pcscd`. */
+/**
+ * Whether a process shares this one's view of pcscd: the same root directory (the socket lives under
+ * /run) and the same network namespace (vpcd's reader ports). A pcscd in a container or a chroot with
+ * its own network is another machine's; when we cannot tell, it counts as ours.
+ */
+function sharesPcscdWorld(pid: string): boolean {
+  try {
+    if (readlinkSync(`/proc/${pid}/root`) !== readlinkSync('/proc/self/root')) return false;
+    return readlinkSync(`/proc/${pid}/ns/net`) === readlinkSync('/proc/self/ns/net');
+  } catch {
+    return true;
+  }
+}
+
+/** PIDs of running processes whose command name is exactly `pcscd` and that share this machine's pcscd socket and network. */
 export function findPcscdPids(): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -41,7 +55,7 @@ export function findPcscdPids(): number[] {
       const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
       // Skip zombies: a pcscd that has exited but not been reaped yet.
       const state = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
-      if (comm === 'pcscd' && state !== 'Z') pids.push(Number(entry));
+      if (comm === 'pcscd' && state !== 'Z' && sharesPcscdWorld(entry)) pids.push(Number(entry));
     } catch {
       // process ended while we looked
     }
