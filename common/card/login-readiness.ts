@@ -178,7 +178,7 @@ function readinessOfReader(snapshot: CardSnapshot, reader: ReaderState): LoginRe
  * or a low count. An exact count from the card wins over the token's flags; a low count is said only
  * when no exact count is known.
  */
-export function pinReadiness(pin: PinState): {
+export function pinReadiness(pin: Pick<PinState, 'locked' | 'finalTry' | 'countLow'> & { triesLeft?: number | null }): {
   blocker: Extract<LoginBlocker, 'pin-locked'> | null;
   warning: Extract<LoginWarning, 'pin-final-try' | 'pin-count-low'> | null;
 } {

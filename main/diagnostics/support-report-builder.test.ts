@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { REVOCATION_NOT_CHECKED, type CardSnapshot, type CertificateSummary } from '../../common/card/card-state';
+import {
+  REVOCATION_NOT_CHECKED,
+  type CardSnapshot,
+  type CertificateSummary,
+  type TokenState,
+} from '../../common/card/card-state';
 import { supportReportSchema } from '../../common/diagnostics/support-report';
 import type { SettingEntry } from '../../common/settings/settings';
 import { describeConfiguration, withoutCredentials } from './configuration-report';
@@ -183,6 +188,21 @@ describe('buildSupportReport', () => {
     expect(issuerLine(false, 2)).toContain('(inte betrodd)');
     expect(issuerLine(false, 0)).toContain('inga CA-certifikat är inställda, "trustAnchors"');
     expect(issuerLine(false, 0)).not.toContain('inte betrodd');
+  });
+
+  it("words the PIN by the login rule: the card's own count wins over the token's flags", () => {
+    const pinLine = (pin: Partial<TokenState['pin']>) => {
+      const input = poisoned();
+      const card = { ...input.card, tokens: input.card.tokens.map((t) => ({ ...t, pin: { ...t.pin, ...pin } })) };
+      const { text } = serializeSupportReport(buildSupportReport({ ...input, card }));
+      return text.split('\n').find((line) => line.startsWith('Token:'));
+    };
+    const flags = { locked: false, finalTry: false, countLow: false };
+    expect(pinLine({ ...flags, triesLeft: 0 })).toContain('PIN-kod låst');
+    expect(pinLine({ ...flags, triesLeft: 1 })).toContain('PIN-kod ett försök kvar');
+    expect(pinLine({ ...flags, countLow: true, triesLeft: 3 })).toContain('PIN-kod inte låst');
+    expect(pinLine({ ...flags, countLow: true, triesLeft: null })).toContain('PIN-kod få försök kvar');
+    expect(pinLine({ ...flags, locked: true, triesLeft: null })).toContain('PIN-kod låst');
   });
 
   it('names the saved file by date and time', () => {

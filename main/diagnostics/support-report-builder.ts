@@ -1,4 +1,5 @@
 import type { CardSnapshot } from '../../common/card/card-state';
+import { pinReadiness } from '../../common/card/login-readiness';
 import type { CheckId, CheckStatus, DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
 import {
   DIAGNOSTICS_REPORT_FORMAT,
@@ -188,13 +189,15 @@ export function renderSupportReportText(report: SupportReport): string {
     `PKCS#11-modul: ${module.path} – ${module.status}${module.description ? `, ${module.description}` : ''}${module.version ? `, version ${module.version}` : ''}`,
   );
   for (const token of report.card.tokens) {
-    const pin = token.pin.locked
-      ? 'låst'
-      : token.pin.finalTry
-        ? 'ett försök kvar'
-        : token.pin.countLow
-          ? 'få försök kvar'
-          : 'inte låst';
+    const readiness = pinReadiness(token.pin);
+    const pin =
+      readiness.blocker === 'pin-locked'
+        ? 'låst'
+        : readiness.warning === 'pin-final-try'
+          ? 'ett försök kvar'
+          : readiness.warning === 'pin-count-low'
+            ? 'få försök kvar'
+            : 'inte låst';
     const tries = token.pin.triesLeft ?? null;
     const pukTries = token.pin.pukTriesLeft ?? null;
     const counters =
