@@ -136,7 +136,7 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
         return unwrap(await card.refresh());
       },
       'session:get-state': () => session.state(),
-      'session:login': ({ pin }) => session.login(pin),
+      'session:login': ({ pin, readerName }) => session.login(pin, readerName ?? null),
       'session:logout': () => session.logout(),
       'session:choose-organisation': ({ organisationId }) => session.chooseOrganisation(organisationId),
       'backend:get-health': backendHealth,

@@ -10,6 +10,7 @@ import {
   LOGIN_BLOCKERS,
   loginBlockerError,
   loginCandidates,
+  loginChoice,
   loginReadiness,
   readerOfSlot,
   tokenOfReader,
@@ -271,6 +272,112 @@ describe('loginReadiness with several readers', () => {
       ['Reader 1', ['certificate-expired']],
       ['Reader 2', []],
     ]);
+  });
+});
+
+describe('loginChoice: which of several cards a login uses', () => {
+  const bertil = { ...certificate, commonName: 'Bertil Andersson', hsaId: 'SE2321000016-B2C3', sha256: 'c'.repeat(64) };
+  const expired = { ...bertil, validity: 'expired' as const };
+  /** Alva's card in Reader 0 and another in Reader 1. */
+  const twoCards = (second: CertificateSummary = bertil, pin: Partial<TokenState['pin']> = {}) => {
+    const other = token('Reader 1', { label: 'second', authCertificate: second, certificates: [second] });
+    return snapshot({
+      pcsc: { service: 'running', readers: [reader('Reader 0'), reader('Reader 1')] },
+      tokens: [token('Reader 0', { label: 'alva' }), { ...other, pin: { ...other.pin, ...pin } }],
+    });
+  };
+  const summary = (choice: ReturnType<typeof loginChoice>) => ({
+    default: choice.defaultReaderName,
+    reader: choice.readerName,
+    required: choice.choiceRequired,
+    gone: choice.chosenGone,
+    token: choice.readiness.token?.label ?? null,
+  });
+
+  it('two cards that can both log in: no default, the user must choose', () => {
+    const choice = loginChoice(twoCards());
+    expect(choice.candidates.map((candidate) => candidate.certificate?.hsaId)).toEqual([
+      'SE2321000016-A1B2',
+      'SE2321000016-B2C3',
+    ]);
+    expect(summary(choice)).toEqual({ default: null, reader: null, required: true, gone: false, token: 'alva' });
+  });
+
+  it('the chosen card is the one used, the second reader as well as the first', () => {
+    expect(summary(loginChoice(twoCards(), 'Reader 1'))).toEqual({
+      default: null,
+      reader: 'Reader 1',
+      required: false,
+      gone: false,
+      token: 'second',
+    });
+    expect(summary(loginChoice(twoCards(), 'Reader 0'))).toMatchObject({ reader: 'Reader 0', token: 'alva' });
+  });
+
+  it.each<[string, CertificateSummary, Partial<TokenState['pin']>]>([
+    ['an expired card', expired, {}],
+    ['a card whose PIN is locked', bertil, { locked: true, triesLeft: 0 }],
+    ['an untrusted card', { ...bertil, trusted: false }, {}],
+  ])('the one card that can log in is the default beside %s', (_, second, pin) => {
+    expect(summary(loginChoice(twoCards(second, pin)))).toEqual({
+      default: 'Reader 0',
+      reader: 'Reader 0',
+      required: false,
+      gone: false,
+      token: 'alva',
+    });
+  });
+
+  it('the default beside an unknown card in the first reader is the card in the second', () => {
+    const s = twoCards();
+    s.pcsc.readers[0]!.cardKind = 'unknown';
+    s.tokens = s.tokens.filter((entry) => entry.label === 'second');
+    expect(summary(loginChoice(s))).toMatchObject({ default: 'Reader 1', reader: 'Reader 1', required: false, token: 'second' });
+  });
+
+  it('a card that cannot log in can still be chosen, and its blockers are what is shown', () => {
+    const choice = loginChoice(twoCards(expired), 'Reader 1');
+    expect(choice.readerName).toBe('Reader 1');
+    expect(choice.readiness.blockers).toEqual(['certificate-expired']);
+  });
+
+  it('one card only: that card, even when it cannot log in; no card: none, and why', () => {
+    expect(summary(loginChoice(snapshot()))).toEqual({
+      default: 'Reader 0',
+      reader: 'Reader 0',
+      required: false,
+      gone: false,
+      token: 'Alva',
+    });
+    const locked = loginChoice(withCertificate({}, { locked: true }));
+    expect([locked.defaultReaderName, locked.readerName, locked.choiceRequired, locked.readiness.blockers]).toEqual([
+      null,
+      'Reader 0',
+      false,
+      ['pin-locked'],
+    ]);
+    const empty = snapshot();
+    empty.pcsc.readers[0]!.cardPresent = false;
+    expect(summary(loginChoice(empty))).toEqual({ default: null, reader: null, required: false, gone: false, token: null });
+    expect(loginChoice(empty).readiness.blockers).toEqual(['no-card']);
+    expect(loginChoice(null).readiness.blockers).toEqual(['card-process-starting']);
+  });
+
+  it('two cards and neither can log in: the user chooses, the one that got furthest is shown meanwhile', () => {
+    const s = twoCards(expired);
+    s.tokens[0] = { ...s.tokens[0]!, pin: { ...s.tokens[0]!.pin, locked: true } };
+    const choice = loginChoice(s);
+    expect(summary(choice)).toMatchObject({ default: null, reader: null, required: true });
+    expect(choice.readiness.blockers.length).toBeGreaterThan(0);
+  });
+
+  it('a chosen card that was pulled never falls back to the other card', () => {
+    const s = twoCards();
+    s.pcsc.readers[1]!.cardPresent = false;
+    const choice = loginChoice(s, 'Reader 1');
+    expect(choice.chosenGone).toBe(true);
+    expect(choice.readerName).toBe('Reader 0');
+    expect(loginChoice(twoCards(), 'No such reader').chosenGone).toBe(true);
   });
 });
 

@@ -262,3 +262,54 @@ export function loginBlockerError(readiness: LoginReadiness): AppError | null {
       return { code: 'pin-locked', details: { triesLeft: '0' } };
   }
 }
+
+/** Whether a card may log in: its readiness has no blocker. */
+export function canLogIn(readiness: LoginReadiness): boolean {
+  return readiness.reader !== null && readiness.blockers.length === 0;
+}
+
+/** Which of the cards present a login uses, and whether the user must choose first. */
+export interface LoginChoice {
+  /** Every card present, reader by reader (`loginCandidates`). */
+  candidates: LoginReadiness[];
+  /** The reader of the one card that can log in, when exactly one can; else null. */
+  defaultReaderName: string | null;
+  /**
+   * The reader a login uses: the chosen one while it holds a card, else the default, else the only
+   * card present; null when there is no card, or several and none chosen nor the default.
+   */
+  readerName: string | null;
+  /** A reader was chosen and holds no card (any more): a login must not fall back to another card. */
+  chosenGone: boolean;
+  /** Several cards are present and none is chosen nor the default: the user chooses first. */
+  choiceRequired: boolean;
+  /**
+   * The readiness to show and to check before the PIN: that of `readerName`'s card, else the one
+   * `loginReadiness` gives (the card that gets furthest, or why there is none).
+   */
+  readiness: LoginReadiness;
+}
+
+/**
+ * The card a login uses among those present: the one the user chose, else the one card that can log
+ * in if exactly one can (a second, expired or unknown card beside it changes nothing), else the only
+ * card. With several cards that can log in and none chosen, the user must choose.
+ */
+export function loginChoice(snapshot: CardSnapshot | null, chosenReaderName: string | null = null): LoginChoice {
+  const candidates = snapshot && snapshot.process === 'running' ? loginCandidates(snapshot) : [];
+  const named = (name: string | null) =>
+    name === null ? undefined : candidates.find((candidate) => candidate.reader?.name === name);
+  const ready = candidates.filter(canLogIn);
+  const defaultReaderName = ready.length === 1 ? ready[0]!.reader!.name : null;
+  const chosen = named(chosenReaderName);
+  const only = candidates.length === 1 ? candidates[0] : undefined;
+  const selected = chosen ?? named(defaultReaderName) ?? only;
+  return {
+    candidates,
+    defaultReaderName,
+    readerName: selected?.reader?.name ?? null,
+    chosenGone: chosenReaderName !== null && chosen === undefined,
+    choiceRequired: selected === undefined && candidates.length > 1,
+    readiness: selected ?? loginReadiness(snapshot),
+  };
+}

@@ -17,6 +17,8 @@ export const APP_ERROR_CODES = [
   'card-removed',
   'card-changed',
   'card-unknown',
+  /** Several cards can log in and none was chosen. */
+  'card-choice-required',
   // PKCS#11 module and token
   'pkcs11-module-missing',
   'pkcs11-module-failed',

@@ -113,10 +113,13 @@ export const IPC_CHANNELS = {
     request: noRequest,
     response: sessionStateSchema,
   },
-  /** The PIN crosses IPC once, here, and goes on to the card process only. */
+  /**
+   * The PIN crosses IPC once, here, and goes on to the card process only. `readerName`: the reader
+   * of the card the user chose (absent: the one card that can log in, if exactly one can).
+   */
   'session:login': {
     method: 'login',
-    request: z.object({ pin: pinSchema }).strict(),
+    request: z.object({ pin: pinSchema, readerName: z.string().min(1).max(256).optional() }).strict(),
     response: sessionStateSchema,
   },
   'session:logout': {

@@ -57,6 +57,25 @@ describe('IPC router', () => {
     );
   });
 
+  it('passes the chosen card’s reader with the PIN to login, and refuses a malformed one', async () => {
+    const seen: unknown[] = [];
+    const { router } = setup({
+      'session:login': (request) => (seen.push(request), { status: 'logged-out', reason: null }),
+    });
+    expect(await router.dispatch('session:login', { pin: '123456', readerName: 'Virtual PCD 00 01' }, OUR_FRAME)).toMatchObject({
+      ok: true,
+    });
+    expect(await router.dispatch('session:login', { pin: '123456' }, OUR_FRAME)).toMatchObject({ ok: true });
+    expect(seen).toEqual([{ pin: '123456', readerName: 'Virtual PCD 00 01' }, { pin: '123456' }]);
+    for (const readerName of [1, '', 'x'.repeat(257), null]) {
+      expect(await router.dispatch('session:login', { pin: '123456', readerName }, OUR_FRAME)).toEqual({
+        ok: false,
+        error: { code: 'ipc-invalid-payload' },
+      });
+    }
+    expect(seen).toHaveLength(2);
+  });
+
   it('refuses unknown keys and prototype-pollution keys', async () => {
     const { router } = setup();
     const polluted = JSON.parse('{"url":"https://inera.se","__proto__":{"admin":true}}') as unknown;

@@ -101,3 +101,54 @@ describe('session preflight: the readiness rule', () => {
     expect(choice.token.slotId).toBe('7');
   });
 });
+
+describe('session preflight: which of two cards', () => {
+  /** Alva's card in the first reader, Bertil's (valid or as patched) in the second. */
+  function twoCards(second: Partial<CertificateSummary> = {}): CardSnapshot {
+    const s = snapshot({}, 2, TWO_READERS);
+    const alva = { ...s.tokens[0]!, slotId: '6', slotDescription: 'Virtual PCD 00 00' };
+    const bertilCertificate = {
+      ...certificate,
+      commonName: 'Bertil Andersson',
+      hsaId: 'SE2321000016-B2C3',
+      sha256: 'b'.repeat(64),
+      ...second,
+    };
+    const bertil = { ...s.tokens[0]!, label: 'Bertil', authCertificate: bertilCertificate, certificates: [bertilCertificate] };
+    return { ...s, tokens: [alva, bertil] };
+  }
+  const failure = (run: () => unknown): string | null => {
+    try {
+      run();
+      return null;
+    } catch (error) {
+      return error instanceof AppFailure ? error.code : 'not-an-app-failure';
+    }
+  };
+
+  it('two cards that can log in and none chosen: refused until the user chooses', () => {
+    expect(failure(() => session(twoCards()).preflight())).toBe('card-choice-required');
+  });
+
+  it('the chosen card is the one used', () => {
+    const chosen = session(twoCards()).preflight('Virtual PCD 00 01');
+    expect([chosen.reader.name, chosen.token.slotId, chosen.certificate.hsaId]).toEqual([
+      'Virtual PCD 00 01',
+      '7',
+      'SE2321000016-B2C3',
+    ]);
+    expect(session(twoCards()).preflight('Virtual PCD 00 00').certificate.hsaId).toBe('SE2321000016-A1B2');
+  });
+
+  it('with none chosen, the one card that can log in (beside an expired one)', () => {
+    expect(session(twoCards({ validity: 'expired' })).preflight().certificate.hsaId).toBe('SE2321000016-A1B2');
+  });
+
+  it('a chosen card that cannot log in is refused with its reason, never swapped for the other', () => {
+    expect(failure(() => session(twoCards({ validity: 'expired' })).preflight('Virtual PCD 00 01'))).toBe('certificate-expired');
+    const pulled = twoCards();
+    pulled.pcsc.readers[1]!.cardPresent = false;
+    expect(failure(() => session(pulled).preflight('Virtual PCD 00 01'))).toBe('card-removed');
+    expect(failure(() => session(twoCards()).preflight('Virtual PCD 00 05'))).toBe('card-removed');
+  });
+});

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { CardSnapshot, CertificateSummary, ReaderState, TokenState } from '../../common/card/card-state';
-import { loginBlockerError, loginReadiness } from '../../common/card/login-readiness';
+import { loginBlockerError, loginChoice } from '../../common/card/login-readiness';
 import type { CardRemovalPolicy, LogoutReason, SessionState } from '../../common/session/session-state';
 import type { BackendClient } from '../backend/backend-client';
 import type { CardService } from '../card/card-service';
@@ -61,10 +61,15 @@ export class SessionService {
 
   /**
    * Checks everything that can be checked before the PIN (the login readiness rule the login view
-   * shows): the reader, its token and the authentication certificate, or the first blocker as a failure.
+   * shows) for the card in `readerName` (the user's choice), or with none chosen the one card that can
+   * log in: the reader, its token and the authentication certificate, or why not as a failure. A chosen
+   * card that is gone is never replaced by another card.
    */
-  preflight(): { reader: ReaderState; token: TokenState; certificate: CertificateSummary } {
-    const readiness = loginReadiness(this.options.card.snapshot());
+  preflight(readerName: string | null = null): { reader: ReaderState; token: TokenState; certificate: CertificateSummary } {
+    const choice = loginChoice(this.options.card.snapshot(), readerName);
+    if (choice.chosenGone) throw new AppFailure('card-removed', { reason: 'chosen-card-gone' });
+    if (choice.choiceRequired && !choice.readiness.blockers.length) throw new AppFailure('card-choice-required');
+    const readiness = choice.readiness;
     const refused = loginBlockerError(readiness);
     if (refused) throw new AppFailure(refused.code, refused.details);
     const { reader, token, certificate } = readiness;
@@ -74,15 +79,16 @@ export class SessionService {
 
   /**
    * Logs in: challenge from the backend, signature by the card with the PIN, session from the
-   * backend. The PIN goes to the card process once; it is never stored, logged or retried.
+   * backend, with the card in `readerName` (or the default card, see preflight). The PIN goes to the
+   * card process once; it is never stored, logged or retried.
    */
-  async login(pin: string): Promise<SessionState> {
+  async login(pin: string, readerName: string | null = null): Promise<SessionState> {
     const backend = this.options.backend;
     if (!backend) throw new AppFailure('backend-not-configured');
     if (this.loginInFlight) throw new AppFailure('internal', { reason: 'login-in-progress' });
     this.loginInFlight = true;
     try {
-      const { reader, token, certificate } = this.preflight();
+      const { reader, token, certificate } = this.preflight(readerName);
       const challenge = await backend.challenge();
       const signed = unwrap(
         await this.options.card.sign({

@@ -12,6 +12,7 @@ export function errorMessageKey(code: AppErrorCode): `errors.${AppErrorCode}` {
     case 'card-removed':
     case 'card-changed':
     case 'card-unknown':
+    case 'card-choice-required':
     case 'pkcs11-module-missing':
     case 'pkcs11-module-failed':
     case 'pkcs11-failed':

@@ -7,7 +7,8 @@ import { errorMessageKey } from '../i18n/error-message';
 import type { CardStoreState } from '../stores/card-store';
 import type { SessionStoreState } from '../stores/session-store';
 import { CardStatusPanel } from './card-status-panel';
-import { loginReadiness } from '../../../common/card/login-readiness';
+import { loginChoice } from '../../../common/card/login-readiness';
+import { CardChooser } from './card-chooser';
 import { cardStageOf, isTransientStage } from './card-status';
 import { PinCare } from './pin-care';
 import { PinDialog } from './pin-dialog';
@@ -29,22 +30,27 @@ export function LoginView({ api, cardStore, sessionStore }: LoginViewProps) {
   const loggingIn = useStore(sessionStore, (state) => state.loggingIn);
   const loginError = useStore(sessionStore, (state) => state.loginError);
   const [pinOpen, setPinOpen] = useState(false);
+  // The reader of the card the user chose among several (null: the rule's default).
+  const [chosenReader, setChosenReader] = useState<string | null>(null);
 
-  // The one readiness rule (common/card), as the session in main applies it before the PIN.
-  const readiness = loginReadiness(snapshot);
+  // The one readiness and choice rule (common/card), as the session in main applies it before the PIN.
+  const choice = loginChoice(snapshot, chosenReader);
+  const readiness = choice.readiness;
   const stage = cardStageOf(readiness);
-  const blocker = readiness.blockers[0] ?? null;
-  const blocked = blocker !== null;
+  const blocker = choice.choiceRequired ? null : (readiness.blockers[0] ?? null);
+  const blocked = blocker !== null || choice.choiceRequired;
+  // A chosen card that was pulled is no choice any more: back to the default.
+  if (choice.chosenGone) setChosenReader(null);
   const pinError = loginError?.code === 'pin-incorrect' || loginError?.code === 'pin-length' ? loginError : null;
   const shownError = pinOpen ? null : (loginError ?? cardError);
-  const cardProblem = blocked && !isTransientStage(stage);
+  const cardProblem = blocker !== null && !isTransientStage(stage);
   const showTroubleshooting = (shownError !== null && !pinError) || cardProblem;
 
   // A locked PIN: the troubleshooting offers the PUK unblock (or says who can help).
-  const lockedToken = readiness.blockers.includes('pin-locked') ? readiness.token : null;
+  const lockedToken = !choice.choiceRequired && readiness.blockers.includes('pin-locked') ? readiness.token : null;
 
   const submitPin = async (pin: string) => {
-    const ok = await sessionStore.getState().login(pin);
+    const ok = await sessionStore.getState().login(pin, choice.readerName);
     const error = sessionStore.getState().loginError;
     // A wrong PIN keeps the dialog open with the tries left; anything else closes it.
     if (ok || (error?.code !== 'pin-incorrect' && error?.code !== 'pin-length')) setPinOpen(false);
@@ -64,7 +70,14 @@ export function LoginView({ api, cardStore, sessionStore }: LoginViewProps) {
           {t('login.locked', { name: `${session.administrator.givenName} ${session.administrator.surname}` })}
         </p>
       )}
-      <CardStatusPanel readiness={readiness} />
+      {choice.candidates.length > 1 && <CardChooser choice={choice} onChoose={setChosenReader} />}
+      {choice.choiceRequired ? (
+        <p role="status" className="login-view__choose" data-testid="card-choice-required">
+          {t('cardChoice.chooseFirst')}
+        </p>
+      ) : (
+        <CardStatusPanel readiness={readiness} />
+      )}
       {shownError && (
         <p role="alert" className="login-view__error" data-testid="login-error" data-code={shownError.code}>
           {t(errorMessageKey(shownError.code))}

@@ -32,6 +32,20 @@ describe('session store', () => {
     expect(JSON.stringify(store.getState())).not.toContain('123456');
   });
 
+  it('sends the reader of the card chosen with the PIN, and none when main is to take the default', async () => {
+    const requests: unknown[] = [];
+    const store = createSessionStore({
+      getSessionState: async () => ({ ok: true, value: { status: 'logged-out', reason: null } }),
+      login: async (request) => (requests.push(request), { ok: false, error: { code: 'card-choice-required' } }),
+      logout: async () => ({ ok: true, value: { status: 'logged-out', reason: 'logout' } }),
+      on: () => () => undefined,
+    });
+    await store.getState().login('123456', 'Virtual PCD 00 01');
+    await store.getState().login('123456', null);
+    expect(requests).toEqual([{ pin: '123456', readerName: 'Virtual PCD 00 01' }, { pin: '123456' }]);
+    expect(store.getState().loginError).toEqual({ code: 'card-choice-required' });
+  });
+
   it('keeps the typed error with tries left when the PIN is wrong', async () => {
     const store = createSessionStore({
       getSessionState: async () => ({ ok: true, value: { status: 'logged-out', reason: null } }),

@@ -9,8 +9,11 @@ export interface SessionStoreState {
   /** Why the last login failed (with tries left in details where the card says so). */
   loginError: AppError | null;
   connect(): () => void;
-  /** Sends the PIN to main once; the PIN is not kept in this store or anywhere in the renderer. */
-  login(pin: string): Promise<boolean>;
+  /**
+   * Sends the PIN to main once, with the reader of the card chosen (null: main takes the one card that
+   * can log in); the PIN is not kept in this store or anywhere in the renderer.
+   */
+  login(pin: string, readerName?: string | null): Promise<boolean>;
   logout(): Promise<void>;
   clearError(): void;
 }
@@ -28,9 +31,9 @@ export function createSessionStore(api: Pick<AppApi, 'getSessionState' | 'login'
       });
       return off;
     },
-    async login(pin) {
+    async login(pin, readerName = null) {
       set({ loggingIn: true, loginError: null });
-      const result = await api.login({ pin });
+      const result = await api.login(readerName ? { pin, readerName } : { pin });
       if (result.ok) {
         set({ loggingIn: false, session: result.value });
         return true;
