@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
+import { PeriodicJob } from '../core/periodic-job';
 import type { OutboxMessage, Storage } from '../storage/storage';
 
 /** Sends one e-mail; the pluggable step behind the outbox (SMTP, an agency mail API, a log). */
@@ -51,9 +52,7 @@ const MAX_IDLE_AFTER_FAILURE_MS = 5 * 60_000;
  * sends nothing.
  */
 export class OutboxDispatcher {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private job: PeriodicJob | undefined;
 
   constructor(
     private readonly storage: Storage,
@@ -95,32 +94,17 @@ export class OutboxDispatcher {
 
   /** Drains every `intervalMs` until stop(); after a failed drain waits longer each time. */
   start(intervalMs: number): void {
-    this.stopped = false;
-    let idleMs = intervalMs;
-    const tick = () => {
-      this.running = this.drain().then(
-        () => (idleMs = intervalMs),
-        (e: unknown) => {
-          idleMs = Math.min(idleMs * 2, MAX_IDLE_AFTER_FAILURE_MS);
-          this.log.error({ err: e, nextTryInMs: idleMs }, 'outbox drain failed');
-        },
-      );
-      void this.running.finally(() => {
-        this.running = undefined;
-        if (!this.stopped) schedule();
-      });
-    };
-    const schedule = () => {
-      this.timer = setTimeout(tick, idleMs);
-      this.timer.unref();
-    };
-    schedule();
+    this.job ??= new PeriodicJob({
+      intervalMs,
+      run: () => this.drain(),
+      onError: (e, nextTryInMs) => this.log.error({ err: e, nextTryInMs }, 'outbox drain failed'),
+      maxBackoffMs: MAX_IDLE_AFTER_FAILURE_MS,
+    });
+    this.job.start();
   }
 
   /** Stops the timer and waits for a drain in progress. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.job?.stop();
   }
 }

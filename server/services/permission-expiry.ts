@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { swedishDate } from '../../common/api/index';
 import type { Clock } from '../core/clock';
+import { PeriodicJob } from '../core/periodic-job';
 import { permissionEndedMessage } from '../outbox/notification-messages';
 import type { Storage } from '../storage/storage';
 
@@ -19,9 +20,7 @@ const MAX_ROUNDS = 100;
  * the job at once end, audit and mail each permission exactly once.
  */
 export class PermissionExpiry {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private job: PeriodicJob | undefined;
 
   constructor(
     private readonly storage: Storage,
@@ -83,25 +82,16 @@ export class PermissionExpiry {
 
   /** Runs every `intervalMs` until stop(); a failed run is logged and tried again next time. */
   start(intervalMs: number): void {
-    this.stopped = false;
-    const tick = () => {
-      this.running = this.runOnce().catch((e: unknown) => this.log?.error({ err: e }, 'permission expiry failed'));
-      void this.running.finally(() => {
-        this.running = undefined;
-        if (!this.stopped) schedule();
-      });
-    };
-    const schedule = () => {
-      this.timer = setTimeout(tick, intervalMs);
-      this.timer.unref();
-    };
-    schedule();
+    this.job ??= new PeriodicJob({
+      intervalMs,
+      run: () => this.runOnce(),
+      onError: (e) => this.log?.error({ err: e }, 'permission expiry failed'),
+    });
+    this.job.start();
   }
 
   /** Stops the timer and waits for a run in progress. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.job?.stop();
   }
 }
