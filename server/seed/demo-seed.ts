@@ -7,14 +7,35 @@ import { generateUsers, insertUsers, seededRandom } from './demo-data';
 export const DEMO_KOMMUN_ID = 'kommun-testkommunen';
 export const DEMO_REGION_ID = 'region-testland';
 
-/** The card lab's person (LAB_PERSON): the demo kommun's administrator. */
+/**
+ * The demo organisations' authorised orderers and administrators: each organisation has an
+ * authorised orderer (behörig beställare, source 004) and at least one administrator. The card
+ * lab's person (LAB_PERSON, Alva) is the demo kommun's administrator.
+ */
 export const DEMO_ADMINISTRATORS = [
+  {
+    organisationId: DEMO_KOMMUN_ID,
+    hsaId: 'SE2321000016-O1B1',
+    givenName: 'Olle',
+    surname: 'Beställarsson',
+    email: 'olle.bestallarsson@testkommunen.se',
+    role: 'authorised-orderer',
+  },
+  {
+    organisationId: DEMO_REGION_ID,
+    hsaId: 'SE2321000131-O2B2',
+    givenName: 'Rakel',
+    surname: 'Beställare',
+    email: 'rakel.bestallare@regiontestland.se',
+    role: 'authorised-orderer',
+  },
   {
     organisationId: DEMO_KOMMUN_ID,
     hsaId: 'SE2321000016-A1B2',
     givenName: 'Alva',
     surname: 'Testsson',
     email: 'alva.testsson@testkommunen.se',
+    role: 'administrator',
   },
   {
     organisationId: DEMO_KOMMUN_ID,
@@ -22,6 +43,7 @@ export const DEMO_ADMINISTRATORS = [
     givenName: 'Bo',
     surname: 'Testsson',
     email: 'bo.testsson@testkommunen.se',
+    role: 'administrator',
   },
   {
     organisationId: DEMO_REGION_ID,
@@ -29,12 +51,13 @@ export const DEMO_ADMINISTRATORS = [
     givenName: 'Rut',
     surname: 'Regionsson',
     email: 'rut.regionsson@regiontestland.se',
+    role: 'administrator',
   },
 ] as const;
 
 /**
  * Loads the demo kommun ("Testkommunen", both municipal e-services) and region ("Region
- * Testland"), their administrators and a few hundred users. Does nothing if already loaded.
+ * Testland"), their authorised orderers and administrators and a few hundred users. Does nothing if already loaded.
  */
 export async function seedDemo(storage: Storage, clock: Clock): Promise<{ created: boolean; users: number }> {
   if (await storage.getOrganisation(DEMO_KOMMUN_ID)) return { created: false, users: 0 };
