@@ -54,5 +54,12 @@ export async function createSqliteStorage(file: string, options: { readonly?: bo
       throw e;
     }
   }
+  // The reader's thread starts now, not with the first list read: loading the driver in a new
+  // thread and reading the schema took 0.15-0.4 s of the first page after a start (loaded machine).
+  // A failure here shows again, with its error, on the first real read.
+  if (reader !== kysely) {
+    const warm = reader.selectFrom('users').select('id').limit(1);
+    void warm.execute().catch(() => undefined);
+  }
   return storage;
 }

@@ -40,36 +40,77 @@ function globContains(text: string): string {
   return `*${text.replace(/[*?[]/g, (c) => `[${c}]`)}*`;
 }
 
+/**
+ * An FTS5 phrase of the text: with the trigram tokenizer, the documents that hold the text (of 3
+ * characters or more). Everything inside the quotes is literal but the quote itself, doubled. A
+ * MATCH reads only the index; a GLOB on the FTS table also reads each candidate's stored text
+ * back, which made a term with 20,000 matches at a million users cost most of a second.
+ */
+function ftsPhrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+/** Whether the trigram index can look the text up (3 characters or more; shorter texts have no trigram). */
+function indexable(text: string): boolean {
+  return [...text].length >= 3;
+}
+
 /** The search document (USER_SEARCH_DOCUMENT) of the row at hand, tested row by row on SQLite. */
 const SQLITE_ROW_DOCUMENT = sql<string>`(users.search_text || char(10) || coalesce(substr(users.last_login_at, 1, 10), ''))`;
 
 /**
  * How the search terms are looked up. PostgreSQL: every term through pg_trgm's GIN index on the
  * search document, its planner choosing between that and the sort index. SQLite's planner cannot
- * tell a rare term from a common one, so we do: the rarest term of three characters or more that
- * the FTS5 trigram index finds fewer than DENSE_TERM times `drives` (its matches are fetched and
- * sorted; the organisation and sort indexes are then kept out of the plan with unary +, or SQLite
- * walks a million rows probing the small set); every other term is tested row by row while the sort index is walked, which stops
- * after a page when the terms are common.
+ * tell a rare term from a common one, so we do: a term of three characters or more that the FTS5
+ * trigram index finds rarely enough (see drivesPage) `drives` (its matches are fetched and sorted;
+ * the organisation and sort indexes are then kept out of the plan with unary +, or SQLite walks a
+ * million rows probing the small set); every other term is tested row by row while the sort index
+ * is walked, which stops after a page when the terms are common.
  */
 export interface SearchPlan {
   dialect: SqlDialectName;
   drives?: string;
 }
 
-/** Matches beyond which a term is common: walking the sort index finds a page soonest. */
+/** Most matches of a term the plan counts: beyond them a term is common in any organisation. */
 export const DENSE_TERM = 20_000;
 
+/** Rows of a page the plan is made for (the grid asks 100 at a time). */
+const PLANNED_PAGE = 100;
+
+/**
+ * Whether a term with `matches` in the index drives the page in an organisation of
+ * `organisationUsers`: fetching and sorting its matches costs about one row each; walking the
+ * sort index costs about PLANNED_PAGE × organisationUsers / matches rows until a page is found
+ * (the matches spread over the order). At a million users the two meet near 10,000 matches; a
+ * fixed 20,000 had a name like "karin." (15,000 matches) sorted whole on every keystroke.
+ */
+export function drivesPage(matches: number, organisationUsers: number): boolean {
+  return matches < DENSE_TERM && matches * matches < PLANNED_PAGE * organisationUsers;
+}
+
 /** The search plan for these terms (SQLite: one capped probe of the FTS index per term). */
-export async function searchPlan(db: Kysely<Database>, dialect: SqlDialectName, filter: UserListFilter): Promise<SearchPlan> {
+export async function searchPlan(
+  db: Kysely<Database>,
+  dialect: SqlDialectName,
+  organisationId: string,
+  filter: UserListFilter,
+): Promise<SearchPlan> {
   if (dialect === 'postgres') return { dialect };
+  const texts = filter.terms.map((t) => t.text).filter(indexable);
+  if (texts.length === 0) return { dialect };
+  const row = await db
+    .selectFrom('organisation_user_counts')
+    .select('users')
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirst();
+  const organisationUsers = Number(row?.users ?? 0);
   let best: { text: string; n: number } | undefined;
-  for (const { text } of filter.terms) {
-    if (text.length < 3) continue;
+  for (const text of texts) {
     const { rows } = await sql<{ n: number }>`select count(*) as n from
-      (select 1 from user_search where document glob ${globContains(text)} limit ${DENSE_TERM})`.execute(db);
+      (select 1 from user_search where user_search match ${ftsPhrase(text)} limit ${DENSE_TERM})`.execute(db);
     const n = Number(rows[0]?.n ?? DENSE_TERM);
-    if (n < DENSE_TERM && (!best || n < best.n)) best = { text, n };
+    if (drivesPage(n, organisationUsers) && (!best || n < best.n)) best = { text, n };
   }
   return best ? { dialect, drives: best.text } : { dialect };
 }
@@ -79,7 +120,7 @@ function searchMatch(plan: SearchPlan, text: string): Expression<SqlBool> {
   if (plan.dialect === 'postgres') return contains(sql`(${USER_SEARCH_DOCUMENT})`, text);
   if (plan.drives !== text) return sql<SqlBool>`${SQLITE_ROW_DOCUMENT} glob ${globContains(text)}`;
   return sql<SqlBool>`users.id in (select k.user_id from user_search s join user_search_keys k on k.n = s.rowid
-    where s.document glob ${globContains(text)})`;
+    where s.user_search match ${ftsPhrase(text)})`;
 }
 
 /** The WHERE condition of the organisation's users that pass the filter and the search. */
@@ -131,7 +172,7 @@ export async function selectUserPage(
   organisationId: string,
   request: UserPageRequest,
 ) {
-  return userPageQuery(db, await searchPlan(db, dialect, request.filter), organisationId, request).execute();
+  return userPageQuery(db, await searchPlan(db, dialect, organisationId, request.filter), organisationId, request).execute();
 }
 
 /** The statement of one keyset page under a search plan (see selectUserPage). */
@@ -177,21 +218,21 @@ export async function countUsers(
     const all = Number(row?.users ?? 0);
     return cap === undefined || all <= cap ? { count: all, more: false } : { count: cap, more: true };
   }
-  const plan = await searchPlan(db, dialect, filter);
+  const plan = await searchPlan(db, dialect, organisationId, filter);
   const matching = db.selectFrom('users').where((eb) => userFilterCondition(eb, plan, organisationId, filter));
   if (cap === undefined) {
     const row = await matching.select((eb) => eb.fn.countAll<number | string | bigint>().as('n')).executeTakeFirstOrThrow();
     return { count: Number(row.n), more: false };
   }
   let n: number;
-  const common = filter.terms.find((t) => t.text.length >= 3);
+  const common = filter.terms.find((t) => indexable(t.text));
   if (dialect === 'sqlite' && plan.drives === undefined && common) {
     // Every term is common: stream the first one's matches out of the FTS index (CROSS JOIN keeps
     // that order) and stop at cap + 1, instead of testing the organisation's every row.
     const condition = userFilterCondition(expressionBuilder<Database, 'users'>(), plan, organisationId, filter);
     const { rows } = await sql<{ n: number }>`select count(*) as n from (
       select 1 from user_search s cross join user_search_keys k cross join users
-      where s.document glob ${globContains(common.text)} and k.n = s.rowid and users.id = k.user_id and ${condition}
+      where s.user_search match ${ftsPhrase(common.text)} and k.n = s.rowid and users.id = k.user_id and ${condition}
       limit ${cap + 1})`.execute(db);
     n = Number(rows[0]?.n ?? 0);
   } else {

@@ -27,6 +27,38 @@ describe('administration store', () => {
     expect(state.total).toBe(2);
   });
 
+  it('asks for the first page along with the organisation, and gives it to the grid once', async () => {
+    const fake = createFakeAdministrationApi([anna, bo]);
+    let organisationAnswered!: () => void;
+    const store = createAdministrationStore({
+      ...fake.api,
+      // The organisation is still on its way when the first page is asked.
+      getOrganisation: () => new Promise((resolve) => (organisationAnswered = () => resolve(ok(ORGANISATION)))),
+    });
+    const first = { limit: 100, sort: 'surname', direction: 'asc', search: '' } as const;
+    const loading = store.getState().load(first);
+    expect(fake.calls).toEqual([{ method: 'listUserPage', request: first }]);
+    organisationAnswered();
+    await loading;
+    // The grid's first request, keys in another order, is answered by the page already asked.
+    const page = await store.getState().fetchPage({ search: '', direction: 'asc', sort: 'surname', limit: 100 });
+    expect(page.ok && page.value.users.map((u) => u.id)).toEqual(['anna', 'bo']);
+    expect(fake.calls.filter((c) => c.method === 'listUserPage')).toHaveLength(1);
+    // A later request (after a change, say) asks the server again.
+    await store.getState().fetchPage(first);
+    expect(fake.calls.filter((c) => c.method === 'listUserPage')).toHaveLength(2);
+  });
+
+  it('does not hand a page asked before logout to the next request', async () => {
+    const fake = createFakeAdministrationApi([anna, bo]);
+    const store = createAdministrationStore(fake.api);
+    const first = { limit: 100, sort: 'surname', direction: 'asc', search: '' } as const;
+    await store.getState().load(first);
+    store.getState().reset();
+    await store.getState().fetchPage(first);
+    expect(fake.calls.filter((c) => c.method === 'listUserPage')).toHaveLength(2);
+  });
+
   it('reports a failed load with its code', async () => {
     const fake = createFakeAdministrationApi([]);
     const store = createAdministrationStore({

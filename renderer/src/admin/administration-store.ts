@@ -40,8 +40,11 @@ export interface AdministrationState {
   /** Bumped with each change made here; `lastChange` says what it was. */
   changes: number;
   lastChange: ListChange | null;
-  /** Loads the organisation (its e-services); the grid asks for the users page by page. */
-  load(): Promise<void>;
+  /**
+   * Loads the organisation (its e-services); the grid asks for the users page by page. With
+   * `firstPage`, that page is asked at the same time, and the grid's first request for it gets it.
+   */
+  load(firstPage?: UserPageRequest): Promise<void>;
   /** One page of the list, as the grid asks for it; its users become known, a first page's total is kept. */
   fetchPage(request: UserPageRequest): Promise<Result<UserPage>>;
   /** Fetches one user again and puts the answer in the list (or drops it if gone). */
@@ -129,14 +132,19 @@ export function createAdministrationStore(api: StoreApiSlice) {
       return { ok: false, error };
     };
 
+    // The page asked together with the organisation, until the grid's first request takes it.
+    let prefetched: { key: string; answer: Promise<Result<UserPage>> } | null = null;
+    const requestKey = (request: UserPageRequest) => JSON.stringify(Object.entries(request).sort(([a], [b]) => (a < b ? -1 : 1)));
+
     const versionOf = (id: string): number | null => get().users.find((u) => u.id === id)?.version ?? null;
 
     return {
       ...INITIAL,
 
-      async load() {
+      async load(firstPage) {
         const since = generation;
         set({ status: 'loading', error: null });
+        prefetched = firstPage ? { key: requestKey(firstPage), answer: api.listUserPage(firstPage) } : null;
         const organisation = await api.getOrganisation();
         if (!current(since)) return;
         if (!organisation.ok) return set({ status: 'failed', error: organisation.error });
@@ -145,7 +153,10 @@ export function createAdministrationStore(api: StoreApiSlice) {
 
       async fetchPage(request) {
         const since = generation;
-        const result = await api.listUserPage(request);
+        const early = prefetched?.key === requestKey(request) ? prefetched.answer : undefined;
+        // Used once, and only by the first request: a later one may follow a change.
+        prefetched = null;
+        const result = await (early ?? api.listUserPage(request));
         if (!current(since) || !result.ok) return result;
         remember(result.value.users);
         if (result.value.total !== null) set({ total: result.value.total });
@@ -207,6 +218,7 @@ export function createAdministrationStore(api: StoreApiSlice) {
 
       reset() {
         generation += 1;
+        prefetched = null;
         set({ ...INITIAL });
       },
     };

@@ -12,7 +12,7 @@ import { EMPTY_USER_FORM, formErrorsFromAppError } from './form-errors';
 import { forgetOnLogout } from './session-binding';
 import { UserFormDialog, type UserFormOutcome } from './user-form-dialog';
 import { fullName } from './user-format';
-import { UserListView, type UserListHandle } from './user-list-view';
+import { FIRST_PAGE_REQUEST, UserListView, type UserListHandle } from './user-list-view';
 import { UserView } from './user-view';
 import './admin.css';
 
@@ -41,7 +41,8 @@ export function AdministrationView({ api, role = 'administrator' }: { api: Admin
 
   useEffect(() => {
     const unsubscribe = forgetOnLogout(api, [store, auditStore]);
-    void store.getState().load();
+    // The first page is asked along with the organisation, not after it.
+    void store.getState().load(FIRST_PAGE_REQUEST);
     return () => {
       unsubscribe();
       store.getState().reset();

@@ -15,6 +15,7 @@ import {
   createUserPageSource,
   DEFAULT_SORT,
   isSuperseded,
+  pageRequest,
   type UserCounts,
   type UserListQuery,
   type UserPageSource,
@@ -41,6 +42,8 @@ const getRowId = (params: GetRowIdParams<User>) => params.data.id;
 /** Rows per request: about two screens. The grid keeps at most MAX_BLOCKS of them. */
 export const BLOCK_SIZE = 100;
 const MAX_BLOCKS = 10;
+/** The grid's first request (no search or filter, the default order): asked along with the organisation. */
+export const FIRST_PAGE_REQUEST = pageRequest({ search: '', filter: NO_FILTER, ...DEFAULT_SORT }, BLOCK_SIZE);
 /** A search is sent this long after the last keystroke (the field shows each character at once). */
 export const SEARCH_DEBOUNCE_MS = 60;
 

@@ -31,6 +31,19 @@ export interface UserCounts {
   total: number;
 }
 
+/** The request for `limit` rows of the list under `query`, from `cursor` (or the first row). */
+export function pageRequest(query: UserListQuery, limit: number, cursor?: string): UserPageRequest {
+  return {
+    sort: query.sort,
+    direction: query.direction,
+    search: query.search.trim(),
+    ...(query.filter.eserviceId !== null ? { eservice: query.filter.eserviceId as UserPageRequest['eservice'] } : {}),
+    ...(query.filter.permissionId !== null ? { permission: query.filter.permissionId } : {}),
+    limit,
+    ...(cursor !== undefined ? { cursor } : {}),
+  };
+}
+
 /**
  * The list's rows over keyset pages: remembers the cursor at each row position it reached, so the
  * next block continues from the previous one; a jump further down walks there in the largest
@@ -46,18 +59,11 @@ export function createUserPageSource(
   const cursors = new Map<number, string | undefined>([[0, undefined]]);
   let lastRow: number | undefined;
   let cancelled = false;
-  const base = {
-    sort: query.sort,
-    direction: query.direction,
-    search: query.search.trim(),
-    ...(query.filter.eserviceId !== null ? { eservice: query.filter.eserviceId as UserPageRequest['eservice'] } : {}),
-    ...(query.filter.permissionId !== null ? { permission: query.filter.permissionId } : {}),
-  };
   const superseded: AppError = { code: 'internal', details: { reason: 'superseded' } };
 
   const page = async (start: number, limit: number): Promise<Result<UserPage>> => {
     const cursor = cursors.get(start);
-    const result = await fetchPage({ ...base, limit, ...(cursor !== undefined ? { cursor } : {}) });
+    const result = await fetchPage(pageRequest(query, limit, cursor));
     if (cancelled) return { ok: false, error: superseded };
     if (!result.ok) return result;
     const value = result.value;
