@@ -2,8 +2,12 @@
 // N users in the card person's kommun), main over the test bridge, the renderer in Chromium, the
 // card lab's card and PIN. PIN submitted → first rows in the grid, a search keystroke → updated
 // rows, a sort on the e-mail column (every value distinct) → re-sorted rows, the renderer's heap.
-// Run: npm run bench:list [-- --sizes 20000,100000,1000000 --samples 30]
+// Run: npm run bench:list [-- --sizes 20000,100000,1000000 --samples 30 --db-cache DIR]
+// --db-cache keeps each size's seeded database (and its sample users) in DIR and starts the next
+// run from a copy: seeding a million users takes minutes, copying the file seconds.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { parseArgs } from 'node:util';
 import type { Page } from '@playwright/test';
 import { eservicesForKind } from '../../common/api/index';
@@ -16,7 +20,11 @@ import { startReferenceBackend } from '../fixtures/reference-backend';
 import { median, percentile, reportFigures, type BenchFigure } from './bench-report';
 
 const { values } = parseArgs({
-  options: { sizes: { type: 'string', default: '20000,100000,1000000' }, samples: { type: 'string', default: '30' } },
+  options: {
+    sizes: { type: 'string', default: '20000,100000,1000000' },
+    samples: { type: 'string', default: '30' },
+    'db-cache': { type: 'string' },
+  },
 });
 const SIZES = values.sizes.split(',').map(Number);
 const SAMPLES = Number(values.samples);
@@ -100,19 +108,37 @@ async function main(): Promise<void> {
       // The demo data, then the rest of the N users added straight into the database file.
       const backend = await startReferenceBackend({ caCertificates: lab.pki.caCertificatesPath });
       await backend.stop();
-      const storage = await createSqliteStorage(backend.dbFile);
-      const seeder = new BulkSeeder(storage, {
-        organisationId: DEMO_KOMMUN_ID,
-        hsaPrefix: 'SE2321000099',
-        mailDomain: 'storkommun.se',
-        eservices: eservicesForKind('kommun'),
-        seed: size,
-        samples: SAMPLES,
-      });
-      const seedSeconds = await seeder.loadUpTo(size - DEMO_USERS);
-      const users = seeder.sample;
-      await storage.close();
-      console.log(`${label}: seeded ${(size - DEMO_USERS).toLocaleString('en')} users in ${seedSeconds.toFixed(1)} s`);
+      const cache = values['db-cache'] ? path.resolve(values['db-cache'], `list-${size}-${SAMPLES}.sqlite`) : undefined;
+      let users: { email: string }[];
+      if (cache && existsSync(cache) && existsSync(`${cache}.sample.json`)) {
+        for (const suffix of ['-wal', '-shm']) rmSync(`${backend.dbFile}${suffix}`, { force: true });
+        copyFileSync(cache, backend.dbFile);
+        users = JSON.parse(readFileSync(`${cache}.sample.json`, 'utf8')) as { email: string }[];
+        console.log(`${label}: seeded database copied from ${cache}`);
+      } else {
+        const storage = await createSqliteStorage(backend.dbFile);
+        const seeder = new BulkSeeder(storage, {
+          organisationId: DEMO_KOMMUN_ID,
+          hsaPrefix: 'SE2321000099',
+          mailDomain: 'storkommun.se',
+          eservices: eservicesForKind('kommun'),
+          seed: size,
+          samples: SAMPLES,
+        });
+        const seedSeconds = await seeder.loadUpTo(size - DEMO_USERS);
+        users = seeder.sample.map((u) => ({ email: u.email }));
+        await storage.close();
+        console.log(`${label}: seeded ${(size - DEMO_USERS).toLocaleString('en')} users in ${seedSeconds.toFixed(1)} s`);
+        if (cache) {
+          // The write-ahead log into the file, so that the file alone is the database.
+          const db = new BetterSqlite3(backend.dbFile);
+          db.pragma('wal_checkpoint(TRUNCATE)');
+          db.close();
+          mkdirSync(path.dirname(cache), { recursive: true });
+          copyFileSync(backend.dbFile, cache);
+          writeFileSync(`${cache}.sample.json`, JSON.stringify(users));
+        }
+      }
       await backend.start();
       const app = await launchApp({
         env: {
