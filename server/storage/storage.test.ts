@@ -503,6 +503,28 @@ describe.each(ENGINES)('storage on %s', (engine) => {
       expect(await emails('garbo', '@film')).toEqual(['greta.garbo@film.se']);
     });
 
+    it.runIf(engine === 'sqlite')('makes one plan for a page and its count asked at once, and a new one after', async () => {
+      const db = new Kysely<Database>({
+        dialect: new SqliteDialect({ database: new BetterSqlite3(lastDb, { readonly: true }) }),
+      });
+      try {
+        const first = searchPlan(db, 'sqlite', 'kommun-a', filter('garbo'));
+        const others = [
+          searchPlan(db, 'sqlite', 'kommun-a', filter('garbo')),
+          searchPlan(db, 'sqlite', 'region-b', filter('garbo')),
+          searchPlan(db, 'sqlite', 'kommun-a', filter('garb')),
+        ];
+        expect(others.map((p) => p === first)).toEqual([true, false, false]);
+        expect(await first).toEqual({ dialect: 'sqlite', drives: 'garbo' });
+        // Made: the next request plans again (a write in between may have changed the counts).
+        const again = searchPlan(db, 'sqlite', 'kommun-a', filter('garbo'));
+        expect(again).not.toBe(first);
+        await Promise.all([...others, again]);
+      } finally {
+        await db.destroy();
+      }
+    });
+
     it('keeps the index in step with every write: rename, login, delete, insert', async () => {
       const greta = user(1);
       expect(

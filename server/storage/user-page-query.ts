@@ -89,14 +89,33 @@ export function drivesPage(matches: number, organisationUsers: number): boolean 
   return matches < DENSE_TERM && matches * matches < PLANNED_PAGE * organisationUsers;
 }
 
-/** The search plan for these terms (SQLite: one capped probe of the FTS index per term). */
-export async function searchPlan(
+// Plans being made, per connection: a first page asks for its rows and its count at once, and
+// both take the one plan (one probe). Only while it is being made: never a stale plan.
+const plansInFlight = new WeakMap<Kysely<Database>, Map<string, Promise<SearchPlan>>>();
+
+/**
+ * The search plan for these terms (SQLite: one capped probe of the FTS index per term); a call
+ * for the same organisation and terms while one is being made gets that one.
+ */
+export function searchPlan(
   db: Kysely<Database>,
   dialect: SqlDialectName,
   organisationId: string,
   filter: UserListFilter,
 ): Promise<SearchPlan> {
-  if (dialect === 'postgres') return { dialect };
+  if (dialect === 'postgres') return Promise.resolve({ dialect });
+  let plans = plansInFlight.get(db);
+  if (!plans) plansInFlight.set(db, (plans = new Map()));
+  const key = JSON.stringify([organisationId, filter.terms.map((t) => t.text)]);
+  const running = plans.get(key);
+  if (running) return running;
+  const made = makeSqlitePlan(db, organisationId, filter).finally(() => plans.delete(key));
+  plans.set(key, made);
+  return made;
+}
+
+async function makeSqlitePlan(db: Kysely<Database>, organisationId: string, filter: UserListFilter): Promise<SearchPlan> {
+  const dialect = 'sqlite';
   const texts = filter.terms.map((t) => t.text).filter(indexable);
   if (texts.length === 0) return { dialect };
   const row = await db
