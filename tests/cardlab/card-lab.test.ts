@@ -223,6 +223,58 @@ describe('card lab through pcscd and OpenSC', () => {
     expect((await list()).slots[READER1]).toBe('(empty)');
   });
 
+  it('two cards at once, each its own profile and person, the second inserted by its reader name', async () => {
+    await insert('valid');
+    const bertil = { ...LAB_PERSON, givenName: 'Bertil', surname: 'Andersson', hsaId: 'SE2321000016-B2C3' };
+    await lab.insert({ profile: 'expired', reader: READER1, person: bertil });
+    try {
+      const status = await lab.status();
+      expect(
+        status.readers.map((reader) => [reader.name, reader.pcscCardPresent, reader.card?.profile, reader.card?.person.hsaId]),
+      ).toEqual([
+        [READER0, true, 'valid', LAB_PERSON.hsaId],
+        [READER1, true, 'expired', bertil.hsaId],
+      ]);
+      expect(lab.credentials(READER1)?.person).toEqual(bertil);
+      expect((await list()).slots).toMatchObject({ [READER0]: 'Alva Testsson', [READER1]: 'Bertil Andersson' });
+      // Each token carries its own card's certificate: the second reader's ended a day ago.
+      const der = path.join(tmp, 'second-reader.der');
+      const read = await pkcs11Tool(lab.pkcs11Module, [
+        '--slot-description',
+        READER1,
+        '--read-object',
+        '--type',
+        'cert',
+        '--id',
+        '01',
+        '-o',
+        der,
+      ]);
+      expect(read.code, read.stderr).toBe(0);
+      const subject = await runTool('openssl', [
+        'x509',
+        '-inform',
+        'der',
+        '-in',
+        der,
+        '-noout',
+        '-subject',
+        '-enddate',
+        '-nameopt',
+        'RFC2253',
+      ]);
+      expect(subject.stdout).toContain(`serialNumber=${bertil.hsaId}`);
+      const notAfter = Date.parse(/notAfter=(.*)$/m.exec(subject.stdout)![1]!);
+      expect(notAfter).toBeLessThan(Date.now());
+      // Pulling one card leaves the other where it is.
+      await lab.remove(READER0);
+      expect((await list()).slots).toMatchObject({ [READER0]: '(empty)', [READER1]: 'Bertil Andersson' });
+      await expect(lab.insert({ profile: 'valid', reader: 'Virtual PCD 00 09' as never })).rejects.toThrow('no such reader');
+    } finally {
+      await lab.remove(1);
+    }
+  });
+
   it('card pulled during the signature: OpenSC reports an error and the reader is empty', async () => {
     await insert('valid');
     await lab.setFault({ on: 'sign', action: 'disconnect' });

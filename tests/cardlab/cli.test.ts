@@ -108,6 +108,35 @@ describe('cardlab command', () => {
       readers: [{ card: { profile: 'locked', pinTriesLeft: 0, person: { hsaId: 'SE2321000016-B2C3' } } }, { card: null }],
     });
 
+    // A second card at the same time, in the reader named, for another person.
+    const second = await cli(
+      'insert',
+      '--profile',
+      'valid',
+      '--reader',
+      'Virtual PCD 00 01',
+      '--hsa-id',
+      'SE2321000016-C3D4',
+      '--given-name',
+      'Cecilia',
+    );
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.json).toMatchObject({
+      readers: [
+        { pcscCardPresent: true, card: { profile: 'locked', person: { hsaId: 'SE2321000016-B2C3' } } },
+        { name: 'Virtual PCD 00 01', pcscCardPresent: true, card: { profile: 'valid', person: { hsaId: 'SE2321000016-C3D4' } } },
+      ],
+    });
+    expect(parseSlots((await pkcs11Tool(info.pkcs11Module, ['-L'])).stdout)).toMatchObject({
+      [info.reader]: 'Bertil Testsson',
+      'Virtual PCD 00 01': 'Cecilia Testsson',
+    });
+    const noReader = await cli('insert', '--profile', 'valid', '--reader', 'Virtual PCD 00 07');
+    expect(noReader.code).toBe(1);
+    const removedSecond = await cli('remove', '--reader', 'Virtual PCD 00 01');
+    expect(removedSecond.code, removedSecond.stderr).toBe(0);
+    expect(removedSecond.json).toMatchObject({ readers: [{ pcscCardPresent: true }, { pcscCardPresent: false, card: null }] });
+
     // The lab's OCSP responder: down (connection refused), answering unknown, back up.
     const down = await cli('revocation', '--ocsp', 'down');
     expect(down.code, down.stderr).toBe(0);

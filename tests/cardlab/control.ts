@@ -8,10 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { z } from 'zod';
 import { CONTROL_FILE, RUN_DIR } from './paths.js';
+import { LAB_READER_NAMES } from './pcscd.js';
 import { PROFILE_NAMES } from './profiles.js';
 import type { CardLab } from './lab.js';
 
-const readerSchema = z.union([z.literal(0), z.literal(1)]);
+/** A lab reader by index or by its PC/SC name. */
+const readerSchema = z.union([z.literal(0), z.literal(1), z.enum(LAB_READER_NAMES)]);
 
 const personSchema = z.object({
   givenName: z.string().min(1),

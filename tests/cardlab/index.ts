@@ -21,6 +21,7 @@ export type {
   CardInfo,
   ReaderStatus,
   ReaderIndex,
+  ReaderRef,
   InsertOptions,
   StartCardLabOptions,
   CardFault,

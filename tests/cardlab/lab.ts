@@ -20,11 +20,14 @@ export type { CardFault } from './virtual-card.js';
 /** Index of one of the lab's two readers. */
 export type ReaderIndex = 0 | 1;
 
+/** A lab reader by index, or by its name as PC/SC reports it ('Virtual PCD 00 01'). */
+export type ReaderRef = ReaderIndex | (typeof LAB_READER_NAMES)[number];
+
 export interface InsertOptions {
   profile: CardProfileName;
   person?: LabPerson;
-  /** Default 0, the first reader. */
-  reader?: ReaderIndex;
+  /** Default 0, the first reader. Each reader holds its own card: two cards can be in at once. */
+  reader?: ReaderRef;
   /** PIN retry counter at insertion, instead of the profile's (0-3). */
   pinTriesLeft?: number;
   /** PUK retry counter at insertion, instead of the profile's (0-3). */
@@ -94,13 +97,13 @@ export interface CardLab {
   /** Insert a card (removing any card in that reader first); resolves once PC/SC reports it. */
   insert(opts: InsertOptions): Promise<void>;
   /** Pull the card (closing its socket at once, even mid-command); resolves once PC/SC reports the reader empty. */
-  remove(reader?: ReaderIndex): Promise<void>;
+  remove(reader?: ReaderRef): Promise<void>;
   /** Readers, cards and PIN state. */
   status(): Promise<CardLabStatus>;
   /** The PIN retry counter of the card in a reader, or null if it is empty. */
-  pinTriesLeft(reader?: ReaderIndex): Promise<number | null>;
+  pinTriesLeft(reader?: ReaderRef): Promise<number | null>;
   /** The PUK retry counter of the card in a reader, or null if it is empty. */
-  pukTriesLeft(reader?: ReaderIndex): Promise<number | null>;
+  pukTriesLeft(reader?: ReaderRef): Promise<number | null>;
   /**
    * OpenSC configuration file under which OpenSC's PKCS#11 module offers the PUK unblock (C_SetPIN
    * with the PUK as the old PIN in a session nobody logged in to): point OPENSC_CONF at it. OpenSC's
@@ -108,12 +111,12 @@ export interface CardLab {
    */
   readonly openscConf: string;
   /** Keys and certificates of the card in a reader, or null. */
-  credentials(reader?: ReaderIndex): CardCredentials | null;
+  credentials(reader?: ReaderRef): CardCredentials | null;
   /**
    * Make the card in a reader misbehave on the next matching command (`null` disarms): with
    * `{ on: 'sign', action: 'disconnect' }` the card is pulled when GENERAL AUTHENTICATE arrives.
    */
-  setFault(fault: CardFault | null, reader?: ReaderIndex): Promise<void>;
+  setFault(fault: CardFault | null, reader?: ReaderRef): Promise<void>;
   /**
    * Stop the card service (pcscd), as on a workstation where it is stopped or crashed: cards are
    * pulled, PC/SC clients lose their context. Only when this lab started pcscd.
@@ -287,8 +290,8 @@ function createLab(
     return run;
   }
 
-  function readerIndex(reader: ReaderIndex | undefined): ReaderIndex {
-    const index = reader ?? 0;
+  function readerIndex(reader: ReaderRef | undefined): ReaderIndex {
+    const index = typeof reader === 'string' ? (LAB_READER_NAMES as readonly string[]).indexOf(reader) : (reader ?? 0);
     if (index !== 0 && index !== 1) throw new Error(`no such reader: ${String(reader)}`);
     return index;
   }
