@@ -104,10 +104,13 @@ export async function startDemoEnvironment({
     lab = run('tests/cardlab/cli.ts', ['serve', '--profile', 'valid']);
     try {
       const [line] = await waitForLine(lab, /^\{.*\}$/m, 120_000, 'Kortlabbet');
-      const info = JSON.parse(line) as { pkcs11Module: string; trustAnchor: string };
-      const intermediate = path.join(path.dirname(info.trustAnchor), 'person-ca.pem');
+      // The lab's JSON line says what the app needs (tests/cardlab/cli.ts): its module, one file with
+      // its CA certificates (root and intermediate), and OpenSC's configuration for PIN change and unblock.
+      const info = JSON.parse(line) as { pkcs11Module: string; caCertificates: string; appEnv: { OPENSC_CONF?: string } };
       settings.pkcs11Modules = [info.pkcs11Module];
-      settings.trustAnchors = existsSync(intermediate) ? [info.trustAnchor, intermediate] : [info.trustAnchor];
+      settings.trustAnchors = [info.caCertificates];
+      // The card process inherits main's environment.
+      if (info.appEnv.OPENSC_CONF !== undefined) process.env.OPENSC_CONF ??= info.appEnv.OPENSC_CONF;
       log.info({ event: 'demo-card-lab' }, 'Demo mode: lab card "valid" in the first virtual reader');
     } catch (error) {
       log.warn({ event: 'demo-card-lab-failed', err: error }, 'Demo mode without a lab card');
