@@ -256,6 +256,14 @@ export const userSchema = z.object({
 });
 export type User = z.infer<typeof userSchema>;
 
+/**
+ * The list's filter on time-limited permissions (source 003): `soon` keeps the users holding a
+ * permission (of the chosen e-service and permission, if any) that ends within ENDING_SOON_DAYS
+ * days, not yet ended, in Swedish time.
+ */
+export const USER_ENDING_FILTERS = ['soon'] as const;
+export const endingFilterSchema = z.enum(USER_ENDING_FILTERS, { error: 'Okänt slutdatumfilter' }).optional();
+
 /** Most users one page may hold. */
 export const USER_PAGE_MAX = 1000;
 export const USER_PAGE_DEFAULT = 100;
@@ -283,6 +291,7 @@ export const userListQuerySchema = z
     eservice: eserviceIdSchema.optional(),
     /** "Filtrera behörigheter": users with this permission of the chosen e-service. */
     permission: z.string().min(1).max(64).optional(),
+    ending: endingFilterSchema,
   })
   .strict()
   .refine((q) => q.permission === undefined || q.eservice !== undefined, {
@@ -312,6 +321,7 @@ export const userExportQuerySchema = z
     search: z.string().max(200, 'Söktexten får vara högst 200 tecken').default(''),
     eservice: eserviceIdSchema.optional(),
     permission: z.string().min(1).max(64).optional(),
+    ending: endingFilterSchema,
   })
   .strict()
   .refine((q) => q.permission === undefined || q.eservice !== undefined, {

@@ -11,6 +11,7 @@ import {
   eserviceIdSchema,
   USER_PAGE_MAX,
   userPageSchema,
+  endingFilterSchema,
   userPatchSchema,
   userSchema,
 } from '../api/schemas';
@@ -155,6 +156,7 @@ export const IPC_CHANNELS = {
         search: z.string().max(200),
         eservice: eserviceIdSchema.optional(),
         permission: z.string().min(1).max(64).optional(),
+        ending: endingFilterSchema,
       })
       .strict(),
     response: userPageSchema,

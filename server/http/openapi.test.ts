@@ -52,6 +52,7 @@ describe('GET /api/v1/openapi.json', () => {
     expect(list.parameters.map((p) => p.name).sort()).toEqual([
       'cursor',
       'direction',
+      'ending',
       'eservice',
       'limit',
       'permission',

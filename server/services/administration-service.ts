@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
+  addDays,
+  ENDING_SOON_DAYS,
   ESERVICES,
   findEService,
   INACTIVE_AFTER_MONTHS,
@@ -165,7 +167,7 @@ export class AdministrationService {
   /** The storage filter for a search and the two filters, checked against the organisation's agreements. */
   private userFilter(
     org: OrganisationRecord,
-    query: { search: string; eservice?: string | undefined; permission?: string | undefined },
+    query: { search: string; eservice?: string | undefined; permission?: string | undefined; ending?: 'soon' | undefined },
   ): UserListFilter {
     if (query.eservice !== undefined && !(org.agreements as string[]).includes(query.eservice)) {
       throw validationError({ 'query.eservice': 'Organisationen har inget avtal för e-tjänsten' });
@@ -187,9 +189,21 @@ export class AdministrationService {
       never: Object.values(LAST_LOGIN_WORDS).some((w) => w.never.toLowerCase().includes(text)),
       inactive: Object.values(LAST_LOGIN_WORDS).some((w) => w.inactive.toLowerCase().includes(text)),
     }));
+    const today = swedishDate(this.clock.now());
     return {
       ...(query.eservice !== undefined ? { eserviceId: query.eservice } : {}),
       ...(query.permission !== undefined ? { permissionId: query.permission } : {}),
+      ...(query.ending === 'soon'
+        ? {
+            // endsSoon() of common/api/permission-end.ts, as a date window the database can use.
+            ending: {
+              after: today,
+              until: addDays(today, ENDING_SOON_DAYS),
+              eserviceIds: query.eservice !== undefined ? [query.eservice] : org.agreements,
+              ...(query.permission !== undefined ? { permissionId: query.permission } : {}),
+            },
+          }
+        : {}),
       terms,
       inactiveBefore: this.inactiveBefore(),
     };
@@ -208,9 +222,10 @@ export class AdministrationService {
       search: query.search,
       eservice: query.eservice,
       permission: query.permission,
+      ending: query.ending,
     };
     const after = query.cursor !== undefined ? decodeCursor(query.cursor, scope) : undefined;
-    const unfiltered = filter.terms.length === 0 && filter.eserviceId === undefined;
+    const unfiltered = filter.terms.length === 0 && filter.eserviceId === undefined && filter.ending === undefined;
     const [page, matched, total] = await Promise.all([
       this.storage.listUserPage(org.id, {
         limit: query.limit,

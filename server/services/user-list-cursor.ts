@@ -10,6 +10,7 @@ export interface CursorScope {
   search: string;
   eservice?: string | undefined;
   permission?: string | undefined;
+  ending?: 'soon' | undefined;
 }
 
 const cursorSchema = z
@@ -23,7 +24,9 @@ const cursorSchema = z
   .strict();
 
 function scopeHash(scope: CursorScope): string {
-  const key = JSON.stringify([scope.search, scope.eservice ?? null, scope.permission ?? null]);
+  const parts: unknown[] = [scope.search, scope.eservice ?? null, scope.permission ?? null];
+  if (scope.ending !== undefined) parts.push(scope.ending);
+  const key = JSON.stringify(parts);
   return createHash('sha256').update(key).digest('base64url').slice(0, 16);
 }
 

@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { User, UserPage } from '../../common/api/index';
+import { addDays, ENDING_SOON_DAYS, swedishDate, type User, type UserPage } from '../../common/api/index';
 import { MATCHED_COUNT_CAP } from './administration-service';
 import { ENGINES, engineDatabases, type EngineDatabases } from '../../tests/server-support/storage-engines';
 import { ALVA, createTestContext, RUT, sessionFor, type TestContext } from '../../tests/server-support/test-context';
@@ -60,12 +60,12 @@ async function add(
   return res.json();
 }
 
-async function grant(user: User, permissions: string[]): Promise<User> {
+async function grant(user: User, permissions: string[], endDates?: Record<string, string>): Promise<User> {
   const res = await ctx.app.fastify.inject({
     method: 'PUT',
     url: `/api/v1/users/${user.id}/permissions/statlig-ersattning`,
     headers: { authorization: `Bearer ${alva}`, 'if-match': `"${user.version}"` },
-    payload: { permissions },
+    payload: { permissions, ...(endDates ? { endDates } : {}) },
   });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
@@ -237,6 +237,41 @@ describe.each(ENGINES)('the paged user list on %s', (engine) => {
       const attest = await page({ eservice: 'statlig-ersattning', permission: 'attestera' });
       expect(attest.users.map((u) => u.givenName)).toEqual(['Alma']);
       expect(attest).toMatchObject({ matched: 1, total: 3 });
+    });
+
+    it('keeps the users with a permission ending within 14 days (ending=soon), with the e-service filters and counts', async () => {
+      const today = swedishDate(ctx.clock.now());
+      const tomorrow = await add('Ada', 'Imorgon', 'S1');
+      const fortnight = await add('Bea', 'Fjorton', 'S2');
+      const later = await add('Cleo', 'Femton', 'S3');
+      const permanent = await add('Dan', 'Alltid', 'S4');
+      const reading = await add('Eva', 'Läser', 'S5');
+      await grant(tomorrow, ['attestera'], { attestera: addDays(today, 1) });
+      await grant(fortnight, ['attestera', 'las-arenden'], { 'las-arenden': addDays(today, ENDING_SOON_DAYS) });
+      await grant(later, ['attestera'], { attestera: addDays(today, ENDING_SOON_DAYS + 2) });
+      await grant(permanent, ['attestera']);
+      await grant(reading, ['las-arenden'], { 'las-arenden': addDays(today, 3) });
+      const names = async (query: Record<string, string | number>) =>
+        (await allPages({ ending: 'soon', sort: 'givenName', limit: 2, ...query })).map((u) => u.givenName);
+      expect(await names({})).toEqual(['Ada', 'Bea', 'Eva']);
+      expect(await page({ ending: 'soon' })).toMatchObject({ matched: 3, total: 5 });
+      expect(await names({ eservice: 'statlig-ersattning', permission: 'attestera' })).toEqual(['Ada']);
+      expect(await names({ eservice: 'statlig-ersattning', permission: 'las-arenden' })).toEqual(['Bea', 'Eva']);
+      expect(await names({ search: 'fjorton' })).toEqual(['Bea']);
+      // The day after: Ada's permission has ended (the expiry job removes it; until then it is not "ending").
+      ctx.clock.advance(24 * 3600_000);
+      alva = await sessionFor(ctx, ALVA.hsaId);
+      expect(await names({})).toEqual(['Bea', 'Eva']);
+      // The day Cleo's end date comes within 14 days, she joins.
+      ctx.clock.advance(24 * 3600_000);
+      alva = await sessionFor(ctx, ALVA.hsaId);
+      expect(await names({})).toEqual(['Bea', 'Cleo', 'Eva']);
+      // A cursor of the unfiltered list is not one of the filtered list, and an unknown value is refused.
+      const first = await page({ sort: 'givenName', limit: 1 });
+      expect((await get(`/users?sort=givenName&limit=1&ending=soon&cursor=${first.nextCursor!}`)).status).toBe(400);
+      const bad = await get('/users?ending=later');
+      expect(bad.status).toBe(400);
+      expect(Object.keys((bad.json().error as { fields: Record<string, string> }).fields)).toEqual(['query.ending']);
     });
 
     it('counts matches up to the cap and says "at least"; the organisation\'s total stays exact', async () => {

@@ -131,6 +131,11 @@ export interface UserListFilter {
   eserviceId?: string;
   /** "Filtrera behörigheter" (within the e-service): users holding this permission. */
   permissionId?: string;
+  /**
+   * Users holding a permission whose end date is after `after` and on or before `until` (both
+   * YYYY-MM-DD), among `eserviceIds` (and of `permissionId` when set).
+   */
+  ending?: { after: string; until: string; eserviceIds: readonly string[]; permissionId?: string };
   /** Every term must match some column. */
   terms: readonly SearchTermMatch[];
   /** Logged in (or created) before this is inactive. */

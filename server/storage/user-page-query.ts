@@ -35,6 +35,18 @@ function holdsAny(eb: UsersEb, eserviceId: string, permissionIds?: readonly stri
   return eb.exists(q);
 }
 
+/** Holds a permission ending in the window: the (ends_on, user_id) index of migration 0005 finds them. */
+function endingCondition(eb: UsersEb, ending: NonNullable<UserListFilter['ending']>): Expression<SqlBool> {
+  let q = eb
+    .selectFrom('user_permissions as e')
+    .select('e.user_id')
+    .where('e.ends_on', '>', ending.after)
+    .where('e.ends_on', '<=', ending.until)
+    .where('e.eservice_id', 'in', ending.eserviceIds.length > 0 ? [...ending.eserviceIds] : ['']);
+  if (ending.permissionId !== undefined) q = q.where('e.permission_id', '=', ending.permissionId);
+  return eb('users.id', 'in', q);
+}
+
 /** GLOB '*text*' with GLOB's own special characters taken literally (GLOB has no ESCAPE). */
 function globContains(text: string): string {
   return `*${text.replace(/[*?[]/g, (c) => `[${c}]`)}*`;
@@ -159,6 +171,7 @@ export function userFilterCondition(
   if (filter.eserviceId !== undefined) {
     all.push(holdsAny(eb, filter.eserviceId, filter.permissionId !== undefined ? [filter.permissionId] : undefined));
   }
+  if (filter.ending !== undefined) all.push(endingCondition(eb, filter.ending));
   for (const term of filter.terms) {
     const any: Expression<SqlBool>[] = [searchMatch(plan, term.text)];
     for (const p of term.permissions) if (p.permissionIds.length > 0) any.push(holdsAny(eb, p.eserviceId, p.permissionIds));
@@ -229,7 +242,7 @@ export async function countUsers(
   filter: UserListFilter,
   cap?: number,
 ): Promise<{ count: number; more: boolean }> {
-  if (filter.terms.length === 0 && filter.eserviceId === undefined) {
+  if (filter.terms.length === 0 && filter.eserviceId === undefined && filter.ending === undefined) {
     // The whole organisation: the count the triggers keep (migration 0008).
     const row = await db
       .selectFrom('organisation_user_counts')

@@ -4,6 +4,7 @@ import { forwardRef, useCallback, useEffect, useId, useImperativeHandle, useMemo
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { Organisation, User } from '../../../common/api/schemas';
+import { ENDING_SOON_DAYS } from '../../../common/api/permission-end';
 import { USER_SORT_COLUMNS, type UserSortColumn } from '../../../common/api/user-list';
 import type { AdministrationStore } from './administration-store';
 import { gridLocaleText, gridTheme, registerGridModules } from './grid-setup';
@@ -64,6 +65,7 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [filter, setFilter] = useState<UserFilter>(NO_FILTER);
   // What the field shows (each character at once) and what was last sent (after a pause).
+  const [endingSoon, setEndingSoon] = useState(false);
   const [search, setSearch] = useState('');
   const [sentSearch, setSentSearch] = useState('');
   const [sort, setSort] = useState(DEFAULT_SORT);
@@ -93,7 +95,10 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
     return () => clearTimeout(timer);
   }, [search]);
 
-  const query = useMemo<UserListQuery>(() => ({ search: sentSearch, filter, ...sort }), [sentSearch, filter, sort]);
+  const query = useMemo<UserListQuery>(
+    () => ({ search: sentSearch, filter, endingSoon, ...sort }),
+    [sentSearch, filter, endingSoon, sort],
+  );
 
   // A new search or filter: a new datasource and a fresh grid cache. The order comes with each
   // request (the grid's sort model); a new order or query makes a new page source and cancels the
@@ -113,7 +118,7 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
           source.current?.cancel();
           const pages = createUserPageSource(
             (request) => store.getState().fetchPage(request),
-            { search: sentSearch, filter, ...order },
+            { search: sentSearch, filter, endingSoon, ...order },
             setCounts,
           );
           current = { key, pages };
@@ -125,7 +130,7 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
         });
       },
     };
-  }, [store, sentSearch, filter]);
+  }, [store, sentSearch, filter, endingSoon]);
   useEffect(() => () => source.current?.cancel(), []);
 
   // A change made here shows in the visible rows at once: an edited row is replaced in place; an
@@ -216,7 +221,7 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
 
   const permissionOptions = permissionChoices(organisation, filter.eserviceId);
   const searchHintId = `${ids}-search-hint`;
-  const filtered = isFilterActive(filter) || search !== '';
+  const filtered = isFilterActive(filter) || search !== '' || endingSoon;
   const shown = counts?.matched ?? null;
 
   return (
@@ -271,6 +276,10 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
             ))}
           </select>
         </div>
+        <div className="admin-field admin-field--inline admin-field--check">
+          <input id={`${ids}-ending`} type="checkbox" checked={endingSoon} onChange={(e) => setEndingSoon(e.target.checked)} />
+          <label htmlFor={`${ids}-ending`}>{t('admin.users.filterEnding', { days: ENDING_SOON_DAYS })}</label>
+        </div>
         <div className="admin-field admin-field--inline admin-toolbar__search">
           <label htmlFor={`${ids}-search`}>{t('admin.users.search')}</label>
           <input
@@ -291,6 +300,7 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
             onClick={() => {
               setFilter(NO_FILTER);
               setSearch('');
+              setEndingSoon(false);
             }}
           >
             {t('admin.users.clearFilters')}

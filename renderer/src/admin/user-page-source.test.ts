@@ -71,6 +71,15 @@ describe('the user list page source', () => {
     });
   });
 
+  it('asks for the permissions ending soon only when the list asks (ending=soon)', async () => {
+    const ending = source({ ...query, endingSoon: true });
+    await ending.pages.rows(0, 100);
+    expect(ending.requests[0]).toMatchObject({ ending: 'soon' });
+    const plain = source({ ...query, endingSoon: false });
+    await plain.pages.rows(0, 100);
+    expect(plain.requests[0]).not.toHaveProperty('ending');
+  });
+
   it('drops the answer of a superseded query', async () => {
     const { pages } = source();
     const pending = pages.rows(0, 100);

@@ -10,6 +10,8 @@ export interface UserListQuery {
   filter: UserFilter;
   sort: UserSortColumn;
   direction: SortDirection;
+  /** Only users with a permission ending within 14 days (the server's `ending=soon`). */
+  endingSoon?: boolean;
 }
 
 export const DEFAULT_SORT: Pick<UserListQuery, 'sort' | 'direction'> = { sort: 'surname', direction: 'asc' };
@@ -39,6 +41,7 @@ export function pageRequest(query: UserListQuery, limit: number, cursor?: string
     search: query.search.trim(),
     ...(query.filter.eserviceId !== null ? { eservice: query.filter.eserviceId as UserPageRequest['eservice'] } : {}),
     ...(query.filter.permissionId !== null ? { permission: query.filter.permissionId } : {}),
+    ...(query.endingSoon ? { ending: 'soon' as const } : {}),
     limit,
     ...(cursor !== undefined ? { cursor } : {}),
   };
