@@ -63,12 +63,28 @@ export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 export type LoginFailureCode = (typeof LOGIN_FAILURE_CODES)[number];
 
+/** One authorised orderer or administrator, as a user of their organisation may see them. */
+export const roleContactSchema = z.object({
+  organisation: z.string(),
+  role: z.enum(['administrator', 'authorised-orderer']),
+  givenName: z.string(),
+  surname: z.string(),
+  email: z.string(),
+});
+export type RoleContact = z.infer<typeof roleContactSchema>;
+
 export const apiErrorBodySchema = z.object({
   error: z.object({
     code: z.enum(API_ERROR_CODES),
     message: z.string(),
     /** Field path (dot-separated) → Swedish message, for 400 responses. */
     fields: z.record(z.string(), z.string()).optional(),
+    /**
+     * With `not-authorised` for a card holder (signature verified) who is a user, not an
+     * administrator: who they can turn to — each of their organisations' authorised orderers and
+     * administrators (source 004: users can see who they are).
+     */
+    contacts: z.array(roleContactSchema).optional(),
   }),
 });
 

@@ -98,6 +98,33 @@ describe('backend client faults', () => {
     expect(failure.details['field.hsaId']).toBe('HSA-id har fel format');
   });
 
+  it("passes on a refused user's contacts (their organisation's orderer and administrators) as details", async () => {
+    const contact = {
+      organisation: 'Testkommunen',
+      role: 'authorised-orderer',
+      givenName: 'Olle',
+      surname: 'B',
+      email: 'o@t.se',
+    };
+    const url = await serve((_request, response) => {
+      response
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 'not-authorised', message: 'nej', contacts: [contact] } }));
+    });
+    const client = new BackendClient({ baseUrl: url, timeoutMs: 1000 });
+    const failure = await failureOf(
+      client.login({ certificate: 'AA==', signature: 'AA==', algorithm: 'RS256', nonce: 'n', origin: 'https://x' }),
+    );
+    expect(failure.code).toBe('login-not-authorised');
+    expect(failure.details).toMatchObject({
+      'contact.0.organisation': 'Testkommunen',
+      'contact.0.role': 'authorised-orderer',
+      'contact.0.givenName': 'Olle',
+      'contact.0.surname': 'B',
+      'contact.0.email': 'o@t.se',
+    });
+  });
+
   it('sends the bearer token and If-Match, and reads a good answer', async () => {
     let seen: http.IncomingHttpHeaders = {};
     const url = await serve((request, response) => {

@@ -153,6 +153,10 @@ export class BackendClient {
         }
         const details: Record<string, string> = { status: String(response.status), apiCode: body.data.error.code };
         for (const [field, message] of Object.entries(body.data.error.fields ?? {})) details[`field.${field}`] = message;
+        // A refused user's contacts (source 004), as flat details: contact.N.{organisation,role,givenName,surname,email}.
+        (body.data.error.contacts ?? []).forEach((contact, i) => {
+          for (const [key, value] of Object.entries(contact)) details[`contact.${i}.${key}`] = value;
+        });
         throw new AppFailure(fromApiErrorCode(body.data.error.code), details);
       } catch (error) {
         if (error instanceof AppFailure) throw error;

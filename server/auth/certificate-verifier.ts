@@ -2,7 +2,13 @@
 import 'reflect-metadata';
 import { constants, verify, X509Certificate as NodeCertificate, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { loginSignedData, SIGNATURE_ALGORITHMS, type LoginFailureCode, type SignatureAlgorithm } from '../../common/api/index';
+import {
+  loginSignedData,
+  SIGNATURE_ALGORITHMS,
+  type LoginFailureCode,
+  type RoleContact,
+  type SignatureAlgorithm,
+} from '../../common/api/index';
 import type { CaCertificate, TrustStore } from './trust-store';
 
 const OID_SERIAL_NUMBER = '2.5.4.5';
@@ -17,6 +23,8 @@ export class LoginCheckError extends Error {
   constructor(
     readonly code: LoginFailureCode,
     message: string,
+    /** For a user who is not an administrator: their organisations' orderers and administrators. */
+    readonly contacts?: RoleContact[],
   ) {
     super(message);
   }

@@ -8,7 +8,14 @@ import {
   type SoftHsmToken,
 } from '../../tests/cardlab/index';
 import { signOnToken, type TokenAlgorithm } from '../../tests/server-support/pkcs11-signer';
-import { certificateBase64, createTestContext, TEST_ORIGIN, type TestContext } from '../../tests/server-support/test-context';
+import {
+  ALVA,
+  BO,
+  certificateBase64,
+  createTestContext,
+  TEST_ORIGIN,
+  type TestContext,
+} from '../../tests/server-support/test-context';
 import { loginSignedData } from '../../common/api/login-signed-data';
 
 // Every login here is signed through a real PKCS#11 token (SoftHSM2) holding the card lab's keys.
@@ -182,7 +189,7 @@ describe('POST /api/v1/auth/login with the card lab PKI and a PKCS#11 token', ()
     expect(errorCode(body)).toBe('certificate-key-usage');
   });
 
-  it('answers an unknown HSA-id exactly as a known user who is not an administrator', async () => {
+  it("refuses a user who is not an administrator, naming their organisation's orderer and administrators; a stranger learns nothing", async () => {
     const stranger = await login({ person: { ...LAB_PERSON, hsaId: 'SE2321000016-ZZZ9' } });
     expect(stranger.res.statusCode).toBe(401);
     expect(stranger.body).toEqual({ error: { code: 'not-authorised', message: 'Ingen administratörsbehörighet' } });
@@ -195,9 +202,39 @@ describe('POST /api/v1/auth/login with the card lab PKI and a PKCS#11 token', ()
       payload: { givenName: 'Ulla', surname: 'Användare', hsaId: 'SE2321000016-U5E5', email: 'ulla@testkommunen.se' },
     });
     expect(created.statusCode).toBe(201);
-    const user = await login({ person: { ...LAB_PERSON, givenName: 'Ulla', hsaId: 'SE2321000016-U5E5' } });
+    await ctx.agency.addAdministrator({
+      organisationId: 'kommun-testkommunen',
+      hsaId: 'SE2321000016-O1B1',
+      givenName: 'Olle',
+      surname: 'Beställarsson',
+      email: 'olle@testkommunen.se',
+      role: 'authorised-orderer',
+    });
+    const ulla = { ...LAB_PERSON, givenName: 'Ulla', hsaId: 'SE2321000016-U5E5' };
+    const user = await login({ person: ulla });
     expect(user.res.statusCode).toBe(401);
-    expect(user.body).toEqual(stranger.body);
+    // Source 004: users can see who their organisation's authorised orderer and administrators are.
+    const kommun = 'Testkommunen';
+    expect(user.body).toEqual({
+      error: {
+        ...(stranger.body as { error: object }).error,
+        contacts: [
+          {
+            organisation: kommun,
+            role: 'authorised-orderer',
+            givenName: 'Olle',
+            surname: 'Beställarsson',
+            email: 'olle@testkommunen.se',
+          },
+          { organisation: kommun, role: 'administrator', givenName: ALVA.givenName, surname: ALVA.surname, email: ALVA.email },
+          { organisation: kommun, role: 'administrator', givenName: BO.givenName, surname: BO.surname, email: BO.email },
+        ],
+      },
+    });
+    // Only after the card's signature holds: a forged login in the user's name learns nothing.
+    const forged = await login({ person: ulla, tamper: true });
+    expect(forged.res.statusCode).toBe(401);
+    expect(forged.body).not.toHaveProperty('error.contacts');
   });
 
   it('logs out at once: the token is refused afterwards', async () => {

@@ -1,4 +1,4 @@
-import type { ApiErrorBody, ApiErrorCode } from '../../common/api/index';
+import type { ApiErrorBody, ApiErrorCode, RoleContact } from '../../common/api/index';
 
 /** A failure with its HTTP status and API error code; the error handler turns it into the body. */
 export class ApiError extends Error {
@@ -7,6 +7,7 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     message: string,
     readonly fields?: Record<string, string>,
+    readonly contacts?: RoleContact[],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -14,7 +15,14 @@ export class ApiError extends Error {
 
   /** The JSON body clients receive. */
   toBody(): ApiErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}) } };
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.fields ? { fields: this.fields } : {}),
+        ...(this.contacts ? { contacts: this.contacts } : {}),
+      },
+    };
   }
 }
 

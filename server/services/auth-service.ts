@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type {
+  RoleContact,
   AdministratorRole,
   ChallengeResponse,
   LoginRequest,
@@ -59,6 +60,8 @@ export const CHALLENGE_PURGE_GRACE_MS = 60_000;
 // Avoid one write per request: the idle deadline is pushed forward at most this often.
 const TOUCH_INTERVAL_MS = 30_000;
 const PARSED_CACHE_SIZE = 1_000;
+/** Most contacts one refused login names (a person in many organisations). */
+const MAX_CONTACTS = 50;
 const LOGIN_MESSAGE: Record<LoginCheckError['code'], string> = {
   'challenge-unknown': 'Okänd engångskod (nonce)',
   'challenge-expired': 'Engångskoden har gått ut',
@@ -164,8 +167,12 @@ export class AuthService {
       });
       const unchecked = await this.checkRevocation(leaf, issuer.node.raw, hsaId);
       const roles = await this.storage.listRolesOf(hsaId);
-      // The same answer for an unknown HSA-id as for a user who is not an administrator.
-      if (roles.length === 0) throw new LoginCheckError('not-authorised', 'not an administrator');
+      // A user (not an administrator) learns who their organisations' orderers and administrators
+      // are (source 004); the card's signature proved who is asking. An unknown HSA-id learns nothing.
+      if (roles.length === 0) {
+        const contacts = await this.contactsOfUser(hsaId);
+        throw new LoginCheckError('not-authorised', 'not an administrator', contacts.length > 0 ? contacts : undefined);
+      }
       // Several organisations: the session starts in the one used last (the client offers the choice).
       const admin = lastUsed(roles);
       const org = await this.storage.getOrganisation(admin.organisationId);
@@ -205,10 +212,27 @@ export class AuthService {
     } catch (e) {
       if (e instanceof LoginCheckError) {
         this.log.info({ code: e.code, detail: e.message }, 'login refused');
-        throw new ApiError(401, e.code, LOGIN_MESSAGE[e.code]);
+        throw new ApiError(401, e.code, LOGIN_MESSAGE[e.code], undefined, e.contacts);
       }
       throw e;
     }
+  }
+
+  /** The authorised orderers and administrators of every organisation the person is a user of. */
+  private async contactsOfUser(hsaId: string): Promise<RoleContact[]> {
+    const users = await this.storage.findUsersByHsaId(hsaId);
+    const contacts: RoleContact[] = [];
+    for (const organisationId of [...new Set(users.map((u) => u.organisationId))].sort()) {
+      const [org, roles] = await Promise.all([
+        this.storage.getOrganisation(organisationId),
+        this.storage.listAdministrators(organisationId),
+      ]);
+      if (!org) continue;
+      for (const r of roles) {
+        contacts.push({ organisation: org.name, role: r.role, givenName: r.givenName, surname: r.surname, email: r.email });
+      }
+    }
+    return contacts.slice(0, MAX_CONTACTS);
   }
 
   // Parsing a certificate costs more than verifying its signatures, and administrators log in

@@ -12,6 +12,7 @@ import { CardChooser } from './card-chooser';
 import { cardStageOf, isTransientStage } from './card-status';
 import { PinCare } from './pin-care';
 import { PinDialog } from './pin-dialog';
+import { roleContacts } from './role-contacts';
 import { TroubleshootingPanel } from './troubleshooting-panel';
 
 export interface LoginViewProps {
@@ -43,6 +44,8 @@ export function LoginView({ api, cardStore, sessionStore }: LoginViewProps) {
   if (choice.chosenGone) setChosenReader(null);
   const pinError = loginError?.code === 'pin-incorrect' || loginError?.code === 'pin-length' ? loginError : null;
   const shownError = pinOpen ? null : (loginError ?? cardError);
+  // A user (not an administrator) sees whom to turn to (source 004).
+  const contacts = roleContacts(shownError);
   const cardProblem = blocker !== null && !isTransientStage(stage);
   const showTroubleshooting = (shownError !== null && !pinError) || cardProblem;
 
@@ -82,6 +85,24 @@ export function LoginView({ api, cardStore, sessionStore }: LoginViewProps) {
         <p role="alert" className="login-view__error" data-testid="login-error" data-code={shownError.code}>
           {t(errorMessageKey(shownError.code))}
         </p>
+      )}
+      {contacts.length > 0 && (
+        <section className="login-view__contacts" aria-labelledby="login-contacts-heading" data-testid="login-contacts">
+          <h3 id="login-contacts-heading">{t('login.contacts.heading')}</h3>
+          <p>{t('login.contacts.intro')}</p>
+          <ul>
+            {contacts.map((c) => (
+              <li key={`${c.organisation}/${c.email}/${c.role}`}>
+                {t('login.contacts.entry', {
+                  name: `${c.givenName} ${c.surname}`,
+                  role: t(`organisation.roles.${c.role}`),
+                  organisation: c.organisation,
+                })}{' '}
+                <span className="login-view__contact-email">{c.email}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
       <button
         type="button"
