@@ -237,6 +237,8 @@ export const permissionsPutSchema = z
 
 export const userSchema = z.object({
   id: z.string(),
+  /** The user's organisation: set in the list of all the person's organisations (scope=all). */
+  organisationId: z.string().optional(),
   givenName: z.string(),
   surname: z.string(),
   hsaId: z.string(),
@@ -292,11 +294,22 @@ export const userListQuerySchema = z
     /** "Filtrera behörigheter": users with this permission of the chosen e-service. */
     permission: z.string().min(1).max(64).optional(),
     ending: endingFilterSchema,
+    /**
+     * Several organisations (source 004): `all` lists the users of every organisation the person
+     * holds a role in (ended ones included, readable only), each with its `organisationId`.
+     */
+    scope: z.enum(['organisation', 'all'], { error: 'Okänt urval av organisationer' }).optional(),
+    /** With scope=all: only this one of the person's organisations (the organisation filter). */
+    organisation: organisationIdSchema.optional(),
   })
   .strict()
   .refine((q) => q.permission === undefined || q.eservice !== undefined, {
     message: 'Välj e-tjänst innan behörighet',
     path: ['permission'],
+  })
+  .refine((q) => q.organisation === undefined || q.scope === 'all', {
+    message: 'Organisationsfiltret gäller bara listan över alla organisationer',
+    path: ['organisation'],
   });
 export type UserListQuery = z.input<typeof userListQuerySchema>;
 

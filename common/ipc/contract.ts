@@ -157,6 +157,8 @@ export const IPC_CHANNELS = {
         eservice: eserviceIdSchema.optional(),
         permission: z.string().min(1).max(64).optional(),
         ending: endingFilterSchema,
+        scope: z.enum(['organisation', 'all']).optional(),
+        organisation: z.string().min(1).max(64).optional(),
       })
       .strict(),
     response: userPageSchema,

@@ -128,6 +128,7 @@ export function App({ api, appInfoStore, cardStore, sessionStore, settingsStore 
                 key={`${session.administrator.hsaId}/${session.administrator.organisation.id}`}
                 api={api}
                 role={session.administrator.role}
+                organisations={session.status === 'logged-in' ? session.organisations : []}
               />
             </Suspense>
             {session.status === 'expired' && (

@@ -55,7 +55,9 @@ describe('GET /api/v1/openapi.json', () => {
       'ending',
       'eservice',
       'limit',
+      'organisation',
       'permission',
+      'scope',
       'search',
       'sort',
     ]);

@@ -166,7 +166,7 @@ export class AdministrationService {
 
   /** The storage filter for a search and the two filters, checked against the organisation's agreements. */
   private userFilter(
-    org: OrganisationRecord,
+    org: Pick<OrganisationRecord, 'agreements'>,
     query: { search: string; eservice?: string | undefined; permission?: string | undefined; ending?: 'soon' | undefined },
   ): UserListFilter {
     if (query.eservice !== undefined && !(org.agreements as string[]).includes(query.eservice)) {
@@ -215,7 +215,10 @@ export class AdministrationService {
    */
   async listUserPage(session: SessionContext, query: UserPageQuery): Promise<UserPage> {
     const org = await this.organisation(this.storage, session);
-    const filter = this.userFilter(org, query);
+    const orgs = query.scope === 'all' ? await this.organisationsOf(session, query.organisation) : [org];
+    const byId = new Map(orgs.map((o) => [o.id, o]));
+    const where = query.scope === 'all' ? orgs.map((o) => o.id) : org.id;
+    const filter = this.userFilter({ agreements: [...new Set(orgs.flatMap((o) => o.agreements))] }, query);
     const scope: CursorScope = {
       sort: query.sort,
       direction: query.direction,
@@ -223,28 +226,48 @@ export class AdministrationService {
       eservice: query.eservice,
       permission: query.permission,
       ending: query.ending,
+      organisations: query.scope === 'all' ? `all:${query.organisation ?? ''}` : undefined,
     };
     const after = query.cursor !== undefined ? decodeCursor(query.cursor, scope) : undefined;
     const unfiltered = filter.terms.length === 0 && filter.eserviceId === undefined && filter.ending === undefined;
     const [page, matched, total] = await Promise.all([
-      this.storage.listUserPage(org.id, {
+      this.storage.listUserPage(where, {
         limit: query.limit,
         sort: query.sort,
         direction: query.direction,
         filter,
         ...(after ? { after } : {}),
       }),
-      after ? null : this.storage.countUsers(org.id, filter, unfiltered ? undefined : MATCHED_COUNT_CAP),
-      after || unfiltered ? null : this.storage.countUsers(org.id, { terms: [], inactiveBefore: filter.inactiveBefore }),
+      after ? null : this.storage.countUsers(where, filter, unfiltered ? undefined : MATCHED_COUNT_CAP),
+      after || unfiltered ? null : this.storage.countUsers(where, { terms: [], inactiveBefore: filter.inactiveBefore }),
     ]);
     const before = filter.inactiveBefore;
     return {
-      users: page.users.map((u) => this.toApiUser(u, org, before)),
+      users: page.users.map((u) =>
+        query.scope === 'all'
+          ? { ...this.toApiUser(u, byId.get(u.organisationId) ?? org, before), organisationId: u.organisationId }
+          : this.toApiUser(u, org, before),
+      ),
       nextCursor: page.next ? encodeCursor(page.next, scope) : null,
       matched: matched?.count ?? null,
       ...(matched?.more ? { matchedAtLeast: true } : {}),
       total: (unfiltered ? matched : total)?.count ?? null,
     };
+  }
+
+  /**
+   * The organisations the person holds a role in (source 004: several organisation codes; ended
+   * ones too, readable only), or the one of them `only` names (400 if it is not theirs). The role
+   * is read again here: the list never reaches beyond the organisations the person administers now.
+   */
+  private async organisationsOf(session: SessionContext, only?: string): Promise<OrganisationRecord[]> {
+    const roles = await this.storage.listRolesOf(session.hsaId);
+    const ids = roles.map((r) => r.organisationId).filter((id) => only === undefined || id === only);
+    if (only !== undefined && ids.length === 0) {
+      throw validationError({ 'query.organisation': 'Du administrerar inte den organisationen' });
+    }
+    const orgs = await Promise.all(ids.map((id) => this.storage.getOrganisation(id)));
+    return orgs.filter((o): o is OrganisationRecord => o !== undefined);
   }
 
   /**

@@ -11,6 +11,8 @@ export interface CursorScope {
   eservice?: string | undefined;
   permission?: string | undefined;
   ending?: 'soon' | undefined;
+  /** `all`, or `all:<id>` with the organisation filter; absent for the session's organisation. */
+  organisations?: string | undefined;
 }
 
 const cursorSchema = z
@@ -25,7 +27,8 @@ const cursorSchema = z
 
 function scopeHash(scope: CursorScope): string {
   const parts: unknown[] = [scope.search, scope.eservice ?? null, scope.permission ?? null];
-  if (scope.ending !== undefined) parts.push(scope.ending);
+  if (scope.ending !== undefined || scope.organisations !== undefined) parts.push(scope.ending ?? null);
+  if (scope.organisations !== undefined) parts.push(scope.organisations);
   const key = JSON.stringify(parts);
   return createHash('sha256').update(key).digest('base64url').slice(0, 16);
 }

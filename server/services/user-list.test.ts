@@ -302,6 +302,81 @@ describe.each(ENGINES)('the paged user list on %s', (engine) => {
       expect(few.matchedAtLeast).toBeUndefined();
     });
 
+    it('lists all the organisations a person administers (scope=all) with the organisation of each user and its filter, and no other', async () => {
+      // Alva administers the region too; a third organisation is not hers.
+      await ctx.agency.addAdministrator({ organisationId: 'region-testland', ...ALVA, email: 'alva@regiontestland.se' });
+      await ctx.agency.addOrganisation({
+        id: 'kommun-annan',
+        name: 'Annan kommun',
+        kind: 'kommun',
+        agreements: ['statlig-ersattning'],
+      });
+      const now = ctx.clock.now().toISOString();
+      const stored = (id: string, organisationId: string, givenName: string, hsaId: string) => ({
+        id,
+        organisationId,
+        hsaId,
+        givenName,
+        surname: 'Orgsson',
+        email: `${id}@example.se`,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+        lastLoginAt: null,
+        permissions: {},
+      });
+      await ctx.storage.transaction(async (tx) => {
+        await tx.insertUser(stored('r1', 'region-testland', 'Rakel', 'SE2321000131-U1'));
+        await tx.insertUser(stored('r2', 'region-testland', 'Dora', 'SE2321000131-U2'));
+        await tx.insertUser(stored('x1', 'kommun-annan', 'Xena', 'SE2321000999-U1'));
+        expect(await tx.replacePermissions('r1', 'landsting', ['attestera'], 1, now)).toBe(true);
+      });
+      await add('Kalle', 'Orgsson', 'K1');
+      await add('Berta', 'Orgsson', 'K2');
+      const sessionOrg = await page({ sort: 'givenName' });
+      expect(sessionOrg.users.map((u) => u.givenName)).toEqual(['Berta', 'Kalle']);
+      expect(sessionOrg.users[0]).not.toHaveProperty('organisationId');
+
+      const all = await allPages({ scope: 'all', sort: 'givenName', limit: 2 });
+      expect(all.map((u) => [u.givenName, u.organisationId])).toEqual([
+        ['Berta', 'kommun-testkommunen'],
+        ['Dora', 'region-testland'],
+        ['Kalle', 'kommun-testkommunen'],
+        ['Rakel', 'region-testland'],
+      ]);
+      expect(await page({ scope: 'all' })).toMatchObject({ matched: 4, total: 4 });
+      // Each user shows the e-services of their own organisation's agreements.
+      expect(all.find((u) => u.givenName === 'Rakel')!.permissions).toEqual({ landsting: ['attestera'] });
+      // The organisation filter, and the e-service filter over the union of the agreements.
+      const region = await page({ scope: 'all', organisation: 'region-testland', sort: 'givenName' });
+      expect(region.users.map((u) => u.givenName)).toEqual(['Dora', 'Rakel']);
+      expect(region).toMatchObject({ matched: 2, total: 2 });
+      expect((await page({ scope: 'all', eservice: 'landsting' })).users.map((u) => u.givenName)).toEqual(['Rakel']);
+      expect((await get('/users?eservice=landsting')).status).toBe(400);
+      // Never an organisation she does not administer, nor the filter without the scope.
+      for (const [url, field] of [
+        ['/users?scope=all&organisation=kommun-annan', 'query.organisation'],
+        ['/users?organisation=region-testland', 'query.organisation'],
+        ['/users?scope=everything', 'query.scope'],
+      ] as const) {
+        const res = await get(url);
+        expect(res.status, url).toBe(400);
+        expect(Object.keys((res.json().error as { fields: Record<string, string> }).fields), url).toContain(field);
+      }
+      // A cursor of one organisation's list does not page the list of all.
+      const firstOfOne = await page({ sort: 'givenName', limit: 1 });
+      expect((await get(`/users?scope=all&sort=givenName&limit=1&cursor=${firstOfOne.nextCursor!}`)).status).toBe(400);
+      // Rut administers only the region: all is the region.
+      const rut = await sessionFor(ctx, RUT.hsaId);
+      expect((await page({ scope: 'all', sort: 'givenName' }, rut)).users.map((u) => u.givenName)).toEqual(['Dora', 'Rakel']);
+      // An ended organisation stays readable in the list; a role taken away takes it out at once.
+      await ctx.agency.setOrganisationEnded('region-testland', true);
+      expect(await page({ scope: 'all' })).toMatchObject({ matched: 4 });
+      await ctx.agency.removeAdministrator(ALVA.hsaId, 'region-testland');
+      alva = await sessionFor(ctx, ALVA.hsaId, 'kommun-testkommunen');
+      expect((await allPages({ scope: 'all', sort: 'givenName' })).map((u) => u.givenName)).toEqual(['Berta', 'Kalle']);
+    });
+
     it("never shows another organisation's users", async () => {
       await add('Alma', 'A', 'F1');
       const rut = await sessionFor(ctx, RUT.hsaId);

@@ -26,7 +26,7 @@ import type {
   UserPageRequest,
   UserRecord,
 } from './storage';
-import { countUsers, selectPermissionsOf, selectUserPage } from './user-page-query';
+import { countUsers, selectPermissionsOf, selectUserPage, type OrganisationScope } from './user-page-query';
 import { dropIndexes, insertAuditRows, insertUserRows, restoreIndexes, secondaryIndexes } from './user-bulk-insert';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -504,7 +504,7 @@ export class KyselyStorage extends KyselyRepository implements Storage {
   }
 
   async listUserPage(
-    organisationId: string,
+    organisationId: OrganisationScope,
     request: UserPageRequest,
   ): Promise<{ users: UserRecord[]; next: UserPageRequest['after'] | null }> {
     const rows = await selectUserPage(this.reader, this.dialect, organisationId, request);
@@ -525,7 +525,7 @@ export class KyselyStorage extends KyselyRepository implements Storage {
     };
   }
 
-  countUsers(organisationId: string, filter: UserListFilter, cap?: number): Promise<{ count: number; more: boolean }> {
+  countUsers(organisationId: OrganisationScope, filter: UserListFilter, cap?: number): Promise<{ count: number; more: boolean }> {
     return countUsers(this.reader, this.dialect, organisationId, filter, cap);
   }
 

@@ -238,18 +238,23 @@ export interface StorageTx {
 
 export interface Storage extends StorageTx {
   /**
-   * One keyset page of the organisation's users that pass the filter, in (sort column, id) order,
+   * One keyset page of the organisation's users (or those of any of several organisations) that
+   * pass the filter, in (sort column, id) order,
    * with `next` set when more follow. Read where it cannot hold the server's event loop.
    */
   listUserPage(
-    organisationId: string,
+    organisationId: string | readonly string[],
     request: UserPageRequest,
   ): Promise<{ users: UserRecord[]; next: UserPageRequest['after'] | null }>;
   /**
    * How many of the organisation's users pass the filter: exactly, or with `cap` at most `cap`
    * (then `more` says whether others pass too).
    */
-  countUsers(organisationId: string, filter: UserListFilter, cap?: number): Promise<{ count: number; more: boolean }>;
+  countUsers(
+    organisationId: string | readonly string[],
+    filter: UserListFilter,
+    cap?: number,
+  ): Promise<{ count: number; more: boolean }>;
 
   /**
    * Bulk load for seeding and benchmarks: every batch's users (with permissions) and audit records

@@ -101,6 +101,14 @@ export function drivesPage(matches: number, organisationUsers: number): boolean 
   return matches < DENSE_TERM && matches * matches < PLANNED_PAGE * organisationUsers;
 }
 
+/** All users of the organisation (or organisations): the counts the triggers keep (migration 0008). */
+async function usersIn(db: Kysely<Database>, scope: OrganisationScope): Promise<number> {
+  const ids = typeof scope === 'string' ? [scope] : [...scope];
+  if (ids.length === 0) return 0;
+  const rows = await db.selectFrom('organisation_user_counts').select('users').where('organisation_id', 'in', ids).execute();
+  return rows.reduce((n, row) => n + Number(row.users ?? 0), 0);
+}
+
 // Plans being made, per connection: a first page asks for its rows and its count at once, and
 // both take the one plan (one probe). Only while it is being made: never a stale plan.
 const plansInFlight = new WeakMap<Kysely<Database>, Map<string, Promise<SearchPlan>>>();
@@ -112,7 +120,7 @@ const plansInFlight = new WeakMap<Kysely<Database>, Map<string, Promise<SearchPl
 export function searchPlan(
   db: Kysely<Database>,
   dialect: SqlDialectName,
-  organisationId: string,
+  organisationId: OrganisationScope,
   filter: UserListFilter,
 ): Promise<SearchPlan> {
   if (dialect === 'postgres') return Promise.resolve({ dialect });
@@ -126,16 +134,15 @@ export function searchPlan(
   return made;
 }
 
-async function makeSqlitePlan(db: Kysely<Database>, organisationId: string, filter: UserListFilter): Promise<SearchPlan> {
+async function makeSqlitePlan(
+  db: Kysely<Database>,
+  organisationId: OrganisationScope,
+  filter: UserListFilter,
+): Promise<SearchPlan> {
   const dialect = 'sqlite';
   const texts = filter.terms.map((t) => t.text).filter(indexable);
   if (texts.length === 0) return { dialect };
-  const row = await db
-    .selectFrom('organisation_user_counts')
-    .select('users')
-    .where('organisation_id', '=', organisationId)
-    .executeTakeFirst();
-  const organisationUsers = Number(row?.users ?? 0);
+  const organisationUsers = await usersIn(db, organisationId);
   // Counting further than the first count that would not drive is wasted (half of it at 1M users).
   const enough = Math.min(DENSE_TERM, Math.ceil(Math.sqrt(PLANNED_PAGE * organisationUsers)) + 1);
   let best: { text: string; n: number } | undefined;
@@ -156,18 +163,27 @@ function searchMatch(plan: SearchPlan, text: string): Expression<SqlBool> {
     where s.user_search match ${ftsPhrase(text)})`;
 }
 
+/** One organisation's users, or (a person with several organisations) those of any of these. */
+export type OrganisationScope = string | readonly string[];
+
+function inScope(eb: UsersEb, plan: SearchPlan, scope: OrganisationScope): Expression<SqlBool> {
+  if (typeof scope === 'string') {
+    return plan.drives === undefined ? eb('users.organisation_id', '=', scope) : sql<SqlBool>`+users.organisation_id = ${scope}`;
+  }
+  const ids = scope.length > 0 ? [...scope] : [''];
+  return plan.drives === undefined
+    ? eb('users.organisation_id', 'in', ids)
+    : sql<SqlBool>`+users.organisation_id in (${sql.join(ids)})`;
+}
+
 /** The WHERE condition of the organisation's users that pass the filter and the search. */
 export function userFilterCondition(
   eb: UsersEb,
   plan: SearchPlan,
-  organisationId: string,
+  organisationId: OrganisationScope,
   filter: UserListFilter,
 ): Expression<SqlBool> {
-  const all: Expression<SqlBool>[] = [
-    plan.drives === undefined
-      ? eb('users.organisation_id', '=', organisationId)
-      : sql<SqlBool>`+users.organisation_id = ${organisationId}`,
-  ];
+  const all: Expression<SqlBool>[] = [inScope(eb, plan, organisationId)];
   if (filter.eserviceId !== undefined) {
     all.push(holdsAny(eb, filter.eserviceId, filter.permissionId !== undefined ? [filter.permissionId] : undefined));
   }
@@ -203,14 +219,19 @@ const PAGE_COLUMNS = [
 export async function selectUserPage(
   db: Kysely<Database>,
   dialect: SqlDialectName,
-  organisationId: string,
+  organisationId: OrganisationScope,
   request: UserPageRequest,
 ) {
   return userPageQuery(db, await searchPlan(db, dialect, organisationId, request.filter), organisationId, request).execute();
 }
 
 /** The statement of one keyset page under a search plan (see selectUserPage). */
-export function userPageQuery(db: Kysely<Database>, plan: SearchPlan, organisationId: string, request: UserPageRequest) {
+export function userPageQuery(
+  db: Kysely<Database>,
+  plan: SearchPlan,
+  organisationId: OrganisationScope,
+  request: UserPageRequest,
+) {
   const refs = SORT_COLUMNS_OF[request.sort].map((c) => `users.${c}` as const);
   const op = request.direction === 'asc' ? '>' : '<';
   let query = db
@@ -238,18 +259,13 @@ export function userPageQuery(db: Kysely<Database>, plan: SearchPlan, organisati
 export async function countUsers(
   db: Kysely<Database>,
   dialect: SqlDialectName,
-  organisationId: string,
+  organisationId: OrganisationScope,
   filter: UserListFilter,
   cap?: number,
 ): Promise<{ count: number; more: boolean }> {
   if (filter.terms.length === 0 && filter.eserviceId === undefined && filter.ending === undefined) {
     // The whole organisation: the count the triggers keep (migration 0008).
-    const row = await db
-      .selectFrom('organisation_user_counts')
-      .select('users')
-      .where('organisation_id', '=', organisationId)
-      .executeTakeFirst();
-    const all = Number(row?.users ?? 0);
+    const all = await usersIn(db, organisationId);
     return cap === undefined || all <= cap ? { count: all, more: false } : { count: cap, more: true };
   }
   const plan = await searchPlan(db, dialect, organisationId, filter);

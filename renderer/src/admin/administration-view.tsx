@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import type { AdministratorRole, NewUser } from '../../../common/api/schemas';
+import type { AdministratorRole, NewUser, OrganisationChoice } from '../../../common/api/schemas';
 import { errorMessageKey } from '../i18n/error-message';
 import type { AdministrationApi } from './administration-api';
 import { createAdministrationStore } from './administration-store';
@@ -28,7 +28,16 @@ type Route =
  * Everything an administrator does after login (manual section 4), under the app's header.
  * Its stores live as long as this view and are emptied the moment the session ends.
  */
-export function AdministrationView({ api, role = 'administrator' }: { api: AdministrationApi; role?: AdministratorRole }) {
+export function AdministrationView({
+  api,
+  role = 'administrator',
+  organisations = [],
+}: {
+  api: AdministrationApi;
+  role?: AdministratorRole;
+  /** Every organisation the person holds a role in (the list can show all of them). */
+  organisations?: readonly OrganisationChoice[];
+}) {
   const { t } = useTranslation();
   const [store] = useState(() => createAdministrationStore(api));
   const [auditStore] = useState(() => createAuditStore(api));
@@ -135,6 +144,7 @@ export function AdministrationView({ api, role = 'administrator' }: { api: Admin
       <UserListView
         ref={listRef}
         organisation={organisation}
+        organisations={organisations}
         store={store}
         onOpenUser={openUser}
         onAddUser={() => setAdding(true)}

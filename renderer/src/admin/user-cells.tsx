@@ -8,6 +8,8 @@ import { endingSoon, formatDate, permissionSummary } from './user-format';
 export interface UserGridContext {
   openUser(id: string): void;
   organisation: Organisation;
+  /** Why the first name of another organisation's user opens nothing. */
+  otherOrganisationHint?: string;
 }
 
 /** The first name as a button that opens the user's view (the manual: click the first name). */
@@ -15,6 +17,11 @@ export function FirstNameCell(params: ICellRendererParams<User>) {
   const user = params.data;
   if (!user) return null;
   const context = params.context as UserGridContext;
+  // A user of another of the person's organisations (the list of several): read here, changed
+  // after switching to that organisation.
+  if (user.organisationId !== undefined && user.organisationId !== context.organisation.id) {
+    return <span title={context.otherOrganisationHint}>{user.givenName}</span>;
+  }
   return (
     <button
       type="button"

@@ -19,6 +19,27 @@ describe('user list columns', () => {
     expect(column('lastLogin').headerName).toBe('«admin.users.columns.lastLogin»');
   });
 
+  it("with several organisations, an organisation column comes first, naming each user's organisation", () => {
+    const names = new Map([
+      ['kommun-testkommunen', 'Testkommunen'],
+      ['region-testland', 'Region Testland'],
+    ]);
+    const all = userColumns({
+      t,
+      organisation: ORGANISATION,
+      firstNameRenderer: Renderer,
+      lastLoginRenderer: Renderer,
+      organisationNames: names,
+    });
+    expect(all.map((c) => c.colId)).toEqual(['organisation', ...USER_COLUMN_IDS]);
+    const org = all[0]!;
+    expect(org.headerName).toBe('«admin.users.columns.organisation»');
+    expect(org.sortable).toBe(false);
+    expect(getter(org, makeUser({ id: 'r', organisationId: 'region-testland' }))).toBe('Region Testland');
+    expect(getter(org, makeUser({ id: 'u', organisationId: 'okänd' }))).toBe('okänd');
+    expect(getter(org, makeUser({ id: 'n' }))).toBe('');
+  });
+
   it('every column sorts; none has its own filter menu (the toolbar filters)', () => {
     expect(DEFAULT_COLUMN.sortable).toBe(true);
     expect(DEFAULT_COLUMN.filter).toBe(false);

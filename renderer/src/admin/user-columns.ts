@@ -17,6 +17,11 @@ export interface UserColumnOptions {
   lastLoginRenderer: UserCellRenderer;
   /** Renders the permissions with a flag for those ending within 14 days (default: the text only). */
   permissionsRenderer?: UserCellRenderer;
+  /**
+   * The list of several organisations (source 004): an "Organisation" column first, naming each
+   * user's organisation (organisation id → name). The server cannot sort on it; the filter picks one.
+   */
+  organisationNames?: ReadonlyMap<string, string>;
 }
 
 export const USER_COLUMN_IDS = ['givenName', 'surname', 'hsaId', 'email', 'permissions', 'lastLogin'] as const;
@@ -39,9 +44,22 @@ export function userColumns({
   firstNameRenderer,
   lastLoginRenderer,
   permissionsRenderer,
+  organisationNames,
 }: UserColumnOptions): ColDef<User>[] {
   const texts = { never: t('admin.users.neverLoggedIn'), inactive: t('admin.users.inactive') };
+  const organisationColumn: ColDef<User>[] = organisationNames
+    ? [
+        {
+          colId: 'organisation',
+          headerName: t('admin.users.columns.organisation'),
+          valueGetter: (params) => organisationName(params.data, organisationNames),
+          sortable: false,
+          minWidth: 170,
+        },
+      ]
+    : [];
   return [
+    ...organisationColumn,
     {
       colId: 'givenName',
       field: 'givenName',
@@ -79,6 +97,12 @@ export function userColumns({
       minWidth: 220,
     },
   ];
+}
+
+/** The user's organisation by name (its id when the name is unknown), '' for none. */
+export function organisationName(user: User | undefined, names: ReadonlyMap<string, string>): string {
+  const id = user?.organisationId;
+  return id === undefined ? '' : (names.get(id) ?? id);
 }
 
 /** Defaults for every column: sortable, resizable, no per-column filter UI (the toolbar filters). */

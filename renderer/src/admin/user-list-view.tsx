@@ -3,12 +3,13 @@ import { AgGridReact } from 'ag-grid-react';
 import { forwardRef, useCallback, useEffect, useId, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import type { Organisation, User } from '../../../common/api/schemas';
+import { ESERVICES } from '../../../common/api/catalogue';
+import type { Organisation, OrganisationChoice, User } from '../../../common/api/schemas';
 import { ENDING_SOON_DAYS } from '../../../common/api/permission-end';
 import { USER_SORT_COLUMNS, type UserSortColumn } from '../../../common/api/user-list';
 import type { AdministrationStore } from './administration-store';
 import { gridLocaleText, gridTheme, registerGridModules } from './grid-setup';
-import { DEFAULT_COLUMN, userColumns } from './user-columns';
+import { DEFAULT_COLUMN, organisationName, userColumns } from './user-columns';
 import { CSV_SEPARATOR, csvCellText, csvFileName } from './user-csv';
 import { FirstNameCell, LastLoginCell, PermissionsCell, type UserGridContext } from './user-cells';
 import { chooseEService, choosePermission, isFilterActive, NO_FILTER, permissionChoices, type UserFilter } from './user-filter';
@@ -26,6 +27,8 @@ registerGridModules();
 
 export interface UserListViewProps {
   organisation: Organisation;
+  /** Every organisation the person holds a role in: with several, the list can show all of them. */
+  organisations?: readonly OrganisationChoice[];
   /** The administration store: the grid's pages come through it, and its changes update the rows. */
   store: AdministrationStore;
   onOpenUser(id: string): void;
@@ -56,7 +59,7 @@ const isSortColumn = (id: string): id is UserSortColumn => (USER_SORT_COLUMNS as
  * the row count, and CSV export of what is shown.
  */
 export const UserListView = forwardRef<UserListHandle, UserListViewProps>(function UserListView(
-  { organisation, store, onOpenUser, onAddUser, hidden = false },
+  { organisation, organisations = [], store, onOpenUser, onAddUser, hidden = false },
   ref,
 ) {
   const { t, i18n } = useTranslation();
@@ -66,6 +69,37 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
   const [filter, setFilter] = useState<UserFilter>(NO_FILTER);
   // What the field shows (each character at once) and what was last sent (after a pause).
   const [endingSoon, setEndingSoon] = useState(false);
+  // '' this organisation; 'all' every one the person administers; an id: that one of them.
+  const [organisationChoice, setOrganisationChoice] = useState('');
+  const severalOrganisations = organisations.length > 1;
+  const scope = useMemo<UserListQuery['organisations']>(
+    () =>
+      !severalOrganisations || organisationChoice === ''
+        ? undefined
+        : organisationChoice === 'all'
+          ? 'all'
+          : { only: organisationChoice },
+    [severalOrganisations, organisationChoice],
+  );
+  const organisationNames = useMemo(
+    () => (scope ? new Map(organisations.map((o) => [o.id, o.name])) : undefined),
+    [scope, organisations],
+  );
+  // Users of other organisations hold permissions in their own organisation's e-services.
+  const catalogue = useMemo<Organisation>(
+    () =>
+      scope
+        ? {
+            ...organisation,
+            eservices: ESERVICES.map((e) => ({
+              id: e.id,
+              name: e.name,
+              permissions: e.permissions.map((p) => ({ id: p.id, name: p.name })),
+            })),
+          }
+        : organisation,
+    [scope, organisation],
+  );
   const [search, setSearch] = useState('');
   const [sentSearch, setSentSearch] = useState('');
   const [sort, setSort] = useState(DEFAULT_SORT);
@@ -79,14 +113,22 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
     () =>
       userColumns({
         t,
-        organisation,
+        organisation: catalogue,
         firstNameRenderer: FirstNameCell,
         lastLoginRenderer: LastLoginCell,
         permissionsRenderer: PermissionsCell,
+        ...(organisationNames ? { organisationNames } : {}),
       }),
-    [t, organisation],
+    [t, catalogue, organisationNames],
   );
-  const context = useMemo<UserGridContext>(() => ({ openUser: onOpenUser, organisation }), [onOpenUser, organisation]);
+  const context = useMemo<UserGridContext>(
+    () => ({
+      openUser: onOpenUser,
+      organisation: { ...catalogue, id: organisation.id },
+      otherOrganisationHint: t('admin.users.otherOrganisationHint'),
+    }),
+    [onOpenUser, catalogue, organisation.id, t],
+  );
   const localeText = useMemo(() => gridLocaleText(i18n.language), [i18n.language]);
   const lastLoginTexts = useMemo(() => ({ never: t('admin.users.neverLoggedIn'), inactive: t('admin.users.inactive') }), [t]);
 
@@ -96,8 +138,8 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
   }, [search]);
 
   const query = useMemo<UserListQuery>(
-    () => ({ search: sentSearch, filter, endingSoon, ...sort }),
-    [sentSearch, filter, endingSoon, sort],
+    () => ({ search: sentSearch, filter, endingSoon, ...(scope ? { organisations: scope } : {}), ...sort }),
+    [sentSearch, filter, endingSoon, scope, sort],
   );
 
   // A new search or filter: a new datasource and a fresh grid cache. The order comes with each
@@ -118,7 +160,7 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
           source.current?.cancel();
           const pages = createUserPageSource(
             (request) => store.getState().fetchPage(request),
-            { search: sentSearch, filter, endingSoon, ...order },
+            { search: sentSearch, filter, endingSoon, ...(scope ? { organisations: scope } : {}), ...order },
             setCounts,
           );
           current = { key, pages };
@@ -130,7 +172,7 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
         });
       },
     };
-  }, [store, sentSearch, filter, endingSoon]);
+  }, [store, sentSearch, filter, endingSoon, scope]);
   useEffect(() => () => source.current?.cancel(), []);
 
   // A change made here shows in the visible rows at once: an edited row is replaced in place; an
@@ -202,7 +244,18 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
         const result = await pages.rows(start, start + 1000);
         if (!result.ok) return;
         const text = result.value.rows
-          .map((u) => columns.map((c) => quote(csvCellText(c, u, organisation, lastLoginTexts))).join(CSV_SEPARATOR) + '\r\n')
+          .map(
+            (u) =>
+              columns
+                .map((c) =>
+                  quote(
+                    c === 'organisation' && organisationNames
+                      ? organisationName(u, organisationNames)
+                      : csvCellText(c, u, catalogue, lastLoginTexts),
+                  ),
+                )
+                .join(CSV_SEPARATOR) + '\r\n',
+          )
           .join('');
         blob = new Blob([blob, text], { type: 'text/csv;charset=utf-8' });
         start += result.value.rows.length;
@@ -243,6 +296,26 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
         <button type="button" className="admin-button admin-button--primary" onClick={onAddUser}>
           {t('admin.users.add')}
         </button>
+        {severalOrganisations && (
+          <div className="admin-field admin-field--inline">
+            <label htmlFor={`${ids}-organisations`}>{t('admin.users.filterOrganisations')}</label>
+            <select
+              id={`${ids}-organisations`}
+              value={organisationChoice}
+              onChange={(e) => setOrganisationChoice(e.target.value === organisation.id ? '' : e.target.value)}
+            >
+              <option value="">{organisation.name}</option>
+              <option value="all">{t('admin.users.allOrganisations')}</option>
+              {organisations
+                .filter((o) => o.id !== organisation.id)
+                .map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                  </option>
+                ))}
+            </select>
+          </div>
+        )}
         <div className="admin-field admin-field--inline">
           <label htmlFor={`${ids}-eservice`}>{t('admin.users.filterEservices')}</label>
           <select

@@ -80,6 +80,19 @@ describe('the user list page source', () => {
     expect(plain.requests[0]).not.toHaveProperty('ending');
   });
 
+  it("asks for all the person's organisations, or one of them, with scope=all", async () => {
+    const all = source({ ...query, organisations: 'all' });
+    await all.pages.rows(0, 100);
+    expect(all.requests[0]).toMatchObject({ scope: 'all' });
+    expect(all.requests[0]).not.toHaveProperty('organisation');
+    const one = source({ ...query, organisations: { only: 'region-testland' } });
+    await one.pages.rows(0, 100);
+    expect(one.requests[0]).toMatchObject({ scope: 'all', organisation: 'region-testland' });
+    const plain = source(query);
+    await plain.pages.rows(0, 100);
+    expect(plain.requests[0]).not.toHaveProperty('scope');
+  });
+
   it('drops the answer of a superseded query', async () => {
     const { pages } = source();
     const pending = pages.rows(0, 100);

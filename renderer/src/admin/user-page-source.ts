@@ -12,6 +12,11 @@ export interface UserListQuery {
   direction: SortDirection;
   /** Only users with a permission ending within 14 days (the server's `ending=soon`). */
   endingSoon?: boolean;
+  /**
+   * Several organisations (source 004): `all` lists every organisation the person administers, an
+   * organisation id only that one of them (scope=all with the organisation filter).
+   */
+  organisations?: 'all' | { only: string };
 }
 
 export const DEFAULT_SORT: Pick<UserListQuery, 'sort' | 'direction'> = { sort: 'surname', direction: 'asc' };
@@ -42,6 +47,8 @@ export function pageRequest(query: UserListQuery, limit: number, cursor?: string
     ...(query.filter.eserviceId !== null ? { eservice: query.filter.eserviceId as UserPageRequest['eservice'] } : {}),
     ...(query.filter.permissionId !== null ? { permission: query.filter.permissionId } : {}),
     ...(query.endingSoon ? { ending: 'soon' as const } : {}),
+    ...(query.organisations ? { scope: 'all' as const } : {}),
+    ...(query.organisations && query.organisations !== 'all' ? { organisation: query.organisations.only } : {}),
     limit,
     ...(cursor !== undefined ? { cursor } : {}),
   };
