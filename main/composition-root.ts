@@ -16,6 +16,8 @@ import type { SettingsService } from './services/settings-service';
 import type { ConfigurationEntry } from '../common/diagnostics/support-report';
 import { DiagnosticsService, systemInfo } from './diagnostics/diagnostics-service';
 import { probeBackend } from './diagnostics/backend-probe';
+import { inspectTls } from './diagnostics/tls-inspection';
+import type { NetworkSettings } from './config/app-settings';
 import { readRecentLogEntries } from './logging/log-reader';
 
 export interface MainServicesOptions {
@@ -36,6 +38,8 @@ export interface MainServicesOptions {
   caCertificateFiles?: readonly string[];
   /** The fetch for backend calls: Electron's net.fetch in the app, undici's (proxy, extra CAs) elsewhere. */
   backendTransport?: BackendTransport;
+  /** Proxy and extra CAs: diagnostics looks at what the backend's TLS server presents through them. */
+  network?: NetworkSettings;
   /** The settings view's service; absent in tests that do not need it (settings:get then refuses). */
   settings?: SettingsService;
   /** What diagnostics needs from the platform; without it there is no log folder and nothing to save to. */
@@ -107,7 +111,10 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
     card,
     backendUrl: options.backend?.url ?? null,
     policyLocation: options.policyLocation ?? 'policyfilen',
-    probeBackend: (url) => probeBackend(url, 5000, options.backendTransport),
+    probeBackend: (url) => {
+      const { network } = options;
+      return probeBackend(url, 5000, options.backendTransport, network ? (target) => inspectTls(target, { network }) : undefined);
+    },
     appInfo: () => appInfo.getInfo(),
     system: systemInfo,
     configuration: options.diagnostics?.configuration ?? (() => []),

@@ -22,9 +22,19 @@ export const readerStateSchema = z.object({
 });
 export type ReaderState = z.infer<typeof readerStateSchema>;
 
+/** A reader the program ignores: its name matches a pattern of the setting `ignoredReaders`. */
+export const ignoredReaderSchema = readerStateSchema.extend({
+  /** The pattern its name matched (e.g. "Microsoft Virtual Smart Card*"). */
+  pattern: z.string(),
+});
+export type IgnoredReader = z.infer<typeof ignoredReaderSchema>;
+
 export const pcscStateSchema = z.object({
   service: z.enum(['running', 'unavailable']),
+  /** The readers a login may use: every reader PC/SC lists but the ignored ones. */
   readers: z.array(readerStateSchema),
+  /** Readers left out because their name matches the ignore list (Windows Hello, TPM virtual smart cards). */
+  ignoredReaders: z.array(ignoredReaderSchema).optional(),
 });
 export type PcscState = z.infer<typeof pcscStateSchema>;
 

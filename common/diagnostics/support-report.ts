@@ -88,6 +88,10 @@ export const supportReportSchema = z.object({
         cardLabel: z.string().nullable(),
       }),
     ),
+    /** Readers left out by the setting ignoredReaders, with the pattern that matched. */
+    ignoredReaders: z
+      .array(z.object({ name: z.string(), cardPresent: z.boolean(), atr: z.string().nullable(), pattern: z.string() }))
+      .optional(),
     module: z.object({
       path: z.string(),
       status: z.string(),

@@ -15,6 +15,7 @@ export const SETTING_KEYS = [
   'logLevel',
   'language',
   'crashReporting',
+  'ignoredReaders',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -35,12 +36,13 @@ export const SETTING_VALUE_SCHEMAS = {
   logLevel: z.enum(LOG_LEVELS),
   language: z.enum(['sv', 'en']),
   crashReporting: z.boolean(),
+  ignoredReaders: z.array(z.string().trim().min(1).max(128)).max(50),
 } as const satisfies Record<SettingKey, z.ZodType>;
 
 export type Settings = { [K in SettingKey]: z.infer<(typeof SETTING_VALUE_SCHEMAS)[K]> };
 
 /** Keys only system policy (or a development flag) may set: never the user. */
-export const POLICY_ONLY_KEYS: readonly SettingKey[] = ['crashReporting'];
+export const POLICY_ONLY_KEYS: readonly SettingKey[] = ['crashReporting', 'ignoredReaders'];
 
 /** Where a value came from; `demo` is the development demo environment (never in a packaged build). */
 export const SETTING_SOURCES = ['default', 'demo', 'user', 'policy', 'flag'] as const;

@@ -94,6 +94,7 @@ if (!app.requestSingleInstanceLock()) {
       caCertificateFiles: settings.card.trustAnchorPaths,
       diagnostics: electronDiagnostics(settings, () => mainWindow),
       backendTransport: netFetchTransport(),
+      network: settings.network,
       settings: new SettingsService({
         resolve: () => resolveAppSettings(settingsSources).config,
         store: new UserSettingsStore(settings.config.userFile),

@@ -88,6 +88,7 @@ async function main(): Promise<void> {
           saveFile: saveIntoFolder(resolveReportDir(process.env)),
         },
         backendTransport: nodeBackendTransport(settings.network),
+        network: settings.network,
         settings: settingsService,
       }),
   });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { CardSnapshot, PcscState, SlotError, TokenState } from '../../common/card/card-state';
+import { DEFAULT_IGNORED_READERS, isIgnoredSlot, withIgnoredReaders } from '../../common/card/ignored-readers';
 import { readerOfSlot } from '../../common/card/login-readiness';
 import type { KnownAtr } from './atr-table';
 import { CardError } from './card-errors';
@@ -34,6 +35,7 @@ export function runCardWorker(channel: WorkerChannel): void {
   let tokenStates: TokenState[] = [];
   let slotErrors: SlotError[] = [];
   let caCertificates = 0;
+  let ignoredReaders: readonly string[] = DEFAULT_IGNORED_READERS;
   let moduleFailureLogged = false;
   let settleTimer: NodeJS.Timeout | null = null;
   let settleMs = 150;
@@ -85,7 +87,8 @@ export function runCardWorker(channel: WorkerChannel): void {
     }
     moduleFailureLogged = false;
     try {
-      const read = tokens.readSlots();
+      // An ignored reader's card never becomes a token: no login, no PIN, no PC/SC counter read.
+      const read = tokens.readSlots((slotDescription) => isIgnoredSlot(pcsc, slotDescription, ignoredReaders));
       tokenStates = read.tokens;
       for (const failed of read.slotErrors) {
         // Logged when a slot starts failing, not on every re-read of the same card.
@@ -183,6 +186,7 @@ export function runCardWorker(channel: WorkerChannel): void {
     if (message.type === 'init') {
       const config = cardWorkerConfigSchema.parse(message.config);
       settleMs = config.settleMs;
+      ignoredReaders = config.ignoredReaders;
       const atrTable = (JSON.parse(readFileSync(config.atrTablePath, 'utf8')) as { cards: KnownAtr[] }).cards;
       const trustStore = TrustStore.fromPemFiles(config.trustAnchorPaths);
       caCertificates = trustStore.size;
@@ -192,7 +196,7 @@ export function runCardWorker(channel: WorkerChannel): void {
         atrTable,
         retryMs: config.pcscRetryMs,
         onChange: (state) => {
-          pcsc = state;
+          pcsc = withIgnoredReaders(state, ignoredReaders);
           publish();
           refreshSoon();
         },
@@ -247,7 +251,7 @@ export function runCardWorker(channel: WorkerChannel): void {
             tokens?.close();
             monitor?.restart();
             readTokens();
-            if (monitor) pcsc = monitor.state;
+            if (monitor) pcsc = withIgnoredReaders(monitor.state, ignoredReaders);
             await readTries();
             publish();
             return snapshot();

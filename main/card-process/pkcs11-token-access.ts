@@ -150,7 +150,7 @@ export class Pkcs11TokenAccess {
    * that fails (an unrecognised card, SoftHSM's spare slot) is reported in `slotErrors` and never
    * hides the tokens in the other slots. Throws only when the slot list itself cannot be had.
    */
-  readSlots(): SlotsRead {
+  readSlots(skipSlot: (slotDescription: string) => boolean = () => false): SlotsRead {
     const module = this.require();
     let slots: pkcs11js.Handle[];
     try {
@@ -165,6 +165,8 @@ export class Pkcs11TokenAccess {
         const slotInfo = module.C_GetSlotInfo(slot);
         slotDescription = trimmed(slotInfo.slotDescription);
         if ((slotInfo.flags & CKF_TOKEN_PRESENT) === 0) continue;
+        // An ignored reader's card (Windows Hello, a TPM virtual smart card) is not read at all.
+        if (skipSlot(slotDescription)) continue;
         read.tokens.push(this.readToken(module, slot, slotDescription));
       } catch (error) {
         const mapped = fromPkcs11Error(error);

@@ -6,6 +6,8 @@ export interface CardSettings {
   modulePath: string;
   trustAnchorPaths: string[];
   atrTablePath: string;
+  /** Reader-name patterns the card process ignores (Windows Hello, TPM virtual smart cards). */
+  ignoredReaders: string[];
 }
 
 export interface CardSettingsSources {
@@ -17,10 +19,15 @@ export interface CardSettingsSources {
 
 /** The card layer's settings from resolved settings: the first PKCS#11 module that exists (else the first listed). */
 export function cardSettingsFrom(
-  values: Pick<Settings, 'pkcs11Modules' | 'trustAnchors'>,
+  values: Pick<Settings, 'pkcs11Modules' | 'trustAnchors' | 'ignoredReaders'>,
   resourcesDir: string,
   exists: (file: string) => boolean = existsSync,
 ): CardSettings {
   const modulePath = values.pkcs11Modules.find((file) => exists(file)) ?? values.pkcs11Modules[0] ?? 'opensc-pkcs11.so';
-  return { modulePath, trustAnchorPaths: [...values.trustAnchors], atrTablePath: path.join(resourcesDir, 'known-atrs.json') };
+  return {
+    modulePath,
+    trustAnchorPaths: [...values.trustAnchors],
+    atrTablePath: path.join(resourcesDir, 'known-atrs.json'),
+    ignoredReaders: [...values.ignoredReaders],
+  };
 }

@@ -365,6 +365,20 @@ describe('every invalid-configuration message names the file, the key and what i
     );
   });
 
+  it('readers to ignore: the built-in list by default, the policy list when set, never the user list', () => {
+    expect(resolve().values.ignoredReaders).toEqual([
+      'Windows Hello*',
+      'Microsoft Virtual Smart Card*',
+      '*TPM Virtual Smart Card*',
+    ]);
+    writeJson(policyFile, { ignoredReaders: ['Windows Hello*', 'Kommunens testläsare*'] });
+    writeJson(userFile, { ignoredReaders: [] });
+    const resolved = resolve();
+    expect(resolved.values.ignoredReaders).toEqual(['Windows Hello*', 'Kommunens testläsare*']);
+    expect(resolved.entries.find((entry) => entry.key === 'ignoredReaders')).toMatchObject({ source: 'policy', locked: true });
+    expect(only(resolved.issues)).toMatchObject({ source: 'user', key: 'ignoredReaders', problem: 'policy-only' });
+  });
+
   it('a key only policy may set, in the user file', () => {
     writeJson(userFile, { crashReporting: true });
     expect(only(resolve().issues).message).toBe(
@@ -402,6 +416,11 @@ describe('every invalid-configuration message names the file, the key and what i
     logLevel: { value: 'verbose', expected: 'en av "fatal", "error", "warn", "info", "debug", "trace"' },
     language: { value: 'fi', expected: '"sv" (svenska) eller "en" (engelska)' },
     crashReporting: { value: 'yes', expected: 'true eller false (i registret 1 eller 0)' },
+    ignoredReaders: {
+      value: 'Microsoft Virtual Smart Card*',
+      expected:
+        'en lista med mönster för namn på kortläsare som programmet ska bortse från, t.ex. ["Microsoft Virtual Smart Card*"] (* står för valfria tecken)',
+    },
   };
 
   for (const key of SETTING_KEYS) {
@@ -490,6 +509,7 @@ describe('resolveAppSettings (the callers in main and the test bridge)', () => {
       modulePath: '/lab/opensc-pkcs11.so',
       trustAnchorPaths: [],
       atrTablePath: path.join('/res', 'known-atrs.json'),
+      ignoredReaders: ['Windows Hello*', 'Microsoft Virtual Smart Card*', '*TPM Virtual Smart Card*'],
     });
     expect(settings.cardRemovalPolicy).toBe('logout');
     expect(settings.config.userFile).toBe(path.join(dir, 'user', 'settings.json'));

@@ -1,3 +1,4 @@
+import { DEFAULT_IGNORED_READERS } from '../../common/card/ignored-readers';
 import type { SettingKey, Settings } from '../../common/settings/settings';
 
 /** Where the PKCS#11 middleware usually lives, in the order tried: Net iD first, then OpenSC. */
@@ -64,6 +65,12 @@ export const SETTING_DEFINITIONS: Readonly<Record<SettingKey, SettingDefinition>
     expected: 'true eller false (i registret 1 eller 0)',
     env: 'BEHORIGHETSADMIN_CRASH_REPORTING',
   },
+  ignoredReaders: {
+    kind: 'list',
+    expected:
+      'en lista med mönster för namn på kortläsare som programmet ska bortse från, t.ex. ["Microsoft Virtual Smart Card*"] (* står för valfria tecken)',
+    env: 'BEHORIGHETSADMIN_IGNORED_READERS',
+  },
 };
 
 /** The built-in defaults; the PKCS#11 modules depend on the platform (Net iD first, then OpenSC). */
@@ -80,5 +87,6 @@ export function defaultSettings(platform: NodeJS.Platform): Settings {
     logLevel: 'info',
     language: 'sv',
     crashReporting: false,
+    ignoredReaders: [...DEFAULT_IGNORED_READERS],
   };
 }

@@ -112,3 +112,48 @@ describe('doctor checks: certificate-revocation', () => {
     if (status === 'warn') expect(check.message).toContain(RESPONDER);
   });
 });
+
+describe('the reader check names the readers the ignore list leaves out', () => {
+  const impostor = {
+    name: 'Microsoft Virtual Smart Card 00 00',
+    cardPresent: true,
+    atr: '3B 80 80 01 01',
+    cardKind: 'unknown' as const,
+    cardLabel: null,
+    eventCount: 1,
+    pattern: 'Microsoft Virtual Smart Card*',
+  };
+
+  it('passes on the real reader, with a note (code and parameters) for the ignored one', async () => {
+    const card = snapshot(await summary('valid', true), 2);
+    card.pcsc.ignoredReaders = [impostor];
+    const reader = runDoctorChecks({ card, backend: null, backendUrl: null, now: NOW, policyLocation: POLICY_FILE }).find(
+      (check) => check.id === 'reader',
+    )!;
+    expect(reader.status).toBe('pass');
+    expect(reader.message).not.toContain('Microsoft');
+    expect(reader.details.ignoredReaders).toBe(1);
+    expect(reader.notes).toEqual([
+      {
+        code: 'reader-ignored',
+        params: { reader: 'Microsoft Virtual Smart Card 00 00', pattern: 'Microsoft Virtual Smart Card*', card: 'yes' },
+      },
+    ]);
+  });
+
+  it('fails with no reader left, still naming the ignored one', async () => {
+    const card = snapshot(await summary('valid', true), 2);
+    card.pcsc = { service: 'running', readers: [], ignoredReaders: [impostor] };
+    card.tokens = [];
+    const reader = runDoctorChecks({ card, backend: null, backendUrl: null, now: NOW, policyLocation: POLICY_FILE }).find(
+      (check) => check.id === 'reader',
+    )!;
+    expect(reader.status).toBe('fail');
+    expect(reader.notes?.map((note) => note.params.reader)).toEqual(['Microsoft Virtual Smart Card 00 00']);
+  });
+
+  it('carries no notes when nothing is ignored', async () => {
+    const reader = run(await summary('valid', true), { caCertificates: 2, policyLocation: POLICY_FILE })('reader');
+    expect(reader.notes).toBeUndefined();
+  });
+});

@@ -1,7 +1,8 @@
 import type { CardSnapshot, CertificateSummary } from '../../common/card/card-state';
 import { loginReadiness, type LoginReadiness } from '../../common/card/login-readiness';
-import type { CheckId, CheckStatus, DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
+import type { CheckId, CheckNote, CheckStatus, DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
 import type { BackendProbe } from './backend-probe';
+import { fingerprintText, type TlsInspection } from './tls-inspection';
 import { pinStateCheck } from './pin-state-check';
 import { remoteSessionCheck, type SessionFacts } from './remote-session';
 
@@ -55,14 +56,28 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
   );
 
   const readers = card.pcsc.readers;
+  const ignored = card.pcsc.ignoredReaders ?? [];
+  // Readers the ignore list leaves out are named, with the pattern that matched: never dropped silently.
+  const ignoredNotes: CheckNote[] = ignored.map((reader) => ({
+    code: 'reader-ignored',
+    params: { reader: reader.name, pattern: reader.pattern, card: reader.cardPresent ? 'yes' : 'no' },
+  }));
+  const withIgnored = (item: DiagnosticCheck): DiagnosticCheck =>
+    ignoredNotes.length > 0
+      ? { ...item, details: { ...item.details, ignoredReaders: ignored.length }, notes: ignoredNotes }
+      : item;
   if (!serviceUp) checks.push(check('reader', 'skip', SKIPPED_AFTER('korttjänsten')));
   else if (readers.length === 0)
     checks.push(
-      check('reader', 'fail', 'Ingen kortläsare hittades. Kontrollera att kortläsaren är ansluten; prova en annan USB-port.'),
+      withIgnored(
+        check('reader', 'fail', 'Ingen kortläsare hittades. Kontrollera att kortläsaren är ansluten; prova en annan USB-port.'),
+      ),
     );
   else
     checks.push(
-      check('reader', 'pass', `Kortläsare: ${readers.map((reader) => reader.name).join(', ')}.`, { readers: readers.length }),
+      withIgnored(
+        check('reader', 'pass', `Kortläsare: ${readers.map((reader) => reader.name).join(', ')}.`, { readers: readers.length }),
+      ),
     );
   checks.push(remoteSessionCheck(session ?? currentSessionFacts()));
 
@@ -248,12 +263,14 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
       malformed: 'svarade med något som inte är tjänstens statussvar',
     };
     checks.push(
-      check(
-        'backend',
-        'fail',
-        `Tjänsten ${backendUrl} ${reasons[backend.reason]}. Försök igen om en stund; kontrollera nätverket eller proxyinställningarna.`,
-        { url: backendUrl, reason: backend.reason, detail: backend.detail },
-      ),
+      backend.tls && !backend.tls.trusted
+        ? tlsInterceptedCheck(backendUrl, backend.tls, policyLocation, backend.reason)
+        : check(
+            'backend',
+            'fail',
+            `Tjänsten ${backendUrl} ${reasons[backend.reason]}. Försök igen om en stund; kontrollera nätverket eller proxyinställningarna.`,
+            { url: backendUrl, reason: backend.reason, detail: backend.detail },
+          ),
       check('backend-status', 'skip', SKIPPED_AFTER('tjänsten')),
       check('clock-skew', 'skip', SKIPPED_AFTER('tjänsten')),
     );
@@ -299,6 +316,35 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
         ),
   );
   return checks;
+}
+
+/**
+ * The backend's TLS certificate does not chain to a CA the program trusts: something between this
+ * computer and the service (a TLS-inspecting proxy or firewall) presents a certificate of its own CA.
+ * Names that CA and its fingerprint, and who can fix it.
+ */
+function tlsInterceptedCheck(backendUrl: string, tls: TlsInspection, policyLocation: string, reason: string): DiagnosticCheck {
+  const fingerprint = fingerprintText(tls.issuerSha256 ?? tls.certificateSha256);
+  const whose = tls.issuerSha256 ? 'utfärdarens certifikat' : 'serverns certifikat';
+  return check(
+    'backend',
+    'fail',
+    `Anslutningen till ${tls.host} avlyssnas av "${tls.issuer}" (SHA-256 för ${whose}: ${fingerprint}): tjänstens ` +
+      'certifikat är utfärdat av en CA som programmet inte litar på, oftast en brandvägg eller proxy som granskar ' +
+      `krypterad trafik (TLS-inspektion). Organisationens IT-avdelning behöver antingen undanta ${tls.host} från ` +
+      `TLS-inspektionen eller sprida sin CA via policy (inställningen "extraCaCertificates" i ${policyLocation}).`,
+    {
+      url: backendUrl,
+      reason,
+      tlsError: tls.error,
+      presentedIssuer: tls.issuer,
+      presentedIssuerSha256: tls.issuerSha256,
+      certificateSubject: tls.certificateSubject,
+      certificateSha256: tls.certificateSha256,
+      setting: 'extraCaCertificates',
+      policyLocation,
+    },
+  );
 }
 
 const UNKNOWN_WHY: Record<string, string> = {

@@ -11,8 +11,11 @@ import { describeConfiguration } from './configuration-report';
 import { withOverrides, writeDoctorReport } from './doctor-report';
 import { resolveLogDir } from '../logging/log-location';
 import { createLogger } from '../logging/logger';
+import { nodeBackendTransport } from '../backend/node-transport';
 import { probeBackend } from './backend-probe';
+import { inspectTls } from './tls-inspection';
 import { runDoctorChecks } from './doctor-checks';
+import { checkNoteText } from './support-report-builder';
 
 // `npm run doctor`: walks the chain from card service to backend for support staff and CI.
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -55,7 +58,13 @@ async function main(): Promise<number> {
     readTimeoutMs: timeoutMs,
   });
   supervisor.start();
-  const backendProbe = backendUrl ? probeBackend(backendUrl, Math.min(timeoutMs, 5000)) : Promise.resolve(null);
+  // The backend as the app reaches it: the configured proxy and extra CAs, and what its TLS server presents.
+  const network = appSettings.network;
+  const backendProbe = backendUrl
+    ? probeBackend(backendUrl, Math.min(timeoutMs, 5000), nodeBackendTransport(network), (url) =>
+        inspectTls(url, { network, timeoutMs: Math.min(timeoutMs, 5000) }),
+      )
+    : Promise.resolve(null);
   let card: CardSnapshot;
   try {
     // Give PC/SC a moment to report readers and cards, then read the token once more.
@@ -76,7 +85,10 @@ async function main(): Promise<number> {
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ checks }, null, 2)}\n`);
   } else {
-    for (const item of checks) process.stdout.write(`${STATUS_LABEL[item.status]}  ${item.id.padEnd(21)} ${item.message}\n`);
+    for (const item of checks) {
+      process.stdout.write(`${STATUS_LABEL[item.status]}  ${item.id.padEnd(21)} ${item.message}\n`);
+      for (const note of item.notes ?? []) process.stdout.write(`${' '.repeat(28)}${checkNoteText(note)}\n`);
+    }
   }
   if (values.report) {
     const configuration = withOverrides(

@@ -1,6 +1,6 @@
 import type { CardSnapshot } from '../../common/card/card-state';
 import { pinReadiness } from '../../common/card/login-readiness';
-import type { CheckId, CheckStatus, DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
+import type { CheckId, CheckNote, CheckStatus, DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
 import {
   DIAGNOSTICS_REPORT_FORMAT,
   type ConfigurationEntry,
@@ -48,6 +48,17 @@ const REVOCATION_TEXT: Record<string, string> = {
   'not-checked': 'inte kontrollerat',
 };
 
+/**
+ * A check's note in the report's and doctor's Swedish text (the interface takes the same note's words
+ * from its catalogue, diagnostics.notes).
+ */
+export function checkNoteText(note: CheckNote): string {
+  switch (note.code) {
+    case 'reader-ignored':
+      return `Kortläsaren "${note.params.reader}" används inte: namnet matchar "${note.params.pattern}" i listan över läsare att bortse från (ignoredReaders; Windows Hello och virtuella smartkort i TPM är inga kortläsare för SITHS-kort).`;
+  }
+}
+
 const STATUS_TEXT: Record<CheckStatus, string> = { pass: 'OK', warn: 'VARNING', fail: 'FEL', skip: 'HOPPADES ÖVER' };
 
 /**
@@ -73,7 +84,13 @@ export function buildSupportReport(input: SupportReportInput): SupportReport {
       source,
       locked,
     })),
-    checks: input.checks.map(({ id, status, message, details }) => ({ id, status, message, details: { ...details } })),
+    checks: input.checks.map(({ id, status, message, details, notes }) => ({
+      id,
+      status,
+      message,
+      details: { ...details },
+      ...(notes ? { notes: notes.map(({ code, params }) => ({ code, params: { ...params } })) } : {}),
+    })),
     card: {
       pcscService: card.pcsc.service,
       process: card.process,
@@ -83,6 +100,12 @@ export function buildSupportReport(input: SupportReportInput): SupportReport {
         atr,
         cardKind,
         cardLabel,
+      })),
+      ignoredReaders: (card.pcsc.ignoredReaders ?? []).map(({ name, cardPresent, atr, pattern }) => ({
+        name,
+        cardPresent,
+        atr,
+        pattern,
       })),
       module: {
         path: card.module.path,
@@ -169,7 +192,10 @@ export function renderSupportReportText(report: SupportReport): string {
   );
 
   heading('Kontroller');
-  for (const check of report.checks) lines.push(`[${STATUS_TEXT[check.status]}] ${CHECK_TITLES[check.id]}: ${check.message}`);
+  for (const check of report.checks) {
+    lines.push(`[${STATUS_TEXT[check.status]}] ${CHECK_TITLES[check.id]}: ${check.message}`);
+    for (const note of check.notes ?? []) lines.push(`  ${checkNoteText(note)}`);
+  }
   const failed = report.checks.filter((check) => check.status === 'fail').length;
   const warned = report.checks.filter((check) => check.status === 'warn').length;
   lines.push(`Sammanfattning: ${failed} fel, ${warned} varningar.`);
@@ -179,6 +205,11 @@ export function renderSupportReportText(report: SupportReport): string {
     `Korttjänst: ${report.card.pcscService === 'running' ? 'igång' : 'inte igång'}; kortprogram: ${report.card.process}`,
   );
   if (report.card.readers.length === 0) lines.push('Läsare: inga');
+  for (const reader of report.card.ignoredReaders ?? []) {
+    lines.push(
+      `Läsare som inte används: ${reader.name} – ${reader.cardPresent ? `kort, ATR ${reader.atr ?? '–'}` : 'inget kort'}; namnet matchar "${reader.pattern}" (ignoredReaders)`,
+    );
+  }
   for (const reader of report.card.readers) {
     lines.push(
       `Läsare: ${reader.name} – ${reader.cardPresent ? `kort (${reader.cardLabel ?? 'okänt kort'}), ATR ${reader.atr ?? '–'}` : 'inget kort'}`,

@@ -9,7 +9,14 @@ export const ATR_TABLE = path.join(REPO_ROOT, 'resources', 'known-atrs.json');
 
 /** A real card process (the TypeScript entry run through tsx), supervised as in the app. */
 export function startSupervisor(
-  settings: { modulePath: string; trustAnchorPaths?: string[]; env?: NodeJS.ProcessEnv; execArgv?: string[] },
+  settings: {
+    modulePath: string;
+    trustAnchorPaths?: string[];
+    env?: NodeJS.ProcessEnv;
+    execArgv?: string[];
+    /** Reader-name patterns to ignore (default: the card process's, i.e. the built-in list). */
+    ignoredReaders?: string[];
+  },
   overrides: Partial<SupervisorOptions> = {},
 ): CardProcessSupervisor {
   const supervisor = new CardProcessSupervisor({
@@ -23,6 +30,7 @@ export function startSupervisor(
       atrTablePath: ATR_TABLE,
       settleMs: 100,
       pcscRetryMs: 300,
+      ...(settings.ignoredReaders ? { ignoredReaders: settings.ignoredReaders } : {}),
     },
     logger: pino({ level: 'silent' }),
     restartDelayMs: 100,

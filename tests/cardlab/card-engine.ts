@@ -69,7 +69,7 @@ export function runCardEngine(port: MessagePort | null): void {
         return undefined;
       }
       case 'status':
-        return [0, 1].map((i) => {
+        return [0, 1, 2].map((i) => {
           const card = cards.get(i);
           return card
             ? {

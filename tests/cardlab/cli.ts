@@ -6,10 +6,10 @@
  *   insert --profile P [--reader R] [--pin-tries N] [--puk-tries N] [person options]
  *   remove [--reader R]
  *   status
- *   fault --on sign|verify|any --action disconnect|stall [--reader 0|1]   (or: fault --clear)
+ *   fault --on sign|verify|any --action disconnect|stall [--reader 0|1|2]   (or: fault --clear)
  *   revocation [--ocsp up|unknown|down] [--crl up|down]   the OCSP responder / CRL server of the lab's cards
  *
- * R: 0, 1 or a reader's name ("Virtual PCD 00 01"); each reader holds its own card.
+ * R: 0, 1, 2 (the impostor reader "Microsoft Virtual Smart Card 00 00") or a reader's name ("Virtual PCD 00 01"); each reader holds its own card.
  * Person options: --given-name, --surname, --hsa-id, --organisation (defaults: the lab person).
  * insert/remove/status/fault print the lab status as one JSON line.
  */
@@ -43,11 +43,11 @@ function profileOf(values: Values, fallback?: CardProfileName): CardProfileName 
   return p;
 }
 
-/** --reader 0|1, or a lab reader's name ("Virtual PCD 00 01"); the lab checks the name. */
-function readerOf(values: Values): 0 | 1 | string | undefined {
+/** --reader 0|1|2 (2: the impostor reader), or a lab reader's name ("Virtual PCD 00 01"); the lab checks the name. */
+function readerOf(values: Values): 0 | 1 | 2 | string | undefined {
   if (values.reader === undefined) return undefined;
-  if (values.reader === '0' || values.reader === '1') return Number(values.reader) as 0 | 1;
-  if (!values.reader.trim()) throw new Error('--reader must be 0, 1 or a lab reader name');
+  if (values.reader === '0' || values.reader === '1' || values.reader === '2') return Number(values.reader) as 0 | 1 | 2;
+  if (!values.reader.trim()) throw new Error('--reader must be 0, 1, 2 or a lab reader name');
   return values.reader;
 }
 
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   const command = positionals[0];
   if (values.help || !command) {
     process.stdout.write(
-      'usage: cardlab serve [--profile P] | insert --profile P [--reader 0|1|NAME] [--pin-tries N] [--puk-tries N] | remove [--reader 0|1|NAME] | status | ' +
+      'usage: cardlab serve [--profile P] | insert --profile P [--reader 0|1|2|NAME] [--pin-tries N] [--puk-tries N] | remove [--reader 0|1|2|NAME] | status | ' +
         'fault --on sign|verify|any --action disconnect|stall | fault --clear | ' +
         'revocation [--ocsp up|unknown|down] [--crl up|down]\n',
     );

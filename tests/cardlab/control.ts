@@ -12,8 +12,8 @@ import { LAB_READER_NAMES } from './pcscd.js';
 import { PROFILE_NAMES } from './profiles.js';
 import type { CardLab } from './lab.js';
 
-/** A lab reader by index or by its PC/SC name. */
-const readerSchema = z.union([z.literal(0), z.literal(1), z.enum(LAB_READER_NAMES)]);
+/** A lab reader by index (2: the impostor reader) or by its PC/SC name. */
+const readerSchema = z.union([z.literal(0), z.literal(1), z.literal(2), z.enum(LAB_READER_NAMES)]);
 
 const personSchema = z.object({
   givenName: z.string().min(1),

@@ -14,7 +14,7 @@ export {
 export type { TestPki, CaCertificate, CardCredentials, IssuedCredential } from './test-pki.js';
 export { provisionSoftHsmToken, AUTH_OBJECT_ID, SIGN_OBJECT_ID } from './softhsm.js';
 export type { SoftHsmToken, ProvisionSoftHsmOptions } from './softhsm.js';
-export { startCardLab } from './lab.js';
+export { startCardLab, IMPOSTOR_READER_INDEX } from './lab.js';
 export type {
   CardLab,
   CardLabStatus,
@@ -27,5 +27,5 @@ export type {
   CardFault,
 } from './lab.js';
 export { LAB_PIV_ATR, LAB_UNKNOWN_ATR, atrToHex } from './card-atrs.js';
-export { LAB_READER_NAMES, LAB_READER_PORTS } from './pcscd.js';
+export { LAB_IMPOSTOR_READER, LAB_READER_NAMES, LAB_READER_PORTS } from './pcscd.js';
 export { OPENSC_PKCS11_MODULE, SOFTHSM2_MODULE, CARDLAB_DIR } from './paths.js';

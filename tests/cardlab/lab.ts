@@ -5,7 +5,14 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { atrToHex, LAB_PIV_ATR, LAB_UNKNOWN_ATR } from './card-atrs.js';
-import { ensurePcscd, LAB_READER_NAMES, LAB_READER_PORTS, type PcscdHandle } from './pcscd.js';
+import {
+  ensurePcscd,
+  impostorReaderListening,
+  LAB_IMPOSTOR_READER,
+  LAB_READER_NAMES,
+  LAB_READER_PORTS,
+  type PcscdHandle,
+} from './pcscd.js';
 import { OPENSC_PKCS11_MODULE, RUN_DIR } from './paths.js';
 import { writeOpenscConf } from './opensc-conf.js';
 import { PcscWatcher } from './pcsc-watch.js';
@@ -17,11 +24,16 @@ import { startRevocationResponder, type RevocationMode, type RevocationResponder
 
 export type { CardFault } from './virtual-card.js';
 
-/** Index of one of the lab's two readers. */
-export type ReaderIndex = 0 | 1;
+/** Index of one of the lab's two readers, or 2: the impostor reader "Microsoft Virtual Smart Card 00 00". */
+export type ReaderIndex = 0 | 1 | 2;
+/** The reader whose name the app's ignore list matches (a TPM virtual smart card's name). */
+export const IMPOSTOR_READER_INDEX = 2;
+const READER_NAMES = [...LAB_READER_NAMES, LAB_IMPOSTOR_READER.name] as const;
+const READER_PORTS = [...LAB_READER_PORTS, LAB_IMPOSTOR_READER.port] as const;
+const ALL_READERS = [0, 1, 2] as const;
 
 /** A lab reader by index, or by its name as PC/SC reports it ('Virtual PCD 00 01'). */
-export type ReaderRef = ReaderIndex | (typeof LAB_READER_NAMES)[number];
+export type ReaderRef = ReaderIndex | (typeof READER_NAMES)[number];
 
 export interface InsertOptions {
   profile: CardProfileName;
@@ -79,8 +91,10 @@ export interface CardLabStatus {
 export interface CardLab {
   /** OpenSC's PKCS#11 module, which presents the lab's cards as tokens. */
   readonly pkcs11Module: string;
-  /** Reader names as PC/SC reports them, index 0 and 1. */
+  /** Reader names as PC/SC reports them, index 0 and 1 (the readers the app offers). */
   readonly readers: readonly string[];
+  /** The impostor reader's name (index 2): named like a TPM virtual smart card, ignored by the app. */
+  readonly impostorReader: string;
   readonly pki: TestPki;
   /** PEM file of the root alone, "Test SITHS e-id Root CA v2" (for `openssl verify -CAfile`). */
   readonly trustAnchorPath: string;
@@ -279,7 +293,7 @@ function createLab(
   onStopped: () => void,
 ): CardLab {
   const engine = new CardEngineClient();
-  const slots: [InsertedCard | null, InsertedCard | null] = [null, null];
+  const slots: [InsertedCard | null, InsertedCard | null, InsertedCard | null] = [null, null, null];
   let stopped = false;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -291,8 +305,13 @@ function createLab(
   }
 
   function readerIndex(reader: ReaderRef | undefined): ReaderIndex {
-    const index = typeof reader === 'string' ? (LAB_READER_NAMES as readonly string[]).indexOf(reader) : (reader ?? 0);
-    if (index !== 0 && index !== 1) throw new Error(`no such reader: ${String(reader)}`);
+    const index = typeof reader === 'string' ? (READER_NAMES as readonly string[]).indexOf(reader) : (reader ?? 0);
+    if (index !== 0 && index !== 1 && index !== 2) throw new Error(`no such reader: ${String(reader)}`);
+    if (index === IMPOSTOR_READER_INDEX && !impostorReaderListening())
+      throw new Error(
+        `the running pcscd has no "${LAB_IMPOSTOR_READER.name}" reader (port 0x${LAB_IMPOSTOR_READER.port.toString(16)} ` +
+          'not listening): it was started with an older lab configuration; stop it and the lab starts its own',
+      );
     return index;
   }
 
@@ -305,7 +324,8 @@ function createLab(
     slots[index] = null;
     await engine.request({ op: 'remove', reader: index });
     if (!service.watcher) return;
-    await service.watcher.waitForPresence(LAB_READER_NAMES[index], false, PCSC_CHANGE_TIMEOUT_MS);
+    if (index === IMPOSTOR_READER_INDEX && !impostorReaderListening()) return;
+    await service.watcher.waitForPresence(READER_NAMES[index], false, PCSC_CHANGE_TIMEOUT_MS);
   }
 
   async function insertNow(opts: InsertOptions): Promise<void> {
@@ -322,7 +342,7 @@ function createLab(
     await engine.request({
       op: 'insert',
       reader: index,
-      port: LAB_READER_PORTS[index],
+      port: READER_PORTS[index],
       atr,
       credentials,
       pinTriesLeft,
@@ -330,7 +350,7 @@ function createLab(
       noPivApplication: spec.unknownCard,
     });
     slots[index] = { profile: opts.profile, credentials, atr };
-    await watcher().waitForPresence(LAB_READER_NAMES[index], true, PCSC_CHANGE_TIMEOUT_MS, atrHexCompact(atr));
+    await watcher().waitForPresence(READER_NAMES[index], true, PCSC_CHANGE_TIMEOUT_MS, atrHexCompact(atr));
   }
 
   async function status(): Promise<CardLabStatus> {
@@ -370,6 +390,7 @@ function createLab(
   return {
     pkcs11Module: OPENSC_PKCS11_MODULE,
     readers: [...LAB_READER_NAMES],
+    impostorReader: LAB_IMPOSTOR_READER.name,
     pki,
     trustAnchorPath: pki.rootCa.certificatePath,
     caCertificatesPath: pki.caCertificatesPath,
@@ -400,7 +421,7 @@ function createLab(
         if (service.pcscd && !service.pcscd.startedByLab) {
           throw new Error(`pcscd (pid ${service.pcscd.pid}) was not started by this lab; it cannot stop it`);
         }
-        for (const index of [0, 1] as const) {
+        for (const index of ALL_READERS) {
           slots[index] = null;
           await engine.request({ op: 'remove', reader: index });
         }
@@ -416,11 +437,10 @@ function createLab(
       stopped = true;
       await queue;
       try {
-        await engine.request({ op: 'remove', reader: 0 }, 2000).catch(() => undefined);
-        await engine.request({ op: 'remove', reader: 1 }, 2000).catch(() => undefined);
+        for (const index of ALL_READERS) await engine.request({ op: 'remove', reader: index }, 2000).catch(() => undefined);
         await engine.terminate();
       } finally {
-        slots[0] = slots[1] = null;
+        slots[0] = slots[1] = slots[2] = null;
         await revocation.stop().catch(() => undefined);
         await stopService(service);
         onStopped();

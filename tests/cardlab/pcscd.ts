@@ -4,15 +4,29 @@
  * lab's readers (vpcd listening on the lab's ports), and stop only the one this process started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, openSync, closeSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PCSCD_CONFIG_DIR, RUN_DIR, VPCD_DRIVER } from './paths.js';
+import { CARDLAB_DIR, PCSCD_CONFIG_DIR, RUN_DIR, VPCD_DRIVER } from './paths.js';
 
 /** vpcd ports of the lab's two readers (vpcd opens one port per slot: base, base + 1). */
 export const LAB_READER_PORTS = [0x9001, 0x9002] as const;
 /** Reader names as pcsc-lite reports them for the lab's configuration. */
 export const LAB_READER_NAMES = ['Virtual PCD 00 00', 'Virtual PCD 00 01'] as const;
+
+/**
+ * A third reader whose NAME is an impostor's: Windows names TPM virtual smart cards "Microsoft Virtual
+ * Smart Card N", and the app ignores readers so named (setting ignoredReaders). vpcd on its own port;
+ * its second slot ("... 00 01", port + 1) stays empty.
+ */
+export const LAB_IMPOSTOR_READER = { name: 'Microsoft Virtual Smart Card 00 00', port: 0x9011 } as const;
+/**
+ * vpcd keeps its connections in one static array indexed by slot, not by reader: two reader.conf
+ * entries loading the same driver file share it, and the second entry's channel replaces the first's
+ * (seen: a card on 0x9001 no longer reached "Virtual PCD 00 00"). pcscd loads a copy of the driver under
+ * another path as a library of its own.
+ */
+const IMPOSTOR_DRIVER = path.join(CARDLAB_DIR, 'drivers', 'libifdvpcd-impostor.so');
 
 export const PCSCD_SOCKET = '/run/pcscd/pcscd.comm';
 const PCSCD_BINARY = '/usr/sbin/pcscd';
@@ -30,6 +44,12 @@ FRIENDLYNAME "Virtual PCD"
 DEVICENAME   /dev/null:0x9001
 LIBPATH      ${VPCD_DRIVER}
 CHANNELID    0x9001
+
+# A reader named like Windows' TPM virtual smart cards (the app ignores it), ports 0x9011 and 0x9012.
+FRIENDLYNAME "Microsoft Virtual Smart Card"
+DEVICENAME   /dev/null:0x9011
+LIBPATH      ${IMPOSTOR_DRIVER}
+CHANNELID    0x9011
 `;
 
 /**
@@ -111,9 +131,17 @@ async function waitFor(cond: () => boolean, timeoutMs: number, intervalMs = 25):
   return cond();
 }
 
+/** Whether the impostor reader's vpcd port listens (a pcscd started with an older lab configuration has none). */
+export function impostorReaderListening(): boolean {
+  return listeningPorts().has(LAB_IMPOSTOR_READER.port);
+}
+
 /** Write the lab's reader configuration directory and return its path. */
 export async function writeReaderConfig(): Promise<string> {
   await mkdir(PCSCD_CONFIG_DIR, { recursive: true });
+  await mkdir(path.dirname(IMPOSTOR_DRIVER), { recursive: true });
+  const driverSize = statSync(VPCD_DRIVER).size;
+  if (!existsSync(IMPOSTOR_DRIVER) || statSync(IMPOSTOR_DRIVER).size !== driverSize) await copyFile(VPCD_DRIVER, IMPOSTOR_DRIVER);
   const file = path.join(PCSCD_CONFIG_DIR, 'cardlab-vpcd');
   const current = existsSync(file) ? await readFile(file, 'utf8') : '';
   if (current !== READER_CONF) await writeFile(file, READER_CONF);

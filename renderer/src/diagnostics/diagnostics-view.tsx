@@ -56,6 +56,15 @@ function CheckRow({ check }: { check: DiagnosticCheck }) {
         <span className="diagnostics-check__message" data-testid="check-message">
           {check.message}
         </span>
+        {check.notes && check.notes.length > 0 && (
+          <ul className="diagnostics-check__notes" data-testid="check-notes">
+            {check.notes.map((note, index) => (
+              <li key={index} data-note={note.code}>
+                {t(`diagnostics.notes.${note.code}`, note.params)}
+              </li>
+            ))}
+          </ul>
+        )}
       </span>
     </li>
   );

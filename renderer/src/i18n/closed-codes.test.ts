@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHECK_IDS, checkStatusSchema } from '../../../common/diagnostics/diagnostic-check';
+import { CHECK_IDS, CHECK_NOTE_CODES, checkStatusSchema } from '../../../common/diagnostics/diagnostic-check';
 import { APP_ERROR_CODES } from '../../../common/errors/error-codes';
 import { errorMessageKey } from './error-message';
 import { createI18n, LANGUAGES } from './i18n';
@@ -9,6 +9,7 @@ import { createI18n, LANGUAGES } from './i18n';
 const CLOSED_CODES: ReadonlyArray<readonly [list: string, keys: readonly string[]]> = [
   ['error codes (common/errors/error-codes.ts)', APP_ERROR_CODES.map(errorMessageKey)],
   ['diagnostic check ids (common/diagnostics/diagnostic-check.ts)', CHECK_IDS.map((id) => `diagnostics.checks.${id}`)],
+  ['diagnostic check notes', CHECK_NOTE_CODES.map((code) => `diagnostics.notes.${code}`)],
   ['diagnostic check statuses', checkStatusSchema.options.map((status) => `diagnostics.status.${status}`)],
 ];
 

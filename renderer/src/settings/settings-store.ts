@@ -50,6 +50,7 @@ export function textToValue(key: SettingKey, text: string): SettingValue {
     case 'pkcs11Modules':
     case 'trustAnchors':
     case 'extraCaCertificates':
+    case 'ignoredReaders':
       return text
         .split(/\r?\n/)
         .map((line) => line.trim())

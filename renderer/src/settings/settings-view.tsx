@@ -13,7 +13,7 @@ const CHOICES: Partial<Record<SettingKey, readonly string[]>> = {
   logLevel: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'],
   language: ['sv', 'en'],
 };
-const LISTS: readonly SettingKey[] = ['pkcs11Modules', 'trustAnchors', 'extraCaCertificates'];
+const LISTS: readonly SettingKey[] = ['pkcs11Modules', 'trustAnchors', 'extraCaCertificates', 'ignoredReaders'];
 
 export interface SettingsViewProps {
   store: StoreApi<SettingsState>;
