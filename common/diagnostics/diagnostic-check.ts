@@ -28,7 +28,6 @@ export type CheckStatus = z.infer<typeof checkStatusSchema>;
  * (`diagnostics.notes.<code>` in the renderer's i18n files).
  */
 export const CHECK_NOTE_CODES = ['reader-ignored'] as const;
-export type CheckNoteCode = (typeof CHECK_NOTE_CODES)[number];
 
 export const checkNoteSchema = z.object({
   code: z.enum(CHECK_NOTE_CODES),
