@@ -109,3 +109,20 @@ function defaultRegistry(): PolicyRegistry {
   nativeRegistry ??= new NativeRegPolicyRegistry();
   return nativeRegistry;
 }
+
+/**
+ * The names of a registry key's subkeys (HKLM or HKCU), or null when the key does not exist; throws
+ * when it cannot be read. Through native-reg, so on Windows only.
+ */
+export function registrySubkeyNames(key: string, reg: NativeRegModule = NativeReg): string[] | null {
+  const [hive = '', ...rest] = key.split('\\');
+  const root = HIVES[hive.toUpperCase()];
+  if (!root) throw new Error(`Okänd registergren: ${hive}`);
+  const handle = reg.openKey(reg[root], rest.join('\\'), reg.Access.READ);
+  if (handle === null) return null;
+  try {
+    return reg.enumKeyNames(handle);
+  } finally {
+    reg.closeKey(handle);
+  }
+}

@@ -4,7 +4,8 @@ import type { CheckId, CheckNote, CheckStatus, DiagnosticCheck } from '../../com
 import type { BackendProbe } from './backend-probe';
 import { fingerprintText, type TlsInspection } from './tls-inspection';
 import { pinStateCheck } from './pin-state-check';
-import { remoteSessionCheck, type SessionFacts } from './remote-session';
+import { registrySubkeyNames } from '../config/policy-registry';
+import { citrixSessionKeyPresent, remoteSessionCheck, type SessionFacts } from './remote-session';
 
 /** Clock difference against the backend beyond which login may fail (certificate and nonce times). */
 export const MAX_CLOCK_SKEW_SECONDS = 120;
@@ -21,9 +22,17 @@ export interface DoctorInput {
   session?: SessionFacts;
 }
 
-/** This process's session facts: SESSIONNAME and CLIENTNAME, as Windows sets them. */
-export function currentSessionFacts(env: NodeJS.ProcessEnv = process.env, platform = process.platform): SessionFacts {
-  return { platform, sessionName: env.SESSIONNAME, clientName: env.CLIENTNAME, citrixSessionKey: null };
+/**
+ * This process's session facts: SESSIONNAME and CLIENTNAME, as Windows sets them, and on Windows
+ * whether Citrix's VDA lists this session (registry; `subkeys` is native-reg's reader by default).
+ */
+export function currentSessionFacts(
+  env: NodeJS.ProcessEnv = process.env,
+  platform = process.platform,
+  subkeys: (key: string) => string[] | null = registrySubkeyNames,
+): SessionFacts {
+  const citrixSessionKey = platform === 'win32' ? citrixSessionKeyPresent(subkeys) : null;
+  return { platform, sessionName: env.SESSIONNAME, clientName: env.CLIENTNAME, citrixSessionKey };
 }
 
 type Details = DiagnosticCheck['details'];

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { remoteSessionCheck, remoteSessionKind, type SessionFacts } from './remote-session';
+import { currentSessionFacts } from './doctor-checks';
+import {
+  CITRIX_SESSION_KEY,
+  citrixSessionKeyPresent,
+  remoteSessionCheck,
+  remoteSessionKind,
+  VOLATILE_ENVIRONMENT_KEY,
+  type SessionFacts,
+} from './remote-session';
 
 const WINDOWS: SessionFacts = { platform: 'win32', sessionName: 'Console', clientName: undefined, citrixSessionKey: false };
 
@@ -42,5 +50,51 @@ describe('remoteSessionCheck', () => {
     expect(rdp.message).toContain('KOMMUN-PC42');
     expect(rdp.message).toContain('vidarebefordran av smartkort');
     expect(remoteSessionCheck({ ...WINDOWS, sessionName: 'ICA-CGP#1' }).message).toContain('Citrix');
+  });
+});
+
+describe('citrixSessionKeyPresent: the Citrix session key in the registry', () => {
+  /** A registry of subkeys by key; an Error value: the key cannot be read. */
+  const registry = (keys: Record<string, string[] | Error>) => (key: string) => {
+    const found = keys[key];
+    if (found instanceof Error) throw found;
+    return found ?? null;
+  };
+
+  it('is true when Citrix lists the user’s session (its id is a subkey of both keys)', () => {
+    expect(citrixSessionKeyPresent(registry({ [CITRIX_SESSION_KEY]: ['2', '5'], [VOLATILE_ENVIRONMENT_KEY]: ['5'] }))).toBe(true);
+  });
+
+  it('is false without a Citrix VDA, or when Citrix lists only other users’ sessions', () => {
+    expect(citrixSessionKeyPresent(registry({ [VOLATILE_ENVIRONMENT_KEY]: ['1'] }))).toBe(false);
+    expect(citrixSessionKeyPresent(registry({ [CITRIX_SESSION_KEY]: ['2', '3'], [VOLATILE_ENVIRONMENT_KEY]: ['1'] }))).toBe(
+      false,
+    );
+  });
+
+  it('is null (cannot tell) when a key cannot be read or the session id is unknown', () => {
+    expect(citrixSessionKeyPresent(registry({ [CITRIX_SESSION_KEY]: new Error('Access is denied.') }))).toBeNull();
+    expect(citrixSessionKeyPresent(registry({ [CITRIX_SESSION_KEY]: ['2'] }))).toBeNull();
+    expect(
+      citrixSessionKeyPresent(registry({ [CITRIX_SESSION_KEY]: ['2'], [VOLATILE_ENVIRONMENT_KEY]: ['Software'] })),
+    ).toBeNull();
+  });
+
+  it('makes a console-named session Citrix in the check (a published app keeps SESSIONNAME unset)', () => {
+    const facts = currentSessionFacts(
+      { SESSIONNAME: undefined, CLIENTNAME: 'THIN-7' },
+      'win32',
+      registry({ [CITRIX_SESSION_KEY]: ['3'], [VOLATILE_ENVIRONMENT_KEY]: ['3'] }),
+    );
+    expect(facts.citrixSessionKey).toBe(true);
+    expect(remoteSessionCheck(facts)).toMatchObject({ status: 'warn', details: { kind: 'citrix', clientName: 'THIN-7' } });
+  });
+
+  it('never reads the registry off Windows', () => {
+    const facts = currentSessionFacts({}, 'linux', () => {
+      throw new Error('read');
+    });
+    expect(facts.citrixSessionKey).toBeNull();
+    expect(remoteSessionCheck(facts).status).toBe('skip');
   });
 });

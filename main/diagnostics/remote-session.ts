@@ -11,6 +11,33 @@ export interface SessionFacts {
   citrixSessionKey: boolean | null;
 }
 
+/** Where Citrix's VDA keeps one key per ICA session, named by the Windows session id. */
+export const CITRIX_SESSION_KEY = 'HKLM\\SOFTWARE\\Citrix\\Ica\\Session';
+/** One key per logon session of this user, named by the Windows session id (SESSIONNAME and CLIENTNAME inside). */
+export const VOLATILE_ENVIRONMENT_KEY = 'HKCU\\Volatile Environment';
+
+/**
+ * Whether this program's session is a Citrix ICA session, from the registry: the user's session ids
+ * (the subkeys of HKCU\Volatile Environment) against the sessions Citrix's VDA lists (the subkeys of
+ * HKLM\SOFTWARE\Citrix\Ica\Session). `subkeys` answers null for a key that does not exist and
+ * throws when it cannot be read. Null: could not tell (no session id, or the key unreadable); false:
+ * no Citrix VDA here, or none of its sessions is ours.
+ */
+export function citrixSessionKeyPresent(subkeys: (key: string) => string[] | null): boolean | null {
+  let citrix: string[] | null;
+  let ours: string[] | null;
+  try {
+    citrix = subkeys(CITRIX_SESSION_KEY);
+    if (citrix === null) return false;
+    ours = subkeys(VOLATILE_ENVIRONMENT_KEY);
+  } catch {
+    return null;
+  }
+  const sessionIds = (ours ?? []).filter((name) => /^\d+$/.test(name));
+  if (sessionIds.length === 0) return null;
+  return sessionIds.some((id) => citrix.includes(id));
+}
+
 export type RemoteSessionKind = 'not-windows' | 'local' | 'remote-desktop' | 'citrix';
 
 /**
