@@ -38,6 +38,9 @@ export const pcscStateSchema = z.object({
 });
 export type PcscState = z.infer<typeof pcscStateSchema>;
 
+/** How many days before its end a certificate is flagged, unless policy says otherwise (expiryWarningDays). */
+export const DEFAULT_EXPIRY_WARNING_DAYS = 30;
+
 export const certificateValiditySchema = z.enum(['valid', 'expiring-soon', 'expired', 'not-yet-valid']);
 export type CertificateValidity = z.infer<typeof certificateValiditySchema>;
 
@@ -160,6 +163,8 @@ export const cardSnapshotSchema = z.object({
    * checks certificate chains against; 0: none configured, so `trusted` says nothing.
    */
   caCertificates: z.number().int().nonnegative(),
+  /** Certificates this close to their end (in days) are `expiring-soon`: the setting expiryWarningDays. */
+  expiryWarningDays: z.number().int().positive().optional(),
   /** Slots whose token could not be read, each reported on its own (absent: none). */
   slotErrors: z.array(slotErrorSchema).optional(),
   /** The card process's state: restarting after a crash or hang shows here. */

@@ -16,6 +16,7 @@ export const SETTING_KEYS = [
   'language',
   'crashReporting',
   'ignoredReaders',
+  'expiryWarningDays',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -37,18 +38,19 @@ export const SETTING_VALUE_SCHEMAS = {
   language: z.enum(['sv', 'en']),
   crashReporting: z.boolean(),
   ignoredReaders: z.array(z.string().trim().min(1).max(128)).max(50),
+  expiryWarningDays: z.number().int().min(1).max(365),
 } as const satisfies Record<SettingKey, z.ZodType>;
 
 export type Settings = { [K in SettingKey]: z.infer<(typeof SETTING_VALUE_SCHEMAS)[K]> };
 
 /** Keys only system policy (or a development flag) may set: never the user. */
-export const POLICY_ONLY_KEYS: readonly SettingKey[] = ['crashReporting', 'ignoredReaders'];
+export const POLICY_ONLY_KEYS: readonly SettingKey[] = ['crashReporting', 'ignoredReaders', 'expiryWarningDays'];
 
 /** Where a value came from; `demo` is the development demo environment (never in a packaged build). */
 export const SETTING_SOURCES = ['default', 'demo', 'user', 'policy', 'flag'] as const;
 export type SettingSource = (typeof SETTING_SOURCES)[number];
 
-export const settingValueSchema = z.union([z.string(), z.boolean(), z.array(z.string()), z.null()]);
+export const settingValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()]);
 export type SettingValue = z.infer<typeof settingValueSchema>;
 
 export const settingEntrySchema = z.object({

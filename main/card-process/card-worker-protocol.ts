@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cardSnapshotSchema } from '../../common/card/card-state';
+import { cardSnapshotSchema, DEFAULT_EXPIRY_WARNING_DAYS } from '../../common/card/card-state';
 import { DEFAULT_IGNORED_READERS } from '../../common/card/ignored-readers';
 import { appErrorSchema } from '../../common/errors/error-codes';
 // The watchdog's test hooks are left out of a release build (see test-hooks.ts).
@@ -12,6 +12,8 @@ export const cardWorkerConfigSchema = z.object({
   atrTablePath: z.string(),
   /** Reader-name patterns to ignore (the setting ignoredReaders): never offered, listed as ignored. */
   ignoredReaders: z.array(z.string()).default([...DEFAULT_IGNORED_READERS]),
+  /** Certificates this many days from their end are `expiring-soon` (the setting expiryWarningDays). */
+  expiryWarningDays: z.number().int().positive().default(DEFAULT_EXPIRY_WARNING_DAYS),
   /** Re-read tokens this long after a PC/SC change, so the middleware has seen the card too. */
   settleMs: z.number().int().nonnegative().default(150),
   pcscRetryMs: z.number().int().positive().default(1000),

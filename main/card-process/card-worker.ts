@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { CardSnapshot, PcscState, SlotError, TokenState } from '../../common/card/card-state';
+import {
+  DEFAULT_EXPIRY_WARNING_DAYS,
+  type CardSnapshot,
+  type PcscState,
+  type SlotError,
+  type TokenState,
+} from '../../common/card/card-state';
 import { DEFAULT_IGNORED_READERS, isIgnoredSlot, withIgnoredReaders } from '../../common/card/ignored-readers';
 import { readerOfSlot } from '../../common/card/login-readiness';
 import type { KnownAtr } from './atr-table';
@@ -36,6 +42,7 @@ export function runCardWorker(channel: WorkerChannel): void {
   let slotErrors: SlotError[] = [];
   let caCertificates = 0;
   let ignoredReaders: readonly string[] = DEFAULT_IGNORED_READERS;
+  let expiryWarningDays = DEFAULT_EXPIRY_WARNING_DAYS;
   let moduleFailureLogged = false;
   let settleTimer: NodeJS.Timeout | null = null;
   let settleMs = 150;
@@ -51,6 +58,7 @@ export function runCardWorker(channel: WorkerChannel): void {
     pcsc,
     module: tokens?.state ?? { path: '', status: 'failed', manufacturer: null, description: null, version: null },
     caCertificates,
+    expiryWarningDays,
     tokens: tokenStates,
     slotErrors,
     process: 'running',
@@ -190,7 +198,13 @@ export function runCardWorker(channel: WorkerChannel): void {
       const atrTable = (JSON.parse(readFileSync(config.atrTablePath, 'utf8')) as { cards: KnownAtr[] }).cards;
       const trustStore = TrustStore.fromPemFiles(config.trustAnchorPaths);
       caCertificates = trustStore.size;
-      tokens = new Pkcs11TokenAccess({ modulePath: config.modulePath, trustStore, now: () => new Date() });
+      expiryWarningDays = config.expiryWarningDays;
+      tokens = new Pkcs11TokenAccess({
+        modulePath: config.modulePath,
+        trustStore,
+        now: () => new Date(),
+        expiryWarningDays: config.expiryWarningDays,
+      });
       tokens.open();
       monitor = new PcscMonitor({
         atrTable,

@@ -1,10 +1,13 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { REVOCATION_NOT_CHECKED, type CertificateSummary, type CertificateValidity } from '../../common/card/card-state';
+import {
+  DEFAULT_EXPIRY_WARNING_DAYS,
+  REVOCATION_NOT_CHECKED,
+  type CertificateSummary,
+  type CertificateValidity,
+} from '../../common/card/card-state';
 import { revocationAddresses } from '../../common/revocation/revocation-check';
 
-/** Certificates closer than this to their end date are flagged before any PIN is asked for. */
-export const EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const OID = {
@@ -26,16 +29,20 @@ const KEY_USAGE_NAMES: [x509.KeyUsageFlags, string][] = [
   [x509.KeyUsageFlags.cRLSign, 'cRLSign'],
 ];
 
-/** Validity against a given time: expired, not yet valid, expiring within 30 days, or valid. */
+/**
+ * Validity against a given time: expired, not yet valid, expiring (fewer whole days left than
+ * `warningDays`, the setting expiryWarningDays, 30 unless policy says otherwise), or valid.
+ */
 export function evaluateValidity(
   notBefore: Date,
   notAfter: Date,
   now: Date,
+  warningDays: number = DEFAULT_EXPIRY_WARNING_DAYS,
 ): { validity: CertificateValidity; daysLeft: number } {
   const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
   if (now.getTime() > notAfter.getTime()) return { validity: 'expired', daysLeft };
   if (now.getTime() < notBefore.getTime()) return { validity: 'not-yet-valid', daysLeft };
-  return { validity: daysLeft < EXPIRY_WARNING_DAYS ? 'expiring-soon' : 'valid', daysLeft };
+  return { validity: daysLeft < warningDays ? 'expiring-soon' : 'valid', daysLeft };
 }
 
 function firstAttribute(name: x509.Name, oid: string): string | null {
@@ -60,7 +67,12 @@ export function isAuthenticationCertificate(
 /** Parses a DER certificate into what the interface, doctor and the support report show. */
 export function summariseCertificate(
   der: Uint8Array,
-  options: { now: Date; isTrusted: (certificate: X509Certificate) => boolean },
+  options: {
+    now: Date;
+    isTrusted: (certificate: X509Certificate) => boolean;
+    /** Days before its end the certificate counts as expiring (expiryWarningDays; default 30). */
+    expiryWarningDays?: number;
+  },
 ): CertificateSummary {
   const certificate = new x509.X509Certificate(new Uint8Array(der));
   const subject = new x509.Name(certificate.subjectName.toArrayBuffer());
@@ -71,7 +83,12 @@ export function summariseCertificate(
   const ekuExtension = certificate.getExtension(x509.ExtendedKeyUsageExtension);
   const extendedKeyUsage = ekuExtension ? ekuExtension.usages.map(String) : [];
   const algorithm = certificate.publicKey.algorithm.name;
-  const { validity, daysLeft } = evaluateValidity(certificate.notBefore, certificate.notAfter, options.now);
+  const { validity, daysLeft } = evaluateValidity(
+    certificate.notBefore,
+    certificate.notAfter,
+    options.now,
+    options.expiryWarningDays,
+  );
   return {
     subject: certificate.subject,
     commonName: firstAttribute(subject, OID.commonName),

@@ -20,6 +20,8 @@ export interface TokenAccessOptions {
   modulePath: string;
   trustStore: TrustStore;
   now: () => Date;
+  /** Days before its end a certificate counts as expiring (expiryWarningDays; default 30). */
+  expiryWarningDays?: number;
 }
 
 export interface SignRequest {
@@ -199,6 +201,7 @@ export class Pkcs11TokenAccess {
         summariseCertificate(der, {
           now: this.options.now(),
           isTrusted: (certificate) => this.options.trustStore.isTrusted(certificate),
+          ...(this.options.expiryWarningDays ? { expiryWarningDays: this.options.expiryWarningDays } : {}),
         }),
       );
       return {

@@ -8,6 +8,8 @@ export interface CardSettings {
   atrTablePath: string;
   /** Reader-name patterns the card process ignores (Windows Hello, TPM virtual smart cards). */
   ignoredReaders: string[];
+  /** Days before its end a card certificate is flagged as expiring (expiryWarningDays). */
+  expiryWarningDays: number;
 }
 
 export interface CardSettingsSources {
@@ -19,7 +21,7 @@ export interface CardSettingsSources {
 
 /** The card layer's settings from resolved settings: the first PKCS#11 module that exists (else the first listed). */
 export function cardSettingsFrom(
-  values: Pick<Settings, 'pkcs11Modules' | 'trustAnchors' | 'ignoredReaders'>,
+  values: Pick<Settings, 'pkcs11Modules' | 'trustAnchors' | 'ignoredReaders' | 'expiryWarningDays'>,
   resourcesDir: string,
   exists: (file: string) => boolean = existsSync,
 ): CardSettings {
@@ -29,5 +31,6 @@ export function cardSettingsFrom(
     trustAnchorPaths: [...values.trustAnchors],
     atrTablePath: path.join(resourcesDir, 'known-atrs.json'),
     ignoredReaders: [...values.ignoredReaders],
+    expiryWarningDays: values.expiryWarningDays,
   };
 }

@@ -365,6 +365,29 @@ describe('every invalid-configuration message names the file, the key and what i
     );
   });
 
+  it('the expiry warning: 30 days by default; policy sets it (JSON number, registry REG_DWORD or REG_SZ, flag), the user cannot', () => {
+    expect(resolve().values.expiryWarningDays).toBe(30);
+    writeJson(policyFile, { expiryWarningDays: 60 });
+    writeJson(userFile, { expiryWarningDays: 5 });
+    const fromFile = resolve();
+    expect(fromFile.values.expiryWarningDays).toBe(60);
+    expect(fromFile.entries.find((entry) => entry.key === 'expiryWarningDays')).toMatchObject({ source: 'policy', locked: true });
+    expect(only(fromFile.issues)).toMatchObject({ source: 'user', key: 'expiryWarningDays', problem: 'policy-only' });
+    for (const value of [
+      { name: 'expiryWarningDays', type: 'REG_DWORD', value: 45 },
+      { name: 'expiryWarningDays', type: 'REG_SZ', value: '45' },
+    ]) {
+      const registry = new FakePolicyRegistry({ 'HKLM\\P': [value] });
+      const config = resolve({ platform: 'win32', policy: { kind: 'registry', key: 'HKLM\\P', registry } });
+      expect(config.values.expiryWarningDays).toBe(45);
+    }
+    rmSync(policyFile, { force: true });
+    expect(resolve({ env: { BEHORIGHETSADMIN_EXPIRY_WARNING_DAYS: '14' } }).values.expiryWarningDays).toBe(14);
+    const bad = resolve({ env: { BEHORIGHETSADMIN_EXPIRY_WARNING_DAYS: 'en månad' } });
+    expect(bad.values.expiryWarningDays).toBe(30);
+    expect(bad.issues.map((issue) => issue.problem)).toContain('invalid-value');
+  });
+
   it('readers to ignore: the built-in list by default, the policy list when set, never the user list', () => {
     expect(resolve().values.ignoredReaders).toEqual([
       'Windows Hello*',
@@ -420,6 +443,11 @@ describe('every invalid-configuration message names the file, the key and what i
       value: 'Microsoft Virtual Smart Card*',
       expected:
         'en lista med mönster för namn på kortläsare som programmet ska bortse från, t.ex. ["Microsoft Virtual Smart Card*"] (* står för valfria tecken)',
+    },
+    expiryWarningDays: {
+      value: 0,
+      expected:
+        'ett heltal från 1 till 365: så många dagar innan kortets certifikat går ut varnar programmet (t.ex. 30; i registret REG_DWORD)',
     },
   };
 
@@ -510,6 +538,7 @@ describe('resolveAppSettings (the callers in main and the test bridge)', () => {
       trustAnchorPaths: [],
       atrTablePath: path.join('/res', 'known-atrs.json'),
       ignoredReaders: ['Windows Hello*', 'Microsoft Virtual Smart Card*', '*TPM Virtual Smart Card*'],
+      expiryWarningDays: 30,
     });
     expect(settings.cardRemovalPolicy).toBe('logout');
     expect(settings.config.userFile).toBe(path.join(dir, 'user', 'settings.json'));

@@ -120,6 +120,8 @@ function textToKind(key: SettingKey, text: string, listSeparator: string | RegEx
       return text;
     case 'string':
       return text.trim();
+    case 'number':
+      return /^\s*\d+\s*$/.test(text) ? Number(text) : text.trim();
   }
 }
 

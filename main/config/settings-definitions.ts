@@ -1,3 +1,4 @@
+import { DEFAULT_EXPIRY_WARNING_DAYS } from '../../common/card/card-state';
 import { DEFAULT_IGNORED_READERS } from '../../common/card/ignored-readers';
 import type { SettingKey, Settings } from '../../common/settings/settings';
 
@@ -12,7 +13,7 @@ export const DEFAULT_PKCS11_MODULES: Readonly<Record<string, readonly string[]>>
 export const DEFAULT_ORIGIN = 'https://behorighetsadmin.test';
 
 /** How a key is written where a value is only text (environment variables, registry REG_SZ). */
-export type SettingKind = 'string' | 'list' | 'boolean';
+export type SettingKind = 'string' | 'list' | 'boolean' | 'number';
 
 export interface SettingDefinition {
   kind: SettingKind;
@@ -71,6 +72,12 @@ export const SETTING_DEFINITIONS: Readonly<Record<SettingKey, SettingDefinition>
       'en lista med mönster för namn på kortläsare som programmet ska bortse från, t.ex. ["Microsoft Virtual Smart Card*"] (* står för valfria tecken)',
     env: 'BEHORIGHETSADMIN_IGNORED_READERS',
   },
+  expiryWarningDays: {
+    kind: 'number',
+    expected:
+      'ett heltal från 1 till 365: så många dagar innan kortets certifikat går ut varnar programmet (t.ex. 30; i registret REG_DWORD)',
+    env: 'BEHORIGHETSADMIN_EXPIRY_WARNING_DAYS',
+  },
 };
 
 /** The built-in defaults; the PKCS#11 modules depend on the platform (Net iD first, then OpenSC). */
@@ -88,5 +95,6 @@ export function defaultSettings(platform: NodeJS.Platform): Settings {
     language: 'sv',
     crashReporting: false,
     ignoredReaders: [...DEFAULT_IGNORED_READERS],
+    expiryWarningDays: DEFAULT_EXPIRY_WARNING_DAYS,
   };
 }

@@ -1,4 +1,4 @@
-import type { CardSnapshot, CertificateSummary } from '../../common/card/card-state';
+import { DEFAULT_EXPIRY_WARNING_DAYS, type CardSnapshot, type CertificateSummary } from '../../common/card/card-state';
 import { loginReadiness, type LoginReadiness } from '../../common/card/login-readiness';
 import type { CheckId, CheckNote, CheckStatus, DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
 import type { BackendProbe } from './backend-probe';
@@ -195,7 +195,12 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
     checks.push(check('certificate-validity', 'skip', SKIPPED_AFTER('certifikatet')));
     checks.push(check('certificate-issuer', 'skip', SKIPPED_AFTER('certifikatet')));
   } else {
-    const dates = { notBefore: certificate.notBefore, notAfter: certificate.notAfter, daysLeft: certificate.daysLeft };
+    const dates = {
+      notBefore: certificate.notBefore,
+      notAfter: certificate.notAfter,
+      daysLeft: certificate.daysLeft,
+      expiryWarningDays: card.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
+    };
     if (blocked('certificate-expired'))
       checks.push(
         check(
@@ -219,7 +224,8 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
         check(
           'certificate-validity',
           'warn',
-          `Certifikatet går ut ${dateOnly(certificate.notAfter)} (om ${certificate.daysLeft} dagar). Beställ ett nytt kort i god tid.`,
+          `Certifikatet går ut ${dateOnly(certificate.notAfter)} (om ${certificate.daysLeft} dagar; programmet varnar ${dates.expiryWarningDays} dagar innan). ` +
+            'Beställ ett nytt kort hos organisationens kortadministratör nu, så att det hinner komma innan det gamla slutar fungera.',
           dates,
         ),
       );

@@ -59,6 +59,9 @@ export function textToValue(key: SettingKey, text: string): SettingValue {
       return text === 'true';
     case 'backendUrl':
       return text.trim() === '' ? null : text.trim();
+    case 'expiryWarningDays':
+      // Anything but whole days goes to main as text, where it is refused with the expected form.
+      return /^\s*\d+\s*$/.test(text) ? Number(text) : text.trim();
     default:
       return text.trim();
   }

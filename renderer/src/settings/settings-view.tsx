@@ -30,7 +30,7 @@ function useValueText() {
     if (typeof entry.value === 'string' && ['logout', 'lock', 'system', 'direct', 'sv', 'en'].includes(entry.value)) {
       return t(`settings.values.${entry.value}`);
     }
-    return Array.isArray(entry.value) ? entry.value.join(', ') : entry.value;
+    return Array.isArray(entry.value) ? entry.value.join(', ') : String(entry.value);
   };
 }
 
