@@ -8,6 +8,7 @@ import {
 import { supportReportSchema } from '../../common/diagnostics/support-report';
 import type { SettingEntry } from '../../common/settings/settings';
 import { describeConfiguration, withoutCredentials } from './configuration-report';
+import { runDoctorChecks } from './doctor-checks';
 import {
   buildSupportReport,
   serializeSupportReport,
@@ -207,6 +208,113 @@ describe('buildSupportReport', () => {
 
   it('names the saved file by date and time', () => {
     expect(supportReportFileName(new Date('2026-03-04T05:06:07Z'))).toBe('behorighetsadmin-rapport-2026-03-04-0506.txt');
+  });
+});
+
+// Issue 18: ignored readers, TLS inspection, the expiry threshold, a Citrix session and the PIN/PUK
+// counters all reach the report, from the real checks; a PIN, a PUK and personal identity numbers never do.
+describe('the support report with the card-care findings', () => {
+  const PIN = '246810';
+  const PUK = '13572468';
+  const PERSONNUMMER = ['19121212-1212', '191212121212', '121212-1212'];
+
+  function findings(): SupportReportInput {
+    const input = poisoned();
+    const person = {
+      ...certificate,
+      subject: `CN=Alva Testsson, serialNumber=${PERSONNUMMER[1]}, O=Testkommunen, C=SE`,
+      commonName: `Alva Testsson (${PERSONNUMMER[0]})`,
+      validity: 'expiring-soon' as const,
+      daysLeft: 40,
+    };
+    const card: CardSnapshot = {
+      ...input.card,
+      expiryWarningDays: 60,
+      pcsc: {
+        service: 'running',
+        readers: input.card.pcsc.readers,
+        ignoredReaders: [
+          {
+            name: 'Microsoft Virtual Smart Card 0',
+            cardPresent: true,
+            atr: '3B 8D 01 80',
+            cardKind: 'unknown',
+            cardLabel: null,
+            eventCount: 1,
+            pattern: 'Microsoft Virtual Smart Card*',
+          },
+        ],
+      },
+      tokens: input.card.tokens.map((token) => ({
+        ...token,
+        label: `Alva ${PERSONNUMMER[2]}`,
+        pin: { ...token.pin, triesLeft: 2, pukTriesLeft: 3, pin: PIN, puk: PUK } as never,
+        certificates: [person],
+        authCertificate: person,
+      })),
+    };
+    const checks = runDoctorChecks({
+      card,
+      policyLocation: 'HKLM\\Software\\Policies\\Behorighetsadmin',
+      backendUrl: 'https://behorighet.myndighet.example',
+      backend: {
+        reachable: false,
+        reason: 'refused',
+        detail: 'SELF_SIGNED_CERT_IN_CHAIN',
+        tls: {
+          host: 'behorighet.myndighet.example',
+          trusted: false,
+          error: 'SELF_SIGNED_CERT_IN_CHAIN',
+          certificateSubject: 'CN=behorighet.myndighet.example',
+          certificateSha256: 'cd'.repeat(32),
+          issuer: 'CN=Kommunens brandvägg, O=Testkommunen',
+          issuerSha256: 'ef'.repeat(32),
+        },
+      },
+      now: new Date('2026-11-22T10:00:00Z'),
+      session: { platform: 'win32', sessionName: 'ICA-CGP#3', clientName: 'KLIENT-17', citrixSessionKey: true },
+    }).map((check) => ({ ...check, pin: PIN, puk: PUK }));
+    return {
+      ...input,
+      card,
+      checks,
+      configuration: [...input.configuration, { key: 'pin', value: PIN, source: 'x', locked: false }].slice(0, 1),
+    };
+  }
+
+  it('names each finding: ignored reader, interception with fingerprint, expiry and next step, Citrix, counters', () => {
+    const report = buildSupportReport(findings());
+    expect(supportReportSchema.strict().safeParse(report).success).toBe(true);
+    const { text, json } = serializeSupportReport(report);
+    expect(report.card.ignoredReaders).toEqual([
+      { name: 'Microsoft Virtual Smart Card 0', cardPresent: true, atr: '3B 8D 01 80', pattern: 'Microsoft Virtual Smart Card*' },
+    ]);
+    expect(text).toContain(
+      'Kortläsaren "Microsoft Virtual Smart Card 0" används inte: namnet matchar "Microsoft Virtual Smart Card*"',
+    );
+    expect(text).toContain('Läsare som inte används: Microsoft Virtual Smart Card 0');
+    expect(text).toContain('avlyssnas av "CN=Kommunens brandvägg, O=Testkommunen"');
+    expect(text).toContain(`SHA-256 för utfärdarens certifikat: ${Array(32).fill('EF').join(':')}`);
+    expect(text).toContain('programmet varnar 60 dagar innan');
+    expect(text).toContain('Beställ ett nytt kort hos organisationens kortadministratör');
+    expect(text).toContain('Programmet körs i en session via Citrix');
+    expect(text).toContain('KLIENT-17');
+    expect(text).toContain('PIN-försök kvar: 2; PUK-försök kvar: 3');
+    expect(JSON.parse(json).checks.find((check: { id: string }) => check.id === 'backend').details).toMatchObject({
+      presentedIssuerSha256: 'ef'.repeat(32),
+    });
+  });
+
+  it('holds no PIN, no PUK and no personal identity number, in the JSON or the text', () => {
+    const files = serializeSupportReport(buildSupportReport(findings()));
+    for (const content of [files.json, files.text, supportReportFileContent(files)]) {
+      expect(content).not.toContain(PIN);
+      expect(content).not.toContain(PUK);
+      for (const number of PERSONNUMMER) expect(content).not.toContain(number);
+      expect(content).toContain('[personnummer borttaget]');
+      // The HSA-id is what support needs, and stays.
+      expect(content).toContain('SE2321000016-A1B2');
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import {
   type SupportReportFiles,
 } from '../../common/diagnostics/support-report';
 import type { AppInfo } from '../../common/ipc/contract';
+import { scrubPersonalIdentityNumbers } from './personal-identity-number';
 
 export interface SupportReportInput {
   createdAt: Date;
@@ -62,10 +63,16 @@ export function checkNoteText(note: CheckNote): string {
 const STATUS_TEXT: Record<CheckStatus, string> = { pass: 'OK', warn: 'VARNING', fail: 'FEL', skip: 'HOPPADES ÖVER' };
 
 /**
- * Builds the support report by copying named fields only: whatever else an input object carries
+ * Builds the support report by copying named fields only (and without personal identity numbers): whatever else an input object carries
  * (a PIN, a token, key material, anything added later) has no way in.
  */
 export function buildSupportReport(input: SupportReportInput): SupportReport {
+  // A certificate subject, a token label or a check message may carry a personal identity number
+  // (some cards put it in serialNumber): support needs the HSA-id, never that.
+  return scrubPersonalIdentityNumbers(copyNamedFields(input));
+}
+
+function copyNamedFields(input: SupportReportInput): SupportReport {
   const { app, system, card } = input;
   return {
     format: DIAGNOSTICS_REPORT_FORMAT,
