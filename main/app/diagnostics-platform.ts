@@ -1,10 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { app, dialog, shell, type BrowserWindow } from 'electron';
-import type { MainServicesOptions } from '../composition-root';
-import type { AppSettings } from '../config/app-settings';
-import { describeConfiguration } from '../diagnostics/configuration-report';
 import { saveIntoFolder } from '../diagnostics/report-folder';
+import type { StartupPlatform } from '../startup';
 
 /** The log folder in the user's data folder (an unpackaged build for tests may point elsewhere: BEHORIGHETSADMIN_LOG_DIR). */
 export function electronLogDir(): string {
@@ -16,14 +14,10 @@ function reportDirForTests(): string | null {
   return app.isPackaged ? null : process.env.BEHORIGHETSADMIN_REPORT_DIR?.trim() || null;
 }
 
-/** What diagnostics needs from Electron: the save dialog, the file manager, the log folder, the settings. */
-export function electronDiagnostics(
-  settings: AppSettings,
-  window: () => BrowserWindow | null,
-): NonNullable<MainServicesOptions['diagnostics']> {
+/** What diagnostics needs from Electron: the save dialog, the file manager, the log folder. */
+export function electronDiagnostics(window: () => BrowserWindow | null): StartupPlatform['diagnostics'] {
   return {
     logDir: electronLogDir(),
-    configuration: () => describeConfiguration({ entries: settings.config.entries, modulePath: settings.card.modulePath }),
     // End-to-end specs drive an unpackaged build without a dialog: they name the folder to save into.
     saveFile: reportDirForTests()
       ? saveIntoFolder(reportDirForTests()!)

@@ -1,15 +1,11 @@
 import path from 'node:path';
 import { app, crashReporter, shell, type BrowserWindow } from 'electron';
-import { CardProcessSupervisor } from '../card/card-process-supervisor';
-import { composeMainServices } from '../composition-root';
-import { resolveAppSettings, type AppSettingsSources } from '../config/app-settings';
 import '../demo/demo-flag';
-import { startDemoEnvironment, type DemoEnvironment } from '../demo/demo-environment';
-import { UserSettingsStore } from '../config/user-settings-store';
-import { createLogger } from '../logging/logger';
+import { startDemoEnvironment } from '../demo/demo-environment';
+import { loadSettingsAndLogger } from '../logging/settings-logger';
+import { startMain } from '../startup';
 import { cardWorkerLaunchPlan } from '../security/shell-decisions';
 import { APP_ORIGIN } from '../security/window-security';
-import { SettingsService } from '../services/settings-service';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { utilityWorkerLauncher } from './card-worker-launcher';
 import { registerIpc } from './ipc-registration';
@@ -21,18 +17,17 @@ import { electronDiagnostics, electronLogDir } from './diagnostics-platform';
 const distRoot = path.resolve(__dirname, '..');
 const resourcesDir = app.isPackaged ? process.resourcesPath : path.resolve(distRoot, '..', 'resources');
 // Defaults < user settings < system policy < development flags (the flags only in an unpackaged build).
-const settingsSources: AppSettingsSources = {
-  env: process.env,
-  platform: process.platform,
-  resourcesDir,
-  userDataDir: app.getPath('userData'),
-  packaged: app.isPackaged,
-};
-let settings = resolveAppSettings(settingsSources);
-const logger = createLogger({ level: settings.logLevel, file: { dir: electronLogDir() }, packaged: app.isPackaged });
-for (const problem of settings.config.issues) {
-  logger.warn({ component: 'config', event: 'config-invalid', file: problem.file, key: problem.key }, problem.message);
-}
+const base = loadSettingsAndLogger(
+  {
+    env: process.env,
+    platform: process.platform,
+    resourcesDir,
+    userDataDir: app.getPath('userData'),
+    packaged: app.isPackaged,
+  },
+  { dir: electronLogDir(), packaged: app.isPackaged },
+);
+const { settings, logger } = base;
 // Crash reports stay on this computer (no upload), and only where policy turns them on.
 if (settings.crashReporting) crashReporter.start({ uploadToServer: false });
 
@@ -61,46 +56,25 @@ if (!app.requestSingleInstanceLock()) {
     serveRenderer(path.join(distRoot, 'renderer'));
     // `npm start` passes --demo: with no backend configured, a checkout starts the demo environment.
     // A packaged build never does, and a release build holds no demo code (__DEMO_MODE__, demo-flag.ts).
-    let demo: DemoEnvironment | null = null;
-    if (__DEMO_MODE__ && !app.isPackaged && process.argv.includes('--demo') && settings.backend === null) {
-      demo = await startDemoEnvironment({ repoRoot: path.resolve(distRoot, '..'), logger });
-      settingsSources.demo = demo.settings;
-      settings = resolveAppSettings(settingsSources);
-      app.on('will-quit', () => void demo?.stop());
-    }
-    await applyNetworkSettings(settings.network);
-    const card = new CardProcessSupervisor({
-      launch: utilityWorkerLauncher(cardWorkerLaunchPlan({ distRoot, packaged: app.isPackaged })),
-      config: settings.card,
-      logger,
-    });
-    card.start();
-    app.on('will-quit', () => card.stop());
-    const services = composeMainServices({
-      logger,
-      trustedOrigins: [APP_ORIGIN],
+    const started = await startMain(base, {
+      startDemo:
+        __DEMO_MODE__ && !app.isPackaged && process.argv.includes('--demo')
+          ? (log) => startDemoEnvironment({ repoRoot: path.resolve(distRoot, '..'), logger: log })
+          : undefined,
+      applySettings: (final) => applyNetworkSettings(final.network),
+      launchCardProcess: utilityWorkerLauncher(cardWorkerLaunchPlan({ distRoot, packaged: app.isPackaged })),
+      backendTransport: () => netFetchTransport(),
+      openExternal: (url) => shell.openExternal(url),
+      diagnostics: electronDiagnostics(() => mainWindow),
       appInfo: {
         productName: 'Behörighetsadmin',
         version: app.getVersion(),
         transport: 'electron-ipc',
         electronVersion: process.versions.electron ?? null,
-        demoMode: demo !== null,
       },
-      openExternal: (url) => shell.openExternal(url),
-      card,
-      backend: settings.backend,
-      cardRemovalPolicy: settings.cardRemovalPolicy,
-      policyLocation: settings.config.policyLocation,
-      caCertificateFiles: settings.card.trustAnchorPaths,
-      diagnostics: electronDiagnostics(settings, () => mainWindow),
-      backendTransport: netFetchTransport(),
-      network: settings.network,
-      settings: new SettingsService({
-        resolve: () => resolveAppSettings(settingsSources).config,
-        store: new UserSettingsStore(settings.config.userFile),
-        demoMode: demo !== null,
-      }),
     });
+    app.on('will-quit', () => void started.stop());
+    const services = started.compose([APP_ORIGIN]);
     mainWindow = createMainWindow(distRoot);
     registerIpc(services, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));
     logger.info({ component: 'app', event: 'started', version: app.getVersion() }, 'Behörighetsadmin started');

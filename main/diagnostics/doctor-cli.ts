@@ -6,12 +6,11 @@ import type { DiagnosticCheck } from '../../common/diagnostics/diagnostic-check'
 import { CardProcessSupervisor } from '../card/card-process-supervisor';
 import { createCardRevocation, withRevocation } from '../card/card-revocation';
 import { nodeWorkerLauncher } from '../card/node-worker-launcher';
-import { resolveAppSettings } from '../config/app-settings';
 import { describeConfiguration } from './configuration-report';
 import { withOverrides, writeDoctorReport } from './doctor-report';
 import { resolveLogDir } from '../logging/log-location';
-import { createLogger } from '../logging/logger';
 import { nodeBackendTransport } from '../backend/node-transport';
+import { loadSettingsAndLogger } from '../logging/settings-logger';
 import { probeBackend } from './backend-probe';
 import { inspectTls } from './tls-inspection';
 import { runDoctorChecks } from './doctor-checks';
@@ -37,18 +36,16 @@ async function main(): Promise<number> {
     },
   });
   const timeoutMs = Number(values.timeout);
-  const appSettings = resolveAppSettings({
-    env: process.env,
-    platform: process.platform,
-    resourcesDir: path.join(REPO_ROOT, 'resources'),
-  });
+  // The app's settings (defaults < user < policy < flags); logs go to stderr at warn level so --json stays clean on stdout.
+  const { settings: appSettings, logger } = loadSettingsAndLogger(
+    { env: process.env, platform: process.platform, resourcesDir: path.join(REPO_ROOT, 'resources') },
+    { level: process.env.BEHORIGHETSADMIN_LOG_LEVEL ?? 'warn' },
+  );
   const settings = appSettings.card;
   if (values.module) settings.modulePath = values.module;
   if (values['trust-anchor']?.length) settings.trustAnchorPaths = values['trust-anchor'].map((file) => path.resolve(file));
-  const backendUrl = values.backend ?? process.env.BEHORIGHETSADMIN_BACKEND_URL ?? null;
+  const backendUrl = values.backend ?? appSettings.backend?.url ?? null;
 
-  // Logs go to stderr at warn level so --json stays clean on stdout.
-  const logger = createLogger({ level: process.env.BEHORIGHETSADMIN_LOG_LEVEL ?? 'warn' });
   const supervisor = new CardProcessSupervisor({
     launch: nodeWorkerLauncher(path.join(HERE, '..', 'card-process', 'card-worker-entry.ts'), {
       execArgv: ['--import', import.meta.resolve('tsx')],
