@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { CardRemovalPolicy } from '../common/session/session-state';
-import type { BackendHealth } from '../common/ipc/contract';
 import { BackendClient } from './backend/backend-client';
 import type { BackendTransport } from './backend/backend-transport';
 import type { CardService } from './card/card-service';
@@ -15,7 +14,7 @@ import { AppInfoService, type AppInfoSource } from './services/app-info-service'
 import type { SettingsService } from './services/settings-service';
 import type { ConfigurationEntry } from '../common/diagnostics/support-report';
 import { DiagnosticsService, systemInfo } from './diagnostics/diagnostics-service';
-import { probeBackend } from './diagnostics/backend-probe';
+import { backendHealth, probeBackend } from './diagnostics/backend-probe';
 import { inspectTls } from './diagnostics/tls-inspection';
 import type { NetworkSettings } from './config/app-settings';
 import { readRecentLogEntries } from './logging/log-reader';
@@ -88,19 +87,16 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
     logger,
   });
   session.onState((state) => events.publish('session:state', state));
-  const withToken = session.withToken.bind(session);
-  const requireBackend = () => {
-    if (!backend) throw new AppFailure('backend-not-configured');
-    return backend;
-  };
-  const backendHealth = async (): Promise<BackendHealth> => {
-    if (!backend) return { reachable: false, url: null, reason: 'backend-not-configured' };
-    try {
-      return { reachable: true, status: await backend.status(), url: backend.baseUrl };
-    } catch (error) {
-      return { reachable: false, url: backend.baseUrl, reason: error instanceof AppFailure ? error.code : 'internal' };
-    }
-  };
+  const admin = session.withBackend.bind(session);
+  // The one backend probe, for the login view's troubleshooting and for diagnostics.
+  const { network } = options;
+  const probe = () =>
+    probeBackend(
+      options.backend?.url ?? null,
+      5000,
+      options.backendTransport,
+      network ? (target) => inspectTls(target, { network }) : undefined,
+    );
 
   const requireSettings = () => {
     if (!options.settings) throw new AppFailure('internal');
@@ -111,10 +107,7 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
     card,
     backendUrl: options.backend?.url ?? null,
     policyLocation: options.policyLocation ?? 'policyfilen',
-    probeBackend: (url) => {
-      const { network } = options;
-      return probeBackend(url, 5000, options.backendTransport, network ? (target) => inspectTls(target, { network }) : undefined);
-    },
+    probeBackend: probe,
     appInfo: () => appInfo.getInfo(),
     system: systemInfo,
     configuration: options.diagnostics?.configuration ?? (() => []),
@@ -146,26 +139,25 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
       'session:login': ({ pin, readerName }) => session.login(pin, readerName ?? null),
       'session:logout': () => session.logout(),
       'session:choose-organisation': ({ organisationId }) => session.chooseOrganisation(organisationId),
-      'backend:get-health': backendHealth,
-      'admin:get-organisation': () => withToken((token) => requireBackend().organisation(token)),
-      'admin:list-user-page': (query) => withToken((token) => requireBackend().listUserPage(token, query)),
-      'admin:get-user': ({ id }) => withToken((token) => requireBackend().getUser(token, id)),
-      'admin:create-user': ({ user }) => withToken((token) => requireBackend().createUser(token, user)),
-      'admin:update-user': ({ id, version, patch }) =>
-        withToken((token) => requireBackend().updateUser(token, id, version, patch)),
+      'backend:get-health': async () => backendHealth(await probe()),
+      'admin:get-organisation': () => admin((api, token) => api.organisation(token)),
+      'admin:list-user-page': (query) => admin((api, token) => api.listUserPage(token, query)),
+      'admin:get-user': ({ id }) => admin((api, token) => api.getUser(token, id)),
+      'admin:create-user': ({ user }) => admin((api, token) => api.createUser(token, user)),
+      'admin:update-user': ({ id, version, patch }) => admin((api, token) => api.updateUser(token, id, version, patch)),
       'admin:delete-user': async ({ id, version }) => {
-        await withToken((token) => requireBackend().deleteUser(token, id, version));
+        await admin((api, token) => api.deleteUser(token, id, version));
         return { deleted: true as const };
       },
       'admin:set-permissions': ({ id, version, eserviceId, permissions, endDates }) =>
-        withToken((token) => requireBackend().setPermissions(token, id, version, eserviceId, permissions, endDates ?? {})),
-      'admin:list-administrators': () => withToken((token) => requireBackend().listAdministrators(token)),
-      'admin:appoint-administrator': ({ person }) => withToken((token) => requireBackend().appointAdministrator(token, person)),
+        admin((api, token) => api.setPermissions(token, id, version, eserviceId, permissions, endDates ?? {})),
+      'admin:list-administrators': () => admin((api, token) => api.listAdministrators(token)),
+      'admin:appoint-administrator': ({ person }) => admin((api, token) => api.appointAdministrator(token, person)),
       'admin:remove-administrator': async ({ hsaId }) => {
-        await withToken((token) => requireBackend().removeAdministrator(token, hsaId));
+        await admin((api, token) => api.removeAdministrator(token, hsaId));
         return { removed: true as const };
       },
-      'admin:list-audit': (query) => withToken((token) => requireBackend().listAudit(token, query)),
+      'admin:list-audit': (query) => admin((api, token) => api.listAudit(token, query)),
       'settings:get': () => requireSettings().report(),
       'settings:set-user': ({ key, value }) => requireSettings().setUser(key, value),
       'diagnostics:run': () => diagnostics.run(),

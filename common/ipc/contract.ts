@@ -50,10 +50,17 @@ const noRequest = z.undefined();
 const userId = z.string().min(1).max(100);
 const version = z.number().int().nonnegative();
 
+/**
+ * Why the backend's status could not be had: the one closed vocabulary of the backend probe
+ * (main/backend/backend-probe.ts), used by the login view's troubleshooting, diagnostics and the doctor.
+ */
+export const BACKEND_UNREACHABLE_REASONS = ['not-configured', 'timeout', 'refused', 'http-error', 'malformed'] as const;
+export type BackendUnreachableReason = (typeof BACKEND_UNREACHABLE_REASONS)[number];
+
 /** What the login view needs to know about the backend for troubleshooting. */
 export const backendHealthSchema = z.discriminatedUnion('reachable', [
   z.object({ reachable: z.literal(true), status: statusSchema, url: z.string() }),
-  z.object({ reachable: z.literal(false), url: z.string().nullable(), reason: z.string() }),
+  z.object({ reachable: z.literal(false), url: z.string().nullable(), reason: z.enum(BACKEND_UNREACHABLE_REASONS) }),
 ]);
 export type BackendHealth = z.infer<typeof backendHealthSchema>;
 

@@ -77,6 +77,7 @@ function fakeCard(snapshot: CardSnapshot, sign: CardService['sign']): Pick<CardS
 }
 
 const BACKEND_OK: BackendProbe = {
+  url: 'http://127.0.0.1:4780',
   reachable: true,
   status: { status: 'ok', time: NOW.toISOString(), version: '1.0.0', message: null },
   roundTripMs: 4,
@@ -155,7 +156,7 @@ describe('DiagnosticsService.run', () => {
     };
     const { diagnostics } = service({
       card,
-      probeBackend: async () => ({ reachable: false, reason: 'refused', detail: 'ECONNREFUSED' }),
+      probeBackend: async () => ({ reachable: false, url: 'http://127.0.0.1:4780', reason: 'refused', detail: 'ECONNREFUSED' }),
     });
     const run = await diagnostics.run();
     expect(run.checks.find((check) => check.id === 'card')?.status).toBe('pass');

@@ -31,7 +31,7 @@ export interface DiagnosticsServiceOptions {
   backendUrl: string | null;
   /** The system policy file or registry key where IT sets the CA certificates (named by the checks). */
   policyLocation: string;
-  probeBackend: (url: string) => Promise<BackendProbe>;
+  probeBackend: () => Promise<BackendProbe>;
   appInfo: () => AppInfo;
   system: () => SupportReport['system'];
   configuration: () => ConfigurationEntry[];
@@ -91,10 +91,7 @@ export class DiagnosticsService {
   /** Runs every check on a fresh read of the card and a fresh probe of the backend. */
   async run(): Promise<DiagnosticsRun> {
     const { card, backendUrl } = this.options;
-    const [refreshed, backend] = await Promise.all([
-      card.refresh(),
-      backendUrl ? this.options.probeBackend(backendUrl) : Promise.resolve(null),
-    ]);
+    const [refreshed, backend] = await Promise.all([card.refresh(), this.options.probeBackend()]);
     const snapshot = refreshed.ok ? refreshed.value : card.snapshot();
     const now = this.now();
     const checks = runDoctorChecks({ card: snapshot, policyLocation: this.options.policyLocation, backend, backendUrl, now });

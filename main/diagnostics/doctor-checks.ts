@@ -265,13 +265,14 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
   if (!token) checks.push(check('pin-state', 'skip', SKIPPED_AFTER('kortet')));
   else checks.push(pinStateCheck(token));
 
-  if (!backendUrl || !backend) {
+  if (!backendUrl || !backend || (!backend.reachable && backend.reason === 'not-configured')) {
     const why = 'Ingen tjänsteadress är inställd.';
     checks.push(check('backend', 'skip', why), check('backend-status', 'skip', why), check('clock-skew', 'skip', why));
     return checks;
   }
   if (!backend.reachable) {
     const reasons: Record<typeof backend.reason, string> = {
+      'not-configured': 'är inte inställd',
       timeout: 'svarade inte i tid',
       refused: 'gick inte att nå',
       'http-error': 'svarade med ett fel',

@@ -57,11 +57,9 @@ async function main(): Promise<number> {
   supervisor.start();
   // The backend as the app reaches it: the configured proxy and extra CAs, and what its TLS server presents.
   const network = appSettings.network;
-  const backendProbe = backendUrl
-    ? probeBackend(backendUrl, Math.min(timeoutMs, 5000), nodeBackendTransport(network), (url) =>
-        inspectTls(url, { network, timeoutMs: Math.min(timeoutMs, 5000) }),
-      )
-    : Promise.resolve(null);
+  const backendProbe = probeBackend(backendUrl, Math.min(timeoutMs, 5000), nodeBackendTransport(network), (url) =>
+    inspectTls(url, { network, timeoutMs: Math.min(timeoutMs, 5000) }),
+  );
   let card: CardSnapshot;
   try {
     // Give PC/SC a moment to report readers and cards, then read the token once more.

@@ -259,6 +259,7 @@ describe('the support report with the card-care findings', () => {
       backendUrl: 'https://behorighet.myndighet.example',
       backend: {
         reachable: false,
+        url: 'https://behorighet.myndighet.example',
         reason: 'refused',
         detail: 'SELF_SIGNED_CERT_IN_CHAIN',
         tls: {

@@ -162,6 +162,28 @@ describe('SessionService: login', () => {
   });
 });
 
+describe('SessionService: administration calls', () => {
+  it('runs a backend call with the session token: not logged in first, then no backend configured', async () => {
+    const { session, card } = setup();
+    const calls: string[] = [];
+    const call = async (_api: BackendClient, token: string) => void calls.push(token);
+    await expect(session.withBackend(call)).rejects.toMatchObject({ code: 'not-logged-in' });
+    await session.login('123456');
+    await session.withBackend(call);
+    expect(calls).toEqual(['session-token']);
+
+    const noBackend = new SessionService({
+      card,
+      backend: null,
+      origin: ORIGIN,
+      removalPolicy: 'logout',
+      logger: createLogger({ destination: new Writable({ write: (_chunk, _encoding, done) => done() }) }),
+    });
+    await expect(noBackend.withBackend(call)).rejects.toMatchObject({ code: 'not-logged-in' });
+    expect(calls).toEqual(['session-token']);
+  });
+});
+
 describe('SessionService: card removal', () => {
   it("policy 'logout': pulling the card logs out and gives the token back to the backend", async () => {
     const { card, session, logouts } = setup('logout');

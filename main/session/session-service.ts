@@ -186,6 +186,18 @@ export class SessionService {
     }
   }
 
+  /**
+   * Runs a call of the backend's administration API with the session token (see withToken); refused
+   * with backend-not-configured where no backend is configured.
+   */
+  async withBackend<T>(call: (backend: BackendClient, token: string) => Promise<T>): Promise<T> {
+    const backend = this.options.backend;
+    return this.withToken((token) => {
+      if (!backend) throw new AppFailure('backend-not-configured');
+      return call(backend, token);
+    });
+  }
+
   private endActive(): ActiveSession | null {
     const active = this.active;
     this.active = null;
