@@ -262,6 +262,39 @@ export class Pkcs11TokenAccess {
     return slot;
   }
 
+  /** The PIN against the token's state before the card sees it: not locked, and of a length the token takes. */
+  private checkPin(pin: PinState, value: string): void {
+    if (pin.locked) throw new CardError('pin-locked', { triesLeft: '0' });
+    if (!pin.pinPad && (value.length < pin.minLength || value.length > pin.maxLength)) {
+      throw new CardError('pin-length', { minLength: String(pin.minLength), maxLength: String(pin.maxLength) });
+    }
+  }
+
+  /**
+   * The one user login (signing and PIN change): C_Login with the PIN (none on a PIN pad). A wrong PIN
+   * is answered with the card's own count of tries left, or pin-locked where that was the last try.
+   */
+  private loginUser(
+    module: pkcs11js.PKCS11,
+    slot: pkcs11js.Handle,
+    session: pkcs11js.Handle,
+    pin: PinState,
+    value: string,
+  ): void {
+    try {
+      module.C_Login(session, pkcs11js.CKU_USER, pin.pinPad ? undefined : value);
+    } catch (error) {
+      const mapped = fromPkcs11Error(error);
+      if (mapped.code !== 'pin-incorrect') throw mapped;
+      const after = this.pinState(module, slot);
+      if (after.locked) throw new CardError('pin-locked', { ...mapped.details, triesLeft: '0' });
+      throw new CardError(
+        'pin-incorrect',
+        after.triesLeft === null ? mapped.details : { ...mapped.details, triesLeft: String(after.triesLeft) },
+      );
+    }
+  }
+
   private checkNewPin(pin: PinState, newPin: string): void {
     if (pin.pinPad) return;
     if (newPin.length < pin.minLength || newPin.length > pin.maxLength) {
@@ -281,13 +314,10 @@ export class Pkcs11TokenAccess {
     try {
       const slot = this.slotWithCertificate(module, request.slotId, request.certificateSha256);
       const pin = this.pinState(module, slot);
-      if (pin.locked) throw new CardError('pin-locked', { triesLeft: '0' });
-      if (!pin.pinPad && (request.oldPin.length < pin.minLength || request.oldPin.length > pin.maxLength)) {
-        throw new CardError('pin-length', { minLength: String(pin.minLength), maxLength: String(pin.maxLength) });
-      }
+      this.checkPin(pin, request.oldPin);
       this.checkNewPin(pin, request.newPin);
       session = module.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
-      module.C_Login(session, pkcs11js.CKU_USER, pin.pinPad ? undefined : request.oldPin);
+      this.loginUser(module, slot, session, pin, request.oldPin);
       loggedIn = true;
       try {
         module.C_SetPIN(session, request.oldPin, request.newPin);
@@ -379,10 +409,7 @@ export class Pkcs11TokenAccess {
     try {
       const slot = this.slotById(module, request.slotId);
       const pin = this.pinState(module, slot);
-      if (pin.locked) throw new CardError('pin-locked', { triesLeft: '0' });
-      if (!pin.pinPad && (request.pin.length < pin.minLength || request.pin.length > pin.maxLength)) {
-        throw new CardError('pin-length', { minLength: String(pin.minLength), maxLength: String(pin.maxLength) });
-      }
+      this.checkPin(pin, request.pin);
       session = module.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION);
       const certificate = this.findCertificates(module, session).find(
         ({ der }) => createHash('sha256').update(der).digest('hex') === request.certificateSha256,
@@ -391,21 +418,8 @@ export class Pkcs11TokenAccess {
       const summary = summariseCertificate(certificate.der, { now: this.options.now(), isTrusted: () => false });
       if (!summary.isAuthentication) throw new CardError('certificate-missing');
 
-      try {
-        module.C_Login(session, pkcs11js.CKU_USER, pin.pinPad ? undefined : request.pin);
-        loggedIn = true;
-      } catch (error) {
-        const mapped = fromPkcs11Error(error);
-        if (mapped.code === 'pin-incorrect') {
-          const after = this.pinState(module, slot);
-          if (after.locked) throw new CardError('pin-locked', { ...mapped.details, triesLeft: '0' });
-          throw new CardError(
-            'pin-incorrect',
-            after.triesLeft === null ? mapped.details : { ...mapped.details, triesLeft: String(after.triesLeft) },
-          );
-        }
-        throw mapped;
-      }
+      this.loginUser(module, slot, session, pin, request.pin);
+      loggedIn = true;
 
       module.C_FindObjectsInit(session, [
         { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
@@ -428,20 +442,7 @@ export class Pkcs11TokenAccess {
     } catch (error) {
       throw fromPkcs11Error(error);
     } finally {
-      if (session) {
-        if (loggedIn) {
-          try {
-            module.C_Logout(session);
-          } catch {
-            // The card may be gone; closing the session below is what matters.
-          }
-        }
-        try {
-          module.C_CloseSession(session);
-        } catch {
-          // Already closed by a removed card.
-        }
-      }
+      this.endSession(module, session, loggedIn);
     }
   }
 }

@@ -56,6 +56,13 @@ describe('PIN change and PUK unblock through the card process', () => {
     expect(await lab.pinTriesLeft(READER)).toBe(2);
   });
 
+  it('a wrong current PIN on the last try is reported as locked, as signing reports it (one login path)', async () => {
+    const token = await insert({ profile: 'one-try-left' });
+    const result = await card.changePin({ ...ids(token), oldPin: '000000', newPin: '135790' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'pin-locked', details: { triesLeft: '0' } } });
+    expect(await lab.pinTriesLeft(READER)).toBe(0);
+  });
+
   it('a new PIN outside the token length rules is refused before the card sees anything', async () => {
     const token = await insert({ profile: 'valid' });
     const result = await card.changePin({ ...ids(token), oldPin: lab.pin, newPin: '12' });
