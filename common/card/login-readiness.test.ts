@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  REVOCATION_NOT_CHECKED,
-  type CardSnapshot,
-  type CertificateSummary,
-  type ReaderState,
-  type TokenState,
-} from './card-state';
+import { REVOCATION_NOT_CHECKED, type CardSnapshot, type CertificateSummary, type TokenState } from './card-state';
 import {
   LOGIN_BLOCKERS,
   loginBlockerError,
@@ -15,61 +9,13 @@ import {
   readerOfSlot,
   tokenOfReader,
 } from './login-readiness';
+import { testCertificate, testReader, testSnapshot, testToken } from '../../tests/fixtures/card-snapshots';
 
-const certificate: CertificateSummary = {
-  subject: 'CN=Alva Testsson',
-  commonName: 'Alva Testsson',
-  givenName: 'Alva',
-  surname: 'Testsson',
-  hsaId: 'SE2321000016-A1B2',
-  organisation: 'Testkommunen',
-  issuer: 'CN=Test SITHS e-id Person ID 3 CA',
-  serialNumber: '01',
-  notBefore: '2026-01-01T00:00:00.000Z',
-  notAfter: '2028-01-01T00:00:00.000Z',
-  keyUsage: ['digitalSignature'],
-  extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'],
-  keyAlgorithm: 'rsa',
-  sha256: 'a'.repeat(64),
-  validity: 'valid',
-  daysLeft: 400,
-  trusted: true,
-  isAuthentication: true,
-  ocspUrls: ['http://127.0.0.1:9/ocsp'],
-  crlUrls: [],
-  revocation: { ...REVOCATION_NOT_CHECKED, status: 'good', source: 'ocsp', reason: null },
-};
+const certificate = testCertificate({ ocspUrls: ['http://127.0.0.1:9/ocsp'] });
 
-function reader(name: string, patch: Partial<ReaderState> = {}): ReaderState {
-  return { name, cardPresent: true, atr: '3B', cardKind: 'lab', cardLabel: 'Lab', eventCount: 1, ...patch };
-}
-
-function token(slotDescription: string, patch: Partial<TokenState> = {}): TokenState {
-  return {
-    slotId: slotDescription,
-    slotDescription,
-    label: 'Alva',
-    manufacturer: 'piv',
-    model: 'x',
-    serialNumber: '1',
-    pin: { minLength: 4, maxLength: 8, countLow: false, finalTry: false, locked: false, triesLeft: null, pinPad: false },
-    certificates: [certificate],
-    authCertificate: certificate,
-    ...patch,
-  };
-}
-
-function snapshot(patch: Partial<CardSnapshot> = {}): CardSnapshot {
-  return {
-    pcsc: { service: 'running', readers: [reader('Reader 0')] },
-    module: { path: '/m.so', status: 'loaded', manufacturer: null, description: null, version: null },
-    caCertificates: 2,
-    tokens: [token('Reader 0')],
-    process: 'running',
-    updatedAt: '2026-11-22T00:00:00.000Z',
-    ...patch,
-  };
-}
+const reader = testReader;
+const token = (slotDescription: string, patch: Partial<TokenState> = {}) => testToken(slotDescription, patch, certificate);
+const snapshot = (patch: Partial<CardSnapshot> = {}) => testSnapshot({ tokens: [token('Reader 0')], ...patch });
 
 /** A snapshot whose one card carries this authentication certificate (and PIN state). */
 function withCertificate(patch: Partial<CertificateSummary>, pin: Partial<TokenState['pin']> = {}, caCertificates = 2) {

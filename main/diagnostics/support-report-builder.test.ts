@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  REVOCATION_NOT_CHECKED,
-  type CardSnapshot,
-  type CertificateSummary,
-  type TokenState,
-} from '../../common/card/card-state';
+import { REVOCATION_NOT_CHECKED, type CardSnapshot, type TokenState } from '../../common/card/card-state';
 import { supportReportSchema } from '../../common/diagnostics/support-report';
 import type { SettingEntry } from '../../common/settings/settings';
 import { describeConfiguration, withoutCredentials } from './configuration-report';
@@ -16,32 +11,16 @@ import {
   supportReportFileName,
   type SupportReportInput,
 } from './support-report-builder';
+import { testCertificate } from '../../tests/fixtures/card-snapshots';
 
 const SECRET = 'HEMLIGT-918273-Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3A';
 
-const certificate: CertificateSummary = {
+const certificate = testCertificate({
   subject: 'CN=Alva Testsson, serialNumber=SE2321000016-A1B2, O=Testkommunen, C=SE',
-  commonName: 'Alva Testsson',
-  givenName: 'Alva',
-  surname: 'Testsson',
-  hsaId: 'SE2321000016-A1B2',
-  organisation: 'Testkommunen',
-  issuer: 'CN=Test SITHS e-id Person ID 3 CA',
   serialNumber: '0A1B2C',
-  notBefore: '2026-01-01T00:00:00.000Z',
-  notAfter: '2028-01-01T00:00:00.000Z',
-  keyUsage: ['digitalSignature'],
-  extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'],
-  keyAlgorithm: 'rsa',
   sha256: 'ab'.repeat(32),
-  validity: 'valid',
-  daysLeft: 400,
-  trusted: true,
-  isAuthentication: true,
-  ocspUrls: [],
-  crlUrls: [],
   revocation: REVOCATION_NOT_CHECKED,
-};
+});
 
 /** Inputs with secrets smuggled into extra fields at every level: none may reach the report. */
 function poisoned(): SupportReportInput {

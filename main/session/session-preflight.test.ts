@@ -1,63 +1,25 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { REVOCATION_NOT_CHECKED, type CardSnapshot, type CertificateSummary } from '../../common/card/card-state';
+import type { CardSnapshot, CertificateSummary } from '../../common/card/card-state';
 import { createIdleCardServiceFake } from '../../tests/fixtures/idle-card-service';
 import { AppFailure } from '../errors/app-failure';
 import { createLogger } from '../logging/logger';
 import { SessionService } from './session-service';
+import { TEST_CERTIFICATE, testReader, testSnapshot, testToken } from '../../tests/fixtures/card-snapshots';
 
 // The session asks the one readiness rule (common/card/login-readiness) before the PIN, as the login
 // view does: the same cards are refused, with the same first reason.
 
-const certificate: CertificateSummary = {
-  subject: 'CN=Alva Testsson',
-  commonName: 'Alva Testsson',
-  givenName: 'Alva',
-  surname: 'Testsson',
-  hsaId: 'SE2321000016-A1B2',
-  organisation: 'Testkommunen',
-  issuer: 'CN=Test SITHS e-id Person ID 3 CA',
-  serialNumber: '01',
-  notBefore: '2026-01-01T00:00:00.000Z',
-  notAfter: '2028-01-01T00:00:00.000Z',
-  keyUsage: ['digitalSignature'],
-  extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'],
-  keyAlgorithm: 'rsa',
-  sha256: 'a'.repeat(64),
-  validity: 'valid',
-  daysLeft: 400,
-  trusted: true,
-  isAuthentication: true,
-  ocspUrls: [],
-  crlUrls: [],
-  revocation: { ...REVOCATION_NOT_CHECKED, status: 'good', source: 'ocsp', reason: null },
-};
+const certificate = TEST_CERTIFICATE;
 
 function snapshot(patch: Partial<CertificateSummary>, caCertificates: number, readers = ['Virtual PCD 00 00']): CardSnapshot {
   const auth = { ...certificate, ...patch };
-  return {
-    pcsc: {
-      service: 'running',
-      readers: readers.map((name) => ({ name, cardPresent: true, atr: '3B', cardKind: 'lab', cardLabel: 'Lab', eventCount: 1 })),
-    },
-    module: { path: '/m.so', status: 'loaded', manufacturer: null, description: null, version: null },
+  return testSnapshot({
+    pcsc: { service: 'running', readers: readers.map((name) => testReader(name)) },
     caCertificates,
-    tokens: [
-      {
-        slotId: '7',
-        slotDescription: 'Virtual PCD 00 01',
-        label: 'Alva',
-        manufacturer: 'piv',
-        model: 'x',
-        serialNumber: '1',
-        pin: { minLength: 4, maxLength: 8, countLow: false, finalTry: false, locked: false, triesLeft: null, pinPad: false },
-        certificates: [auth],
-        authCertificate: auth,
-      },
-    ],
-    process: 'running',
+    tokens: [testToken('Virtual PCD 00 01', { slotId: '7' }, auth)],
     updatedAt: '2026-12-01T00:00:00.000Z',
-  };
+  });
 }
 
 function session(card: CardSnapshot): SessionService {

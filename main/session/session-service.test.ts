@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { LoginRequest, LoginResponse } from '../../common/api/schemas';
 import { loginSignedData } from '../../common/api/login-signed-data';
-import { REVOCATION_NOT_CHECKED, type CardSnapshot, type CertificateSummary } from '../../common/card/card-state';
+import type { CardSnapshot } from '../../common/card/card-state';
 import { ok } from '../../common/errors/error-codes';
 import type { CardRemovalPolicy } from '../../common/session/session-state';
 import { createIdleCardServiceFake } from '../../tests/fixtures/idle-card-service';
@@ -10,6 +10,7 @@ import type { BackendClient } from '../backend/backend-client';
 import { AppFailure } from '../errors/app-failure';
 import { createLogger } from '../logging/logger';
 import { SessionService } from './session-service';
+import { testCertificate, testReader, testSnapshot, testToken } from '../../tests/fixtures/card-snapshots';
 
 // SessionService with plain FAKES (no card lab, no backend): a card service whose snapshots the test
 // pushes and whose sign() records its request, and a backend that records challenge/login/logout.
@@ -19,57 +20,15 @@ const ORIGIN = 'https://behorighetsadmin.test';
 const READER = 'Virtual PCD 00 01';
 const SHA = 'a'.repeat(64);
 
-const certificate: CertificateSummary = {
-  subject: 'CN=Alva Testsson',
-  commonName: 'Alva Testsson',
-  givenName: 'Alva',
-  surname: 'Testsson',
-  hsaId: 'SE2321000016-A1B2',
-  organisation: 'Testkommunen',
-  issuer: 'CN=Test SITHS e-id Person ID 3 CA',
-  serialNumber: '01',
-  notBefore: '2026-01-01T00:00:00.000Z',
-  notAfter: '2028-01-01T00:00:00.000Z',
-  keyUsage: ['digitalSignature'],
-  extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'],
-  keyAlgorithm: 'rsa',
-  sha256: SHA,
-  validity: 'valid',
-  daysLeft: 400,
-  trusted: true,
-  isAuthentication: true,
-  ocspUrls: [],
-  crlUrls: [],
-  revocation: { ...REVOCATION_NOT_CHECKED, status: 'good', source: 'ocsp', reason: null },
-};
+const certificate = testCertificate({ sha256: SHA });
 
 function cardIn(reader: { cardPresent?: boolean; eventCount?: number } = {}): CardSnapshot {
   const cardPresent = reader.cardPresent ?? true;
-  return {
-    pcsc: {
-      service: 'running',
-      readers: [{ name: READER, cardPresent, atr: '3B', cardKind: 'lab', cardLabel: 'Lab', eventCount: reader.eventCount ?? 1 }],
-    },
-    module: { path: '/m.so', status: 'loaded', manufacturer: null, description: null, version: null },
-    caCertificates: 2,
-    tokens: cardPresent
-      ? [
-          {
-            slotId: '7',
-            slotDescription: READER,
-            label: 'Alva',
-            manufacturer: 'piv',
-            model: 'x',
-            serialNumber: '1',
-            pin: { minLength: 4, maxLength: 8, countLow: false, finalTry: false, locked: false, triesLeft: null, pinPad: false },
-            certificates: [certificate],
-            authCertificate: certificate,
-          },
-        ]
-      : [],
-    process: 'running',
+  return testSnapshot({
+    pcsc: { service: 'running', readers: [testReader(READER, { cardPresent, eventCount: reader.eventCount ?? 1 })] },
+    tokens: cardPresent ? [testToken(READER, { slotId: '7' }, certificate)] : [],
     updatedAt: '2026-12-01T00:00:00.000Z',
-  };
+  });
 }
 
 const administrator: LoginResponse['administrator'] = {

@@ -1,40 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { LOGIN_BLOCKERS, type LoginReadiness } from '../../../common/card/login-readiness';
-import { REVOCATION_NOT_CHECKED, type CertificateSummary, type ReaderState } from '../../../common/card/card-state';
+import { REVOCATION_NOT_CHECKED, type CertificateSummary } from '../../../common/card/card-state';
+import { testCertificate, testReader } from '../../../tests/fixtures/card-snapshots';
 import { createI18n } from '../i18n/i18n';
 import { cardChoiceText } from './card-choice-text';
 
-const certificate: CertificateSummary = {
+const certificate = testCertificate({
   subject: 'CN=Bertil Andersson',
   commonName: 'Bertil Andersson',
   givenName: 'Bertil',
   surname: 'Andersson',
   hsaId: 'SE2321000016-B2C3',
-  organisation: 'Testkommunen',
-  issuer: 'CN=Test SITHS e-id Person ID 3 CA',
-  serialNumber: '01',
-  notBefore: '2026-01-01T00:00:00.000Z',
-  notAfter: '2028-01-01T00:00:00.000Z',
-  keyUsage: ['digitalSignature'],
-  extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'],
-  keyAlgorithm: 'rsa',
-  sha256: 'a'.repeat(64),
-  validity: 'valid',
-  daysLeft: 400,
-  trusted: true,
-  isAuthentication: true,
-  ocspUrls: [],
-  crlUrls: [],
   revocation: REVOCATION_NOT_CHECKED,
-};
-const reader: ReaderState = {
-  name: 'Virtual PCD 00 01',
-  cardPresent: true,
-  atr: '3B',
-  cardKind: 'lab',
-  cardLabel: 'Lab',
-  eventCount: 1,
-};
+});
+const reader = testReader('Virtual PCD 00 01');
 
 function readiness(patch: Partial<CertificateSummary> | null, blockers: LoginReadiness['blockers'] = []): LoginReadiness {
   return { reader, token: null, certificate: patch ? { ...certificate, ...patch } : null, blockers, warnings: [] };

@@ -4,56 +4,12 @@ import { LOGIN_BLOCKERS, loginReadiness } from '../../../common/card/login-readi
 import en from '../i18n/en.json';
 import sv from '../i18n/sv.json';
 import { cardStageOf } from './card-status';
+import { testCertificate, testSnapshot, testToken } from '../../../tests/fixtures/card-snapshots';
 
-const certificate: CertificateSummary = {
-  subject: 'CN=Alva Testsson',
-  commonName: 'Alva Testsson',
-  givenName: 'Alva',
-  surname: 'Testsson',
-  hsaId: 'SE2321000016-A1B2',
-  organisation: 'Testkommunen',
-  issuer: 'CN=Test SITHS e-id Person ID 3 CA',
-  serialNumber: '01',
-  notBefore: '2026-01-01T00:00:00.000Z',
-  notAfter: '2028-01-01T00:00:00.000Z',
-  keyUsage: ['digitalSignature'],
-  extendedKeyUsage: ['1.3.6.1.5.5.7.3.2'],
-  keyAlgorithm: 'rsa',
-  sha256: 'a'.repeat(64),
-  validity: 'valid',
-  daysLeft: 400,
-  trusted: true,
-  isAuthentication: true,
-  ocspUrls: [],
-  crlUrls: [],
-  revocation: REVOCATION_NOT_CHECKED,
-};
+const certificate = testCertificate({ revocation: REVOCATION_NOT_CHECKED });
 
 function snapshot(overrides: Partial<CardSnapshot> = {}): CardSnapshot {
-  return {
-    caCertificates: 2,
-    pcsc: {
-      service: 'running',
-      readers: [{ name: 'Reader 0', cardPresent: true, atr: '3B', cardKind: 'lab', cardLabel: 'Lab', eventCount: 1 }],
-    },
-    module: { path: '/m.so', status: 'loaded', manufacturer: null, description: null, version: null },
-    tokens: [
-      {
-        slotId: '00',
-        slotDescription: 'Reader 0',
-        label: 'Alva',
-        manufacturer: 'piv',
-        model: 'x',
-        serialNumber: '1',
-        pin: { minLength: 4, maxLength: 8, countLow: false, finalTry: false, locked: false, triesLeft: null, pinPad: false },
-        certificates: [certificate],
-        authCertificate: certificate,
-      },
-    ],
-    process: 'running',
-    updatedAt: '2026-11-22T00:00:00.000Z',
-    ...overrides,
-  };
+  return testSnapshot({ tokens: [testToken('Reader 0', { slotId: '00' }, certificate)], ...overrides });
 }
 
 function withCertificate(patch: Partial<CertificateSummary>, caCertificates = 2): CardSnapshot {
