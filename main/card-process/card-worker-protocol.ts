@@ -80,7 +80,7 @@ export const signOutcomeSchema = z.object({
 export type SignOutcome = z.infer<typeof signOutcomeSchema>;
 
 /**
- * A log line from the card process, written by main's logger (the card process has none of its own).
+ * A log line from the card process (its logger, card-process-log.ts), written by main's logger.
  * Only codes and safe details travel here: never a PIN, never key material.
  */
 export const workerLogSchema = z.object({

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CardProcessSupervisor } from '../../main/card/card-process-supervisor';
+import type { CardProcessSupervisor, SupervisorOptions } from '../../main/card/card-process-supervisor';
+import { createLogger } from '../../main/logging/logger';
 import { nodeWorkerLauncher } from '../../main/card/node-worker-launcher';
 import { REPO_ROOT, WORKER_ENTRY, startSupervisor } from '../card/card-test-support';
 
@@ -28,7 +29,7 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function start(launches: { count: number }): CardProcessSupervisor {
+function start(launches: { count: number }, logger?: SupervisorOptions['logger']): CardProcessSupervisor {
   const launch = nodeWorkerLauncher(WORKER_ENTRY, {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, FAULTY_PKCS11_CONTROL: control, BEHORIGHETSADMIN_TEST_HOOKS: '1' },
@@ -41,6 +42,7 @@ function start(launches: { count: number }): CardProcessSupervisor {
       heartbeatTimeoutMs: 1_500,
       readTimeoutMs: 3_000,
       restartDelayMs: 100,
+      ...(logger ? { logger } : {}),
     },
   );
 }
@@ -81,6 +83,28 @@ describe('a PKCS#11 module that hangs or crashes', () => {
       expect(result.ok).toBe(false);
       writeFileSync(control, 'ok');
       expect(await card.waitFor((snapshot) => snapshot.process === 'running', 30_000)).not.toBeNull();
+    } finally {
+      card.stop();
+    }
+  });
+
+  it('a C_Initialize that fails: the module is "failed" and the log in main keeps the CKR code from the card process', async () => {
+    writeFileSync(control, 'init-fail');
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({
+      level: 'debug',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    });
+    const card = start({ count: 0 }, logger);
+    try {
+      const failed = await card.waitFor(
+        (snapshot) => snapshot.process === 'running' && snapshot.module.status === 'failed',
+        15_000,
+      );
+      expect(failed?.module.path).toBe(modulePath);
+      await expect
+        .poll(() => lines.find((line) => line.event === 'pkcs11-module-unavailable'), { timeout: 10_000 })
+        .toMatchObject({ level: 40, component: 'card-process', status: 'failed', path: modulePath, ckr: 'CKR_DEVICE_ERROR' });
     } finally {
       card.stop();
     }
