@@ -22,21 +22,13 @@ export const LOGIN_FAILURE_CODES = [
 ] as const;
 
 /**
- * The closed set of error codes the backend answers with, in `{ error: { code, message, fields? } }`.
- * The client maps each code to its own Swedish text; `message` is for logs and integrators.
+ * The backend's refusals of an administration call that the client passes on unchanged, as its own
+ * error codes (common/errors/error-codes.ts spreads this list; main/backend/backend-client.ts maps them to themselves).
  */
-export const API_ERROR_CODES = [
-  // 400: input that does not match the schema; `fields` names each offending field.
+export const ADMINISTRATION_REFUSAL_CODES = [
   'validation-failed',
-  'body-too-large',
-  'certificate-malformed',
   'permission-unknown',
-  // 401 from POST /auth/login: which check failed.
-  ...LOGIN_FAILURE_CODES,
-  // 401 on every other route.
-  'unauthenticated',
-  'session-expired',
-  // 403, 404, 409, 412 (If-Match not the current version), 428.
+  // 403, 404, 409, 412 (If-Match not the current version).
   'no-agreement',
   'not-found',
   'hsa-id-in-use',
@@ -51,6 +43,30 @@ export const API_ERROR_CODES = [
   'hsa-id-has-role',
   'organisation-ended',
   'version-conflict',
+] as const;
+export type AdministrationRefusalCode = (typeof ADMINISTRATION_REFUSAL_CODES)[number];
+
+/** Whether the backend's code is an administration refusal the client passes on unchanged. */
+export function isAdministrationRefusal(code: string): code is AdministrationRefusalCode {
+  return (ADMINISTRATION_REFUSAL_CODES as readonly string[]).includes(code);
+}
+
+/**
+ * The closed set of error codes the backend answers with, in `{ error: { code, message, fields? } }`.
+ * The client maps each code to its own Swedish text; `message` is for logs and integrators.
+ */
+export const API_ERROR_CODES = [
+  // 400: input that does not match the schema (`fields` names each offending field), 403, 404, 409, 412:
+  // the administration refusals.
+  ...ADMINISTRATION_REFUSAL_CODES,
+  'body-too-large',
+  'certificate-malformed',
+  // 401 from POST /auth/login: which check failed.
+  ...LOGIN_FAILURE_CODES,
+  // 401 on every other route.
+  'unauthenticated',
+  'session-expired',
+  // 428: an If-Match header is required.
   'precondition-required',
   // 429: too many unauthenticated requests from one address.
   'too-many-requests',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ADMINISTRATION_REFUSAL_CODES } from '../api/error-codes';
 
 /**
  * The closed vocabulary of failures the main process reports to the renderer.
@@ -62,20 +63,8 @@ export const APP_ERROR_CODES = [
   // Session
   'not-logged-in',
   'session-expired',
-  // Administration refused by the backend
-  'validation-failed',
-  'not-found',
-  'hsa-id-in-use',
-  'hsa-id-is-administrator',
-  'not-authorised-orderer',
-  'last-administrator',
-  'last-authorised-orderer',
-  'hsa-id-is-user',
-  'hsa-id-has-role',
-  'organisation-ended',
-  'no-agreement',
-  'permission-unknown',
-  'version-conflict',
+  // Administration refused by the backend: its own codes, passed on unchanged.
+  ...ADMINISTRATION_REFUSAL_CODES,
   // Anything unexpected in main; details stay in the log, never in the window.
   'internal',
 ] as const;

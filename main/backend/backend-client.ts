@@ -26,7 +26,7 @@ import {
   type UserPatch,
 } from '../../common/api/schemas';
 
-import { apiErrorBodySchema, type ApiErrorCode } from '../../common/api/error-codes';
+import { apiErrorBodySchema, isAdministrationRefusal, type ApiErrorCode } from '../../common/api/error-codes';
 import type { AppErrorCode } from '../../common/errors/error-codes';
 import { AppFailure } from '../errors/app-failure';
 import { axiosTransportOptions, transportFailure, type BackendTransport } from './backend-transport';
@@ -43,6 +43,8 @@ export interface BackendClientOptions {
 
 /** Maps the backend's error codes to the app's closed vocabulary. */
 export function fromApiErrorCode(code: ApiErrorCode): AppErrorCode {
+  // ADMINISTRATION_REFUSAL_CODES: the client's code is the backend's.
+  if (isAdministrationRefusal(code)) return code;
   switch (code) {
     case 'challenge-unknown':
     case 'challenge-expired':
@@ -74,27 +76,8 @@ export function fromApiErrorCode(code: ApiErrorCode): AppErrorCode {
       return 'not-logged-in';
     case 'session-expired':
       return 'session-expired';
-    case 'validation-failed':
     case 'body-too-large':
       return 'validation-failed';
-    case 'permission-unknown':
-      return 'permission-unknown';
-    case 'no-agreement':
-      return 'no-agreement';
-    case 'not-found':
-      return 'not-found';
-    case 'hsa-id-in-use':
-      return 'hsa-id-in-use';
-    case 'hsa-id-is-administrator':
-      return 'hsa-id-is-administrator';
-    case 'not-authorised-orderer':
-    case 'last-administrator':
-    case 'last-authorised-orderer':
-    case 'hsa-id-is-user':
-    case 'hsa-id-has-role':
-    case 'organisation-ended':
-      return code;
-    case 'version-conflict':
     case 'precondition-required':
       return 'version-conflict';
     case 'too-many-requests':
