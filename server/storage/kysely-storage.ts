@@ -1,4 +1,4 @@
-import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
+import { Migrator, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { AdministratorRole, EServiceId, OrganisationKind } from '../../common/api/index';
 import type { Database } from './database-schema';
 import { fieldSortKeys, permissionSortKey } from './user-sort-keys';
@@ -488,6 +488,19 @@ class KyselyRepository implements StorageTx {
 }
 
 /** The Storage implementation over Kysely; `createSqliteStorage` picks the SQLite dialect. */
+/** An outbox row as the storage interface gives it (the one mapping, for pending and claimed mail). */
+function outboxMessage(row: Selectable<Database['outbox']>): OutboxMessage {
+  return {
+    id: Number(row.id),
+    organisationId: row.organisation_id,
+    recipient: row.recipient,
+    subject: row.subject,
+    body: row.body,
+    createdAt: row.created_at,
+    attempts: Number(row.attempts),
+  };
+}
+
 export class KyselyStorage extends KyselyRepository implements Storage {
   constructor(
     private readonly kysely: Kysely<Database>,
@@ -729,15 +742,7 @@ export class KyselyStorage extends KyselyRepository implements Storage {
       .orderBy('id')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({
-      id: Number(r.id),
-      organisationId: r.organisation_id,
-      recipient: r.recipient,
-      subject: r.subject,
-      body: r.body,
-      createdAt: r.created_at,
-      attempts: Number(r.attempts),
-    }));
+    return rows.map(outboxMessage);
   }
 
   async claimOutbox(query: {
@@ -772,17 +777,7 @@ export class KyselyStorage extends KyselyRepository implements Storage {
       .returningAll()
       .execute();
     return rows
-      .map((r) => ({
-        id: Number(r.id),
-        organisationId: r.organisation_id,
-        recipient: r.recipient,
-        subject: r.subject,
-        body: r.body,
-        createdAt: r.created_at,
-        attempts: Number(r.attempts),
-        claimToken: query.claimToken,
-        claimedUntil: query.claimedUntil,
-      }))
+      .map((row) => ({ ...outboxMessage(row), claimToken: query.claimToken, claimedUntil: query.claimedUntil }))
       .sort((a, b) => a.id - b.id);
   }
 
