@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { createHash, createPrivateKey, sign } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +13,10 @@ import { REPO_ROOT } from './card-test-support';
 let lab: CardLab;
 let backend: ReferenceBackend;
 
-function doctor(extra: string[] = []): Promise<{ code: number | null; checks: DiagnosticCheck[]; ms: number }> {
+function doctor(
+  extra: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; checks: DiagnosticCheck[]; ms: number }> {
   const args = ['main/diagnostics/doctor-cli.ts', '--json', '--module', lab.pkcs11Module];
   args.push('--trust-anchor', lab.pki.caCertificatesPath);
   args.push('--backend', backend.url, ...extra);
@@ -19,6 +24,7 @@ function doctor(extra: string[] = []): Promise<{ code: number | null; checks: Di
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), args, {
       cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -65,6 +71,33 @@ describe('npm run doctor', () => {
     expect(validity.message).toContain('Beställ ett nytt kort');
     expect(result.code).toBe(1);
   });
+
+  it("warns of a card ending within the policy's expiryWarningDays, naming the card administrator; not past it", async () => {
+    await lab.insert({ profile: 'expiring-soon' });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'behorighetsadmin-doctor-policy-'));
+    try {
+      const policyAt = (days: number) => {
+        const file = path.join(dir, `policy-${days}.json`);
+        writeFileSync(file, JSON.stringify({ expiryWarningDays: days }));
+        return { BEHORIGHETSADMIN_POLICY_FILE: file };
+      };
+      // The lab card has 10 whole days left: the default (30) and 11 warn, 10 does not.
+      for (const env of [{}, policyAt(11)]) {
+        const validity = (await doctor([], env)).checks.find((check) => check.id === 'certificate-validity')!;
+        expect(validity.status).toBe('warn');
+        expect(validity.message).toContain('om 10 dagar');
+        expect(validity.message).toContain('Beställ ett nytt kort hos organisationens kortadministratör');
+        expect(validity.details.daysLeft).toBe(10);
+      }
+      const result = await doctor([], policyAt(10));
+      const validity = result.checks.find((check) => check.id === 'certificate-validity')!;
+      expect(validity.status).toBe('pass');
+      expect(validity.details.expiryWarningDays).toBe(10);
+      expect(result.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('fails certificate-revocation for the revoked card ("återkallat"), and exits non-zero', async () => {
     await lab.insert({ profile: 'revoked' });
