@@ -334,7 +334,14 @@ describe('card lab through pcscd and OpenSC', () => {
     expect(Object.keys(parseSlots(down.stdout))).toEqual([]);
     await expect(lab.insert({ profile: 'valid' })).rejects.toThrow(/card service \(pcscd\) is stopped/);
     await lab.startService();
-    expect((await list()).slots).toEqual({ [READER0]: '(empty)', [READER1]: '(empty)' });
+    // Every reader of the lab's configuration: its two readers and the impostor's two vpcd slots.
+    const impostorSecondSlot = lab.impostorReader.replace(/ 00$/, ' 01');
+    expect((await list()).slots).toEqual({
+      [READER0]: '(empty)',
+      [READER1]: '(empty)',
+      [lab.impostorReader]: '(empty)',
+      [impostorSecondSlot]: '(empty)',
+    });
     await lab.insert({ profile: 'valid' });
     expect((await list()).slots[READER0]).toBe('Alva Testsson');
   });
