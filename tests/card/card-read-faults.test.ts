@@ -126,7 +126,7 @@ describe('card process read faults on the card lab', () => {
       await lab.stopService();
       try {
         const down = await supervisor.waitFor((s) => s.pcsc.service === 'unavailable', 10_000);
-        expect(down?.pcsc).toEqual({ service: 'unavailable', readers: [] });
+        expect(down?.pcsc).toEqual({ service: 'unavailable', readers: [], ignoredReaders: [] });
         // The token of the module that does not depend on PC/SC is still there.
         expect(down?.tokens.map((entry) => entry.label)).toEqual(['pcscd-gone']);
       } finally {
