@@ -91,7 +91,7 @@ class CardWorker {
     if (!parsed.success) return;
     const message = parsed.data;
     if (message.type === 'init') return this.start(cardWorkerConfigSchema.parse(message.config));
-    if (__CARD_TEST_HOOKS__ && (message.op === 'test-block' || message.op === 'test-crash')) return this.testHook(message);
+    if (__CARD_TEST_HOOKS__ && (message.op === 'test-block' || message.op === 'test-crash')) return this.testHook?.(message);
     switch (message.op) {
       case 'ping':
         // Answered on the event loop, not the PKCS#11 queue: a blocked loop is what the watchdog looks for.
@@ -143,23 +143,28 @@ class CardWorker {
     }, config.startupSettleMs);
   }
 
-  /** The watchdog's test hooks (not in a release build; see test-hooks.ts). */
-  private testHook(message: Extract<Request, { op: 'test-block' | 'test-crash' }>): void {
-    if (process.env.BEHORIGHETSADMIN_TEST_HOOKS !== '1') {
-      return this.reply(message.id, async () => {
-        throw new CardError('internal', { reason: 'test-hooks-disabled' });
-      });
-    }
-    if (message.op === 'test-crash') process.exit(70);
-    const ms = message.ms;
-    this.reply(message.id, async () => {
-      const until = Date.now() + ms;
-      while (Date.now() < until) {
-        // Busy-wait on purpose: simulates a PKCS#11 call that never returns.
+  /**
+   * The watchdog's test hooks (not in a release build; see test-hooks.ts). A property, not a method:
+   * esbuild drops `false ? … : undefined`, but never an unused class method.
+   */
+  private readonly testHook = __CARD_TEST_HOOKS__
+    ? (message: Extract<Request, { op: 'test-block' | 'test-crash' }>): void => {
+        if (process.env.BEHORIGHETSADMIN_TEST_HOOKS !== '1') {
+          return this.reply(message.id, async () => {
+            throw new CardError('internal', { reason: 'test-hooks-disabled' });
+          });
+        }
+        if (message.op === 'test-crash') process.exit(70);
+        const ms = message.ms;
+        this.reply(message.id, async () => {
+          const until = Date.now() + ms;
+          while (Date.now() < until) {
+            // Busy-wait on purpose: simulates a PKCS#11 call that never returns.
+          }
+          return null;
+        });
       }
-      return null;
-    });
-  }
+    : undefined;
 
   private snapshot(): CardSnapshot {
     return {
