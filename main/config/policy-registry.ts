@@ -48,6 +48,14 @@ const HIVES: Record<string, keyof Pick<NativeRegModule, 'HKLM' | 'HKCU'>> = {
   HKEY_CURRENT_USER: 'HKCU',
 };
 
+/** Opens `key` (HKLM\\… or HKCU\\…) for reading; null when it does not exist. */
+function openRegistryKey(reg: NativeRegModule, key: string) {
+  const [hive = '', ...rest] = key.split('\\');
+  const root = HIVES[hive.toUpperCase()];
+  if (!root) throw new Error(`Okänd registergren: ${hive}`);
+  return reg.openKey(reg[root], rest.join('\\'), reg.Access.READ);
+}
+
 /**
  * The real registry, in process through native-reg (Node-API, prebuilt for Windows; loads in Node
  * and Electron alike). native-reg loads its binary only on Windows; elsewhere its parsers are plain
@@ -59,10 +67,7 @@ export class NativeRegPolicyRegistry implements PolicyRegistry {
   /** Opens `key` for reading; null when it does not exist. */
   readValues(key: string): RegistryValue[] | null {
     const { reg } = this;
-    const [hive = '', ...rest] = key.split('\\');
-    const root = HIVES[hive.toUpperCase()];
-    if (!root) throw new Error(`Okänd registergren: ${hive}`);
-    const handle = reg.openKey(reg[root], rest.join('\\'), reg.Access.READ);
+    const handle = openRegistryKey(reg, key);
     if (handle === null) return null;
     try {
       return reg.enumValueNames(handle).flatMap((name) => {
@@ -115,10 +120,7 @@ function defaultRegistry(): PolicyRegistry {
  * when it cannot be read. Through native-reg, so on Windows only.
  */
 export function registrySubkeyNames(key: string, reg: NativeRegModule = NativeReg): string[] | null {
-  const [hive = '', ...rest] = key.split('\\');
-  const root = HIVES[hive.toUpperCase()];
-  if (!root) throw new Error(`Okänd registergren: ${hive}`);
-  const handle = reg.openKey(reg[root], rest.join('\\'), reg.Access.READ);
+  const handle = openRegistryKey(reg, key);
   if (handle === null) return null;
   try {
     return reg.enumKeyNames(handle);
