@@ -270,47 +270,61 @@ export const endingFilterSchema = z.enum(USER_ENDING_FILTERS, { error: 'Okänt s
 export const USER_PAGE_MAX = 1000;
 export const USER_PAGE_DEFAULT = 100;
 
+/** What the user list and its CSV export share: the search, the filters, the order and the organisations. */
+const userQueryFields = {
+  sort: z.enum(USER_SORT_COLUMNS, { error: 'Okänd sorteringskolumn' }).default('surname'),
+  direction: z.enum(SORT_DIRECTIONS, { error: 'Sorteringsordningen ska vara asc eller desc' }).default('asc'),
+  /** "Sök": every word must occur in some column (names, HSA-id, e-mail, permissions, last login). */
+  search: z.string().max(200, 'Söktexten får vara högst 200 tecken').default(''),
+  /** "Filtrera e-tjänster": users with any permission in this e-service. */
+  eservice: eserviceIdSchema.optional(),
+  /** "Filtrera behörigheter": users with this permission of the chosen e-service. */
+  permission: z.string().min(1).max(64).optional(),
+  ending: endingFilterSchema,
+  /**
+   * Several organisations (source 004): `all` lists the users of every organisation the person
+   * holds a role in (ended ones included, readable only), each with its `organisationId`.
+   */
+  scope: z.enum(['organisation', 'all'], { error: 'Okänt urval av organisationer' }).optional(),
+  /** With scope=all: only this one of the person's organisations (the organisation filter). */
+  organisation: organisationIdSchema.optional(),
+};
+
+/** The rules between the fields: a permission needs its e-service, the organisation filter the list of all. */
+function withUserQueryRules<
+  Schema extends z.ZodType<{ permission?: string; eservice?: string; scope?: string; organisation?: string }>,
+>(schema: Schema): Schema {
+  return schema
+    .refine((q) => q.permission === undefined || q.eservice !== undefined, {
+      message: 'Välj e-tjänst innan behörighet',
+      path: ['permission'],
+    })
+    .refine((q) => q.organisation === undefined || q.scope === 'all', {
+      message: 'Organisationsfiltret gäller bara listan över alla organisationer',
+      path: ['organisation'],
+    });
+}
+
 /**
  * Query of GET /users: one page of the users that pass the search and the filters, in the chosen
  * order. Without a cursor it is the first page (and carries the counts); `nextCursor` of a page
  * gives the next one, for the same sort, direction, search and filters only.
  */
-export const userListQuerySchema = z
-  .object({
-    limit: z.coerce
-      .number({ error: 'Sidstorleken ska vara ett tal' })
-      .int('Sidstorleken ska vara ett heltal')
-      .min(1, 'Sidstorleken ska vara minst 1')
-      .max(USER_PAGE_MAX, `Sidstorleken får vara högst ${USER_PAGE_MAX}`)
-      .default(USER_PAGE_DEFAULT),
-    /** Opaque: the `nextCursor` of the previous page. */
-    cursor: z.string().min(1).max(1024, 'Ogiltig sidmarkör').optional(),
-    sort: z.enum(USER_SORT_COLUMNS, { error: 'Okänd sorteringskolumn' }).default('surname'),
-    direction: z.enum(SORT_DIRECTIONS, { error: 'Sorteringsordningen ska vara asc eller desc' }).default('asc'),
-    /** "Sök": every word must occur in some column (names, HSA-id, e-mail, permissions, last login). */
-    search: z.string().max(200, 'Söktexten får vara högst 200 tecken').default(''),
-    /** "Filtrera e-tjänster": users with any permission in this e-service. */
-    eservice: eserviceIdSchema.optional(),
-    /** "Filtrera behörigheter": users with this permission of the chosen e-service. */
-    permission: z.string().min(1).max(64).optional(),
-    ending: endingFilterSchema,
-    /**
-     * Several organisations (source 004): `all` lists the users of every organisation the person
-     * holds a role in (ended ones included, readable only), each with its `organisationId`.
-     */
-    scope: z.enum(['organisation', 'all'], { error: 'Okänt urval av organisationer' }).optional(),
-    /** With scope=all: only this one of the person's organisations (the organisation filter). */
-    organisation: organisationIdSchema.optional(),
-  })
-  .strict()
-  .refine((q) => q.permission === undefined || q.eservice !== undefined, {
-    message: 'Välj e-tjänst innan behörighet',
-    path: ['permission'],
-  })
-  .refine((q) => q.organisation === undefined || q.scope === 'all', {
-    message: 'Organisationsfiltret gäller bara listan över alla organisationer',
-    path: ['organisation'],
-  });
+export const userListQuerySchema = withUserQueryRules(
+  z
+    .object({
+      limit: z.coerce
+        .number({ error: 'Sidstorleken ska vara ett tal' })
+        .int('Sidstorleken ska vara ett heltal')
+        .min(1, 'Sidstorleken ska vara minst 1')
+        .max(USER_PAGE_MAX, `Sidstorleken får vara högst ${USER_PAGE_MAX}`)
+        .default(USER_PAGE_DEFAULT),
+      /** Opaque: the `nextCursor` of the previous page. */
+      cursor: z.string().min(1).max(1024, 'Ogiltig sidmarkör').optional(),
+      ...userQueryFields,
+    })
+    .strict(),
+);
 export type UserListQuery = z.input<typeof userListQuerySchema>;
 
 export const userPageSchema = z.object({
@@ -326,21 +340,11 @@ export const userPageSchema = z.object({
 });
 export type UserPage = z.infer<typeof userPageSchema>;
 
-/** Query of GET /users/export.csv: the same search and filters as the list, in the chosen order. */
-export const userExportQuerySchema = z
-  .object({
-    sort: z.enum(USER_SORT_COLUMNS, { error: 'Okänd sorteringskolumn' }).default('surname'),
-    direction: z.enum(SORT_DIRECTIONS, { error: 'Sorteringsordningen ska vara asc eller desc' }).default('asc'),
-    search: z.string().max(200, 'Söktexten får vara högst 200 tecken').default(''),
-    eservice: eserviceIdSchema.optional(),
-    permission: z.string().min(1).max(64).optional(),
-    ending: endingFilterSchema,
-  })
-  .strict()
-  .refine((q) => q.permission === undefined || q.eservice !== undefined, {
-    message: 'Välj e-tjänst innan behörighet',
-    path: ['permission'],
-  });
+/**
+ * Query of GET /users/export.csv: the same search, filters and organisations as the list, in the
+ * chosen order, without paging.
+ */
+export const userExportQuerySchema = withUserQueryRules(z.object(userQueryFields).strict());
 
 export const userIdParamsSchema = z.object({ id: z.string().min(1).max(100) }).strict();
 export const userPermissionParamsSchema = z

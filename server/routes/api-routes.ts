@@ -217,7 +217,8 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
       path: '/users/export.csv',
       summary:
         '"Exportera lista (CSV)": every user that passes the search and filters, in the chosen order, streamed ' +
-        "(UTF-8 with BOM, ';' between cells, Swedish headers, cells that would run as formulas defused).",
+        "(UTF-8 with BOM, ';' between cells, Swedish headers, cells that would run as formulas defused). With " +
+        'scope=all (and the organisation filter) the organisations of the list of all, each named in a first column.',
       tag: 'users',
       auth: true,
       query: userExportQuerySchema,

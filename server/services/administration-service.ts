@@ -35,7 +35,7 @@ import type {
   UserRecord,
 } from '../storage/storage';
 import { decodeCursor, encodeCursor, type CursorScope } from './user-list-cursor';
-import { CSV_HEADERS, csvCells, csvLine } from './user-csv';
+import { csvCells, csvHeaders, csvLine } from './user-csv';
 import type { SessionContext } from './auth-service';
 import { permissionChangeMessage } from '../outbox/notification-messages';
 import { grantRefusal, removalRefusal, type RoleRefusal } from './role-rules';
@@ -214,11 +214,7 @@ export class AdministrationService {
    * (keyset: a concurrent change never repeats or skips a row). The first page carries the counts.
    */
   async listUserPage(session: SessionContext, query: UserPageQuery): Promise<UserPage> {
-    const org = await this.organisation(this.storage, session);
-    const orgs = query.scope === 'all' ? await this.organisationsOf(session, query.organisation) : [org];
-    const byId = new Map(orgs.map((o) => [o.id, o]));
-    const where = query.scope === 'all' ? orgs.map((o) => o.id) : org.id;
-    const filter = this.userFilter({ agreements: [...new Set(orgs.flatMap((o) => o.agreements))] }, query);
+    const { where, filter, toApi } = await this.userQueryScope(session, query);
     const scope: CursorScope = {
       sort: query.sort,
       direction: query.direction,
@@ -241,18 +237,33 @@ export class AdministrationService {
       after ? null : this.storage.countUsers(where, filter, unfiltered ? undefined : MATCHED_COUNT_CAP),
       after || unfiltered ? null : this.storage.countUsers(where, { terms: [], inactiveBefore: filter.inactiveBefore }),
     ]);
-    const before = filter.inactiveBefore;
     return {
-      users: page.users.map((u) =>
-        query.scope === 'all'
-          ? { ...this.toApiUser(u, byId.get(u.organisationId) ?? org, before), organisationId: u.organisationId }
-          : this.toApiUser(u, org, before),
-      ),
+      users: page.users.map((u) => toApi(u).user),
       nextCursor: page.next ? encodeCursor(page.next, scope) : null,
       matched: matched?.count ?? null,
       ...(matched?.more ? { matchedAtLeast: true } : {}),
       total: (unfiltered ? matched : total)?.count ?? null,
     };
+  }
+
+  /**
+   * What the list and its export share: the organisations a query reads (the session's, or with
+   * scope=all every one the person administers, or the one the organisation filter names), the
+   * storage filter over their agreements, and each user as the API shows them with their
+   * organisation (`organisationId` set in the list of all).
+   */
+  private async userQueryScope(session: SessionContext, query: UserExportQuery) {
+    const org = await this.organisation(this.storage, session);
+    const all = query.scope === 'all';
+    const orgs = all ? await this.organisationsOf(session, query.organisation) : [org];
+    const byId = new Map(orgs.map((o) => [o.id, o]));
+    const filter = this.userFilter({ agreements: [...new Set(orgs.flatMap((o) => o.agreements))] }, query);
+    const toApi = (u: UserRecord): { user: User; organisation: OrganisationRecord } => {
+      const own = all ? (byId.get(u.organisationId) ?? org) : org;
+      const user = this.toApiUser(u, own, filter.inactiveBefore);
+      return { user: all ? { ...user, organisationId: u.organisationId } : user, organisation: own };
+    };
+    return { all, where: all ? orgs.map((o) => o.id) : org.id, filter, toApi };
   }
 
   /**
@@ -272,26 +283,28 @@ export class AdministrationService {
 
   /**
    * "Exportera lista (CSV)": every user that passes the search and filters, in the chosen order,
-   * read page by page as the client takes it (never the whole list in memory). Swedish headers,
+   * of the same organisations as the list (scope=all: an "Organisation" column first), read page by page as the client takes it (never the whole list in memory). Swedish headers,
    * ';' between cells, formulas defused.
    */
   async exportUsersCsv(session: SessionContext, query: UserExportQuery): Promise<Readable> {
-    const org = await this.organisation(this.storage, session);
-    const filter = this.userFilter(org, query);
+    const { all, where, filter, toApi } = await this.userQueryScope(session, query);
     const storage = this.storage;
-    const toApi = (u: UserRecord) => this.toApiUser(u, org, filter.inactiveBefore);
+    const cells = (u: UserRecord): string[] => {
+      const { user, organisation } = toApi(u);
+      return csvCells(user, all ? organisation.name : undefined);
+    };
     async function* lines(): AsyncGenerator<string> {
-      yield `\uFEFF${csvLine(CSV_HEADERS)}`;
+      yield `\uFEFF${csvLine(csvHeaders(all))}`;
       let after: UserPageRequest['after'] | undefined;
       for (;;) {
-        const page = await storage.listUserPage(org.id, {
+        const page = await storage.listUserPage(where, {
           limit: 1000,
           sort: query.sort,
           direction: query.direction,
           filter,
           ...(after ? { after } : {}),
         });
-        yield page.users.map((u) => csvLine(csvCells(toApi(u)))).join('');
+        yield page.users.map((u) => csvLine(cells(u))).join('');
         if (!page.next) return;
         after = page.next;
       }

@@ -71,6 +71,42 @@ async function grant(user: User, permissions: string[], endDates?: Record<string
   return res.json();
 }
 
+/**
+ * Alva administers the region too (Rakel, Dora; Rakel holds a landsting permission) besides her
+ * kommun (Kalle, Berta); a third organisation (Xena) is not hers.
+ */
+async function twoOrganisations(): Promise<void> {
+  await ctx.agency.addAdministrator({ organisationId: 'region-testland', ...ALVA, email: 'alva@regiontestland.se' });
+  await ctx.agency.addOrganisation({
+    id: 'kommun-annan',
+    name: 'Annan kommun',
+    kind: 'kommun',
+    agreements: ['statlig-ersattning'],
+  });
+  const now = ctx.clock.now().toISOString();
+  const stored = (id: string, organisationId: string, givenName: string, hsaId: string) => ({
+    id,
+    organisationId,
+    hsaId,
+    givenName,
+    surname: 'Orgsson',
+    email: `${id}@example.se`,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    lastLoginAt: null,
+    permissions: {},
+  });
+  await ctx.storage.transaction(async (tx) => {
+    await tx.insertUser(stored('r1', 'region-testland', 'Rakel', 'SE2321000131-U1'));
+    await tx.insertUser(stored('r2', 'region-testland', 'Dora', 'SE2321000131-U2'));
+    await tx.insertUser(stored('x1', 'kommun-annan', 'Xena', 'SE2321000999-U1'));
+    expect(await tx.replacePermissions('r1', 'landsting', ['attestera'], 1, now)).toBe(true);
+  });
+  await add('Kalle', 'Orgsson', 'K1');
+  await add('Berta', 'Orgsson', 'K2');
+}
+
 const collator = new Intl.Collator('sv');
 
 describe.each(ENGINES)('the paged user list on %s', (engine) => {
@@ -303,36 +339,7 @@ describe.each(ENGINES)('the paged user list on %s', (engine) => {
     });
 
     it('lists all the organisations a person administers (scope=all) with the organisation of each user and its filter, and no other', async () => {
-      // Alva administers the region too; a third organisation is not hers.
-      await ctx.agency.addAdministrator({ organisationId: 'region-testland', ...ALVA, email: 'alva@regiontestland.se' });
-      await ctx.agency.addOrganisation({
-        id: 'kommun-annan',
-        name: 'Annan kommun',
-        kind: 'kommun',
-        agreements: ['statlig-ersattning'],
-      });
-      const now = ctx.clock.now().toISOString();
-      const stored = (id: string, organisationId: string, givenName: string, hsaId: string) => ({
-        id,
-        organisationId,
-        hsaId,
-        givenName,
-        surname: 'Orgsson',
-        email: `${id}@example.se`,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-        lastLoginAt: null,
-        permissions: {},
-      });
-      await ctx.storage.transaction(async (tx) => {
-        await tx.insertUser(stored('r1', 'region-testland', 'Rakel', 'SE2321000131-U1'));
-        await tx.insertUser(stored('r2', 'region-testland', 'Dora', 'SE2321000131-U2'));
-        await tx.insertUser(stored('x1', 'kommun-annan', 'Xena', 'SE2321000999-U1'));
-        expect(await tx.replacePermissions('r1', 'landsting', ['attestera'], 1, now)).toBe(true);
-      });
-      await add('Kalle', 'Orgsson', 'K1');
-      await add('Berta', 'Orgsson', 'K2');
+      await twoOrganisations();
       const sessionOrg = await page({ sort: 'givenName' });
       expect(sessionOrg.users.map((u) => u.givenName)).toEqual(['Berta', 'Kalle']);
       expect(sessionOrg.users[0]).not.toHaveProperty('organisationId');
@@ -404,6 +411,39 @@ describe.each(ENGINES)('the paged user list on %s', (engine) => {
       ]);
       const filtered = await get('/users/export.csv?eservice=statlig-ersattning');
       expect(filtered.body.trim().split('\r\n')).toHaveLength(2);
+    });
+
+    it('exports the list of all organisations (scope=all) with an organisation column, and its organisation filter', async () => {
+      await twoOrganisations();
+      const csv = async (query: string) => {
+        const res = await get(`/users/export.csv?${query}`);
+        expect(res.status, res.body).toBe(200);
+        return res.body
+          .replace(/^\uFEFF/, '')
+          .trim()
+          .split('\r\n');
+      };
+      const all = await csv('scope=all&sort=givenName');
+      expect(all[0]).toBe('"Organisation";"Förnamn";"Efternamn";"HSA-id";"E-post";"Behörigheter";"Senaste inloggning"');
+      expect(all.slice(1).map((line) => line.split(';').slice(0, 2).join(';'))).toEqual([
+        '"Testkommunen";"Berta"',
+        '"Region Testland";"Dora"',
+        '"Testkommunen";"Kalle"',
+        '"Region Testland";"Rakel"',
+      ]);
+      // Each user's permissions are named from their own organisation's e-services.
+      expect(all[4]).toContain('"E-tjänst för landsting: Attestera"');
+      const region = await csv('scope=all&organisation=region-testland&sort=givenName');
+      expect(region.slice(1).map((line) => line.split(';')[1])).toEqual(['"Dora"', '"Rakel"']);
+      expect(await csv('scope=all&eservice=landsting')).toHaveLength(2);
+      // One organisation's export stays as it was: no organisation column, no other organisation.
+      expect((await csv('sort=givenName')).slice(1).map((line) => line.split(';')[0])).toEqual(['"Berta"', '"Kalle"']);
+      for (const url of [
+        '/users/export.csv?scope=all&organisation=kommun-annan',
+        '/users/export.csv?organisation=region-testland',
+      ]) {
+        expect((await get(url)).status, url).toBe(400);
+      }
     });
 
     it('pages through more users than one read holds', async () => {
