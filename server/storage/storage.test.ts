@@ -546,6 +546,95 @@ describe.each(ENGINES)('storage on %s', (engine) => {
       expect(await emails('nyinlagd')).toEqual(['ny@a.se']);
     });
   });
+
+  describe('permissions ending soon', () => {
+    const ending = (eserviceIds: string[] = ['statlig-ersattning']) => ({
+      terms: [],
+      inactiveBefore: T0,
+      ending: { after: '2026-01-01', until: '2026-01-15', eserviceIds },
+    });
+    // 400 users: every 40th holds a permission ending in the window (10: few, they drive the page
+    // on SQLite), users 300-399 one ending later; with `many`, 300 end in it (they do not drive).
+    const load = async (many: boolean) => {
+      const db = await dbs.fresh();
+      storage = await open(db);
+      await withOrganisations(storage);
+      const endsOn = (n: number) => (n >= 300 ? '2026-03-01' : many || n % 40 === 0 ? '2026-01-10' : undefined);
+      await storage.bulkLoadUsers([
+        {
+          users: Array.from({ length: 400 }, (_, n) => {
+            const u = user(n, 'kommun-a', { 'statlig-ersattning': ['attestera'] });
+            const on = endsOn(n);
+            return on ? { ...u, endDates: { 'statlig-ersattning': { attestera: on } } } : u;
+          }),
+        },
+      ]);
+      return db;
+    };
+    const expected = (many: boolean) =>
+      Array.from({ length: 300 }, (_, n) => n)
+        .filter((n) => many || n % 40 === 0)
+        .map((n) => `u${n}@a.se`)
+        .sort();
+    const allEmails = async (direction: 'asc' | 'desc', eserviceIds?: string[]) => {
+      const found: string[] = [];
+      let after: { values: string[]; id: string } | undefined;
+      for (;;) {
+        const page = await storage.listUserPage('kommun-a', {
+          limit: 7,
+          sort: 'email',
+          direction,
+          filter: ending(eserviceIds),
+          ...(after ? { after } : {}),
+        });
+        found.push(...page.users.map((u) => u.email));
+        if (!page.next) return found;
+        after = page.next;
+      }
+    };
+
+    it.each([false, true])('lists and counts the same users whether few or many end (many: %s)', async (many) => {
+      await load(many);
+      expect(await allEmails('asc')).toEqual(expected(many));
+      expect(await allEmails('desc')).toEqual(expected(many).reverse());
+      expect(await allEmails('asc', ['landsting'])).toEqual([]);
+      expect(await storage.countUsers('kommun-a', ending(), 1000)).toEqual({ count: expected(many).length, more: false });
+      expect(await storage.countUsers('kommun-a', ending())).toEqual({ count: expected(many).length, more: false });
+    });
+
+    it.runIf(engine === 'sqlite')(
+      'finds them through the end-date index, and drives the page from it when they are few',
+      async () => {
+        // Through the e-service filter index instead, a million users' permissions were read to find
+        // none ending (20-60 s at 1M users).
+        const explain = async (db: string, many: boolean) => {
+          const reader = new Kysely<Database>({
+            dialect: new SqliteDialect({ database: new BetterSqlite3(db, { readonly: true }) }),
+          });
+          try {
+            const plan = await searchPlan(reader, 'sqlite', 'kommun-a', ending());
+            expect(plan.drivesEnding ?? false).toBe(!many);
+            const page = userPageQuery(reader, plan, 'kommun-a', {
+              limit: 100,
+              sort: 'email',
+              direction: 'asc',
+              filter: ending(),
+            }).compile();
+            const { rows } = await reader.executeQuery<{ detail: string }>({ ...page, sql: `explain query plan ${page.sql}` });
+            return rows.map((r) => r.detail).join('\n');
+          } finally {
+            await reader.destroy();
+          }
+        };
+        const few = await explain(await load(false), false);
+        expect(few).toMatch(/user_permissions_ends_on/);
+        expect(few).not.toMatch(/users_page_/);
+        const many = await explain(await load(true), true);
+        expect(many).toMatch(/user_permissions_ends_on/);
+        expect(many).toMatch(/users_page_email/);
+      },
+    );
+  });
 });
 
 describe('SQLite shared by two processes', () => {
