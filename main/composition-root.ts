@@ -4,14 +4,13 @@ import { BackendClient } from './backend/backend-client';
 import type { BackendTransport } from './backend/backend-transport';
 import type { CardService } from './card/card-service';
 import { createCardRevocation, withRevocation } from './card/card-revocation';
-import { AppFailure } from './errors/app-failure';
 import { SessionService } from './session/session-service';
-import { unwrap } from './errors/app-failure';
+import { sessionHandlers } from './session/session-handlers';
+import { cardHandlers } from './card/card-handlers';
 import { createEventBus, type EventBus } from './events/event-bus';
 import { createIpcRouter, type IpcRouter } from './ipc/ipc-router';
-import { openExternalSafely } from './security/external-links';
-import { AppInfoService, type AppInfoSource } from './services/app-info-service';
-import type { SettingsService } from './services/settings-service';
+import { AppInfoService, appHandlers, type AppInfoSource } from './services/app-info-service';
+import { settingsHandlers, type SettingsService } from './services/settings-service';
 import type { ConfigurationEntry } from '../common/diagnostics/support-report';
 import { DiagnosticsService, systemInfo } from './diagnostics/diagnostics-service';
 import { backendHealth, probeBackend } from './diagnostics/backend-probe';
@@ -87,7 +86,6 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
     logger,
   });
   session.onState((state) => events.publish('session:state', state));
-  const admin = session.withBackend.bind(session);
   // The one backend probe, for the login view's troubleshooting and for diagnostics.
   const { network } = options;
   const probe = () =>
@@ -97,11 +95,6 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
       options.backendTransport,
       network ? (target) => inspectTls(target, { network }) : undefined,
     );
-
-  const requireSettings = () => {
-    if (!options.settings) throw new AppFailure('internal');
-    return options.settings;
-  };
 
   const diagnostics = new DiagnosticsService({
     card,
@@ -122,44 +115,11 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
     logger,
     trustedOrigins: options.trustedOrigins,
     handlers: {
-      'app:get-info': () => appInfo.getInfo(),
-      'app:open-external': async ({ url }) => ({ opened: await openExternalSafely(url, options.openExternal) }),
-      'card:get-snapshot': () => card.snapshot(),
-      'card:reread': async () => unwrap(await card.reread()),
-      'card:restart-process': async () => unwrap(await card.restartProcess()),
-      'card:change-pin': async (request) => {
-        unwrap(await card.changePin(request));
-        return unwrap(await card.refresh());
-      },
-      'card:unblock-pin': async (request) => {
-        unwrap(await card.unblockPin(request));
-        return unwrap(await card.refresh());
-      },
-      'session:get-state': () => session.state(),
-      'session:login': ({ pin, readerName }) => session.login(pin, readerName ?? null),
-      'session:logout': () => session.logout(),
-      'session:choose-organisation': ({ organisationId }) => session.chooseOrganisation(organisationId),
+      ...appHandlers(appInfo, options.openExternal),
+      ...cardHandlers(card),
+      ...sessionHandlers(session),
+      ...settingsHandlers(options.settings),
       'backend:get-health': async () => backendHealth(await probe()),
-      'admin:get-organisation': () => admin((api, token) => api.organisation(token)),
-      'admin:list-user-page': (query) => admin((api, token) => api.listUserPage(token, query)),
-      'admin:get-user': ({ id }) => admin((api, token) => api.getUser(token, id)),
-      'admin:create-user': ({ user }) => admin((api, token) => api.createUser(token, user)),
-      'admin:update-user': ({ id, version, patch }) => admin((api, token) => api.updateUser(token, id, version, patch)),
-      'admin:delete-user': async ({ id, version }) => {
-        await admin((api, token) => api.deleteUser(token, id, version));
-        return { deleted: true as const };
-      },
-      'admin:set-permissions': ({ id, version, eserviceId, permissions, endDates }) =>
-        admin((api, token) => api.setPermissions(token, id, version, eserviceId, permissions, endDates ?? {})),
-      'admin:list-administrators': () => admin((api, token) => api.listAdministrators(token)),
-      'admin:appoint-administrator': ({ person }) => admin((api, token) => api.appointAdministrator(token, person)),
-      'admin:remove-administrator': async ({ hsaId }) => {
-        await admin((api, token) => api.removeAdministrator(token, hsaId));
-        return { removed: true as const };
-      },
-      'admin:list-audit': (query) => admin((api, token) => api.listAudit(token, query)),
-      'settings:get': () => requireSettings().report(),
-      'settings:set-user': ({ key, value }) => requireSettings().setUser(key, value),
       'diagnostics:run': () => diagnostics.run(),
       'diagnostics:test-signature': ({ pin }) => diagnostics.testSignature(pin),
       'diagnostics:report': () => diagnostics.report(),

@@ -1,4 +1,6 @@
 import type { AppInfo } from '../../common/ipc/contract';
+import type { IpcHandlers } from '../ipc/ipc-router';
+import { openExternalSafely } from '../security/external-links';
 
 export interface AppInfoSource {
   productName: string;
@@ -26,4 +28,18 @@ export class AppInfoService {
       demoMode: this.source.demoMode ?? false,
     };
   }
+}
+
+/**
+ * The program's own IPC handlers: what it is, and "open in browser" through the allow-list of
+ * external links (the platform's opener is reached only for an allowed address).
+ */
+export function appHandlers(
+  appInfo: AppInfoService,
+  openExternal: (url: string) => Promise<void>,
+): Pick<IpcHandlers, 'app:get-info' | 'app:open-external'> {
+  return {
+    'app:get-info': () => appInfo.getInfo(),
+    'app:open-external': async ({ url }) => ({ opened: await openExternalSafely(url, openExternal) }),
+  };
 }

@@ -1,6 +1,8 @@
 import type { SettingKey, SettingsReport, SettingValue } from '../../common/settings/settings';
 import type { ResolvedConfig } from '../config/config-resolver';
 import type { UserSettingsStore } from '../config/user-settings-store';
+import { AppFailure } from '../errors/app-failure';
+import type { IpcHandlers } from '../ipc/ipc-router';
 
 export interface SettingsServiceOptions {
   /** Resolves the configuration again from its files (each call re-reads them). */
@@ -36,4 +38,19 @@ export class SettingsService {
     this.options.store.set(key, value, locked);
     return this.report();
   }
+}
+
+/**
+ * The settings view's IPC handlers. Without a settings service (tests that compose main without
+ * one) both refuse with `internal`.
+ */
+export function settingsHandlers(settings: SettingsService | undefined): Pick<IpcHandlers, 'settings:get' | 'settings:set-user'> {
+  const requireSettings = () => {
+    if (!settings) throw new AppFailure('internal');
+    return settings;
+  };
+  return {
+    'settings:get': () => requireSettings().report(),
+    'settings:set-user': ({ key, value }) => requireSettings().setUser(key, value),
+  };
 }
