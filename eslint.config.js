@@ -118,6 +118,14 @@ const productZones = [
     message: 'The preload is built from the contract in common/ alone.',
   },
   { target: ['renderer/**'], from: ['main/**', 'server/**'], message: 'The renderer imports neither main nor the server.' },
+  {
+    // Words for people live in one catalogue (renderer/src/i18n); main reads it for the doctor's output and
+    // the support report through catalogue.ts (plain i18next and JSON), and nothing else of the renderer.
+    target: ['main/**'],
+    from: ['renderer/**'],
+    except: ['**/renderer/src/i18n/catalogue.ts', '**/renderer/src/i18n/*.json'],
+    message: 'Main takes nothing from the renderer but its word catalogue (renderer/src/i18n/catalogue.ts).',
+  },
 ];
 // Test files next to the code may reach into the card process, fixtures and the card lab.
 const testFileZones = productZones.filter((zone) => !['main/card-process/**', 'tests/**'].includes(zone.from[0]));

@@ -85,8 +85,8 @@ export const configIssueSchema = z.object({
   /** The setting concerned, or null when the whole file is at fault. */
   key: z.string().nullable(),
   problem: z.enum(CONFIG_PROBLEMS),
-  /** What is wrong, in Swedish, for the log and the settings view. */
-  message: z.string(),
+  /** The values the problem's words name (settings.problems in the catalogue): detail, value, known keys. */
+  params: z.record(z.string(), z.string()),
 });
 export type ConfigIssue = z.infer<typeof configIssueSchema>;
 

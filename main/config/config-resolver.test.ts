@@ -17,6 +17,7 @@ import {
   type RegistryValue,
 } from './policy-registry';
 import { UserSettingsStore } from './user-settings-store';
+import { catalogueTranslator, configIssueText } from '../../renderer/src/i18n/catalogue';
 
 /** A fake of the PolicyRegistry interface: values per key, or a failure to read. */
 class FakePolicyRegistry implements PolicyRegistry {
@@ -323,6 +324,9 @@ describe('the Windows registry through native-reg', () => {
 });
 
 describe('every invalid-configuration message names the file, the key and what is wrong', () => {
+  // The words come from the catalogue (renderer/src/i18n), as the settings view shows them in Swedish.
+  const t = catalogueTranslator('sv');
+  const words = (problem: ConfigIssue) => configIssueText(t, problem);
   const only = (issues: ConfigIssue[]) => {
     expect(issues).toHaveLength(1);
     return issues[0]!;
@@ -332,14 +336,14 @@ describe('every invalid-configuration message names the file, the key and what i
     mkdirSync(policyFile);
     const problem = only(resolve().issues);
     expect(problem).toMatchObject({ source: 'policy', file: policyFile, key: null, problem: 'file-unreadable' });
-    expect(problem.message).toBe(`Filen ${policyFile} kunde inte läsas (EISDIR). Inga inställningar från den används.`);
+    expect(words(problem)).toBe(`Filen ${policyFile} kunde inte läsas (EISDIR). Inga inställningar från den används.`);
   });
 
   it('a file that is not JSON', () => {
     writeJson(userFile, '{"cardRemoval": "lock",}');
     const problem = only(resolve().issues);
     expect(problem).toMatchObject({ source: 'user', file: userFile, key: null, problem: 'json-invalid' });
-    expect(problem.message).toMatch(
+    expect(words(problem)).toMatch(
       new RegExp(
         `^Filen ${userFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} är inte giltig JSON \\(.+\\)\\. Inga inställningar från den används\\.$`,
       ),
@@ -351,7 +355,7 @@ describe('every invalid-configuration message names the file, the key and what i
     writeJson(policyFile, ['cardRemoval', 'lock']);
     const problem = only(resolve().issues);
     expect(problem).toMatchObject({ source: 'policy', file: policyFile, key: null, problem: 'not-an-object' });
-    expect(problem.message).toBe(
+    expect(words(problem)).toBe(
       `Filen ${policyFile} ska innehålla ett JSON-objekt med inställningar, t.ex. {"cardRemoval": "lock"}. Inga inställningar från den används.`,
     );
   });
@@ -360,7 +364,7 @@ describe('every invalid-configuration message names the file, the key and what i
     writeJson(policyFile, { $comment: 'Kommunens policy', backendURL: 'https://x.example' });
     const problem = only(resolve().issues);
     expect(problem).toMatchObject({ source: 'policy', file: policyFile, key: 'backendURL', problem: 'unknown-key' });
-    expect(problem.message).toBe(
+    expect(words(problem)).toBe(
       `Fel i ${policyFile}: "backendURL" är ingen känd inställning (kända: ${SETTING_KEYS.join(', ')}). Den används inte.`,
     );
   });
@@ -404,7 +408,7 @@ describe('every invalid-configuration message names the file, the key and what i
 
   it('a key only policy may set, in the user file', () => {
     writeJson(userFile, { crashReporting: true });
-    expect(only(resolve().issues).message).toBe(
+    expect(words(only(resolve().issues))).toBe(
       `Fel i ${userFile}: "crashReporting" kan bara sättas av systempolicyn, inte i användarens inställningar. Värdet används inte.`,
     );
   });
@@ -457,7 +461,7 @@ describe('every invalid-configuration message names the file, the key and what i
       writeJson(policyFile, { [key]: value });
       const problem = only(resolve().issues);
       expect(problem).toMatchObject({ source: 'policy', file: policyFile, key, problem: 'invalid-value' });
-      expect(problem.message).toBe(
+      expect(words(problem)).toBe(
         `Fel i ${policyFile}: "${key}" har värdet ${JSON.stringify(value)}, men ska vara ${expected}. Värdet används inte.`,
       );
     });
@@ -471,7 +475,7 @@ describe('every invalid-configuration message names the file, the key and what i
       key: 'cardRemoval',
       problem: 'invalid-value',
     });
-    expect(problem.message).toBe(
+    expect(words(problem)).toBe(
       'Fel i miljövariabeln BEHORIGHETSADMIN_CARD_REMOVAL: "cardRemoval" har värdet "sleep", men ska vara "logout" (logga ut) eller "lock" (lås). Värdet används inte.',
     );
   });
@@ -480,7 +484,7 @@ describe('every invalid-configuration message names the file, the key and what i
     const registry = new FakePolicyRegistry({ 'HKLM\\K': new Error('ERROR: Access is denied.\nmore') });
     const problem = only(resolve({ platform: 'win32', policy: { kind: 'registry', key: 'HKLM\\K', registry } }).issues);
     expect(problem).toMatchObject({ source: 'policy', file: 'HKLM\\K', key: null, problem: 'registry-unreadable' });
-    expect(problem.message).toBe(
+    expect(words(problem)).toBe(
       'Registernyckeln HKLM\\K kunde inte läsas (ERROR: Access is denied.). Ingen policy från den används.',
     );
   });
@@ -500,15 +504,19 @@ describe('every invalid-configuration message names the file, the key and what i
         file: missing,
         key: 'extraCaCertificates',
         problem: 'certificate-unreadable',
-        message: `Certifikatfilen ${missing} i "extraCaCertificates" kunde inte läsas (ENOENT). Den används inte.`,
+        params: { detail: 'ENOENT' },
       },
       {
         source: 'policy',
         file: garbage,
         key: 'extraCaCertificates',
         problem: 'certificate-invalid',
-        message: `Filen ${garbage} i "extraCaCertificates" innehåller inget giltigt certifikat i PEM-format (-----BEGIN CERTIFICATE-----). Den används inte.`,
+        params: {},
       },
+    ]);
+    expect(config.issues.map(words)).toEqual([
+      `Certifikatfilen ${missing} i "extraCaCertificates" kunde inte läsas (ENOENT). Den används inte.`,
+      `Filen ${garbage} i "extraCaCertificates" innehåller inget giltigt certifikat i PEM-format (-----BEGIN CERTIFICATE-----). Den används inte.`,
     ]);
   });
 

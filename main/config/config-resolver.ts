@@ -47,8 +47,15 @@ function isSettingKey(name: string): name is SettingKey {
   return (SETTING_KEYS as readonly string[]).includes(name);
 }
 
-function issue(source: LayerSource, file: string, key: string | null, problem: ConfigProblem, message: string): ConfigIssue {
-  return { source, file, key, problem, message };
+/** An issue: the problem's code with the values its words name (settings.problems in the catalogue). */
+function issue(
+  source: LayerSource,
+  file: string,
+  key: string | null,
+  problem: ConfigProblem,
+  params: Record<string, string> = {},
+): ConfigIssue {
+  return { source, file, key, problem, params };
 }
 
 function shown(value: unknown): string {
@@ -62,17 +69,9 @@ export function readJsonLayer(source: LayerSource, file: string, issues: ConfigI
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'okänt fel';
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
     if (code === 'ENOENT') return { file, values: {} };
-    issues.push(
-      issue(
-        source,
-        file,
-        null,
-        'file-unreadable',
-        `Filen ${file} kunde inte läsas (${code}). Inga inställningar från den används.`,
-      ),
-    );
+    issues.push(issue(source, file, null, 'file-unreadable', { detail: code }));
     return { file, values: {} };
   }
   let parsed: unknown;
@@ -80,27 +79,11 @@ export function readJsonLayer(source: LayerSource, file: string, issues: ConfigI
     parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    issues.push(
-      issue(
-        source,
-        file,
-        null,
-        'json-invalid',
-        `Filen ${file} är inte giltig JSON (${detail}). Inga inställningar från den används.`,
-      ),
-    );
+    issues.push(issue(source, file, null, 'json-invalid', { detail }));
     return { file, values: {} };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    issues.push(
-      issue(
-        source,
-        file,
-        null,
-        'not-an-object',
-        `Filen ${file} ska innehålla ett JSON-objekt med inställningar, t.ex. {"cardRemoval": "lock"}. Inga inställningar från den används.`,
-      ),
-    );
+    issues.push(issue(source, file, null, 'not-an-object', {}));
     return { file, values: {} };
   }
   // Keys starting with "$" ("$comment", "$schema") are for people and are ignored.
@@ -154,15 +137,7 @@ export function readRegistryLayer(
     values = registry.readValues(key);
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    issues.push(
-      issue(
-        'policy',
-        key,
-        null,
-        'registry-unreadable',
-        `Registernyckeln ${key} kunde inte läsas (${detail}). Ingen policy från den används.`,
-      ),
-    );
+    issues.push(issue('policy', key, null, 'registry-unreadable', { detail }));
     return { file: key, values: {} };
   }
   const raw: Record<string, unknown> = {};
@@ -195,42 +170,18 @@ function validateLayer(source: LayerSource, layer: RawLayer, issues: ConfigIssue
   const present = new Set<SettingKey>();
   for (const [name, value] of Object.entries(layer.values)) {
     if (!isSettingKey(name)) {
-      issues.push(
-        issue(
-          source,
-          layer.file,
-          name,
-          'unknown-key',
-          `Fel i ${layer.file}: "${name}" är ingen känd inställning (kända: ${SETTING_KEYS.join(', ')}). Den används inte.`,
-        ),
-      );
+      issues.push(issue(source, layer.file, name, 'unknown-key', { known: SETTING_KEYS.join(', ') }));
       continue;
     }
     const file = fileOf?.(name) ?? layer.file;
     if (source === 'user' && POLICY_ONLY_KEYS.includes(name)) {
-      issues.push(
-        issue(
-          source,
-          file,
-          name,
-          'policy-only',
-          `Fel i ${file}: "${name}" kan bara sättas av systempolicyn, inte i användarens inställningar. Värdet används inte.`,
-        ),
-      );
+      issues.push(issue(source, file, name, 'policy-only', {}));
       continue;
     }
     present.add(name);
     const parsed = SETTING_VALUE_SCHEMAS[name].safeParse(value);
     if (!parsed.success) {
-      issues.push(
-        issue(
-          source,
-          file,
-          name,
-          'invalid-value',
-          `Fel i ${file}: "${name}" har värdet ${shown(value)}, men ska vara ${SETTING_DEFINITIONS[name].expected}. Värdet används inte.`,
-        ),
-      );
+      issues.push(issue(source, file, name, 'invalid-value', { value: shown(value) }));
       continue;
     }
     valid[name] = parsed.data;
@@ -251,16 +202,8 @@ export function loadCertificates(
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'okänt fel';
-      issues.push(
-        issue(
-          source,
-          file,
-          key,
-          'certificate-unreadable',
-          `Certifikatfilen ${file} i "${key}" kunde inte läsas (${code}). Den används inte.`,
-        ),
-      );
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+      issues.push(issue(source, file, key, 'certificate-unreadable', { detail: code }));
       continue;
     }
     const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
@@ -273,15 +216,7 @@ export function loadCertificates(
       }
     });
     if (valid.length === 0 || valid.length !== blocks.length) {
-      issues.push(
-        issue(
-          source,
-          file,
-          key,
-          'certificate-invalid',
-          `Filen ${file} i "${key}" innehåller inget giltigt certifikat i PEM-format (-----BEGIN CERTIFICATE-----). Den används inte.`,
-        ),
-      );
+      issues.push(issue(source, file, key, 'certificate-invalid', {}));
       continue;
     }
     pems.push(...valid);

@@ -17,8 +17,6 @@ export type SettingKind = 'string' | 'list' | 'boolean' | 'number';
 
 export interface SettingDefinition {
   kind: SettingKind;
-  /** What a valid value looks like, in Swedish (ends every "invalid value" message). */
-  expected: string;
   /** The development flag (environment variable) for this key. */
   env: string;
 }
@@ -26,58 +24,40 @@ export interface SettingDefinition {
 export const SETTING_DEFINITIONS: Readonly<Record<SettingKey, SettingDefinition>> = {
   backendUrl: {
     kind: 'string',
-    expected: 'en http- eller https-adress, t.ex. "https://behorighet.myndighet.se/api"',
     env: 'BEHORIGHETSADMIN_BACKEND_URL',
   },
   origin: {
     kind: 'string',
-    expected: 'en ursprungsadress utan sökväg, t.ex. "https://behorighet.myndighet.se"',
     env: 'BEHORIGHETSADMIN_ORIGIN',
   },
   pkcs11Modules: {
     kind: 'list',
-    expected: 'en lista med minst en sökväg till en PKCS#11-modul, t.ex. ["C:\\\\Windows\\\\System32\\\\iidp11.dll"]',
     env: 'BEHORIGHETSADMIN_PKCS11_MODULE',
   },
   trustAnchors: {
     kind: 'list',
-    expected: 'en lista med sökvägar till PEM-filer med CA-certifikat (rot-CA och utfärdande CA; en fil får innehålla flera)',
     env: 'BEHORIGHETSADMIN_TRUST_ANCHORS',
   },
   extraCaCertificates: {
     kind: 'list',
-    expected: 'en lista med sökvägar till PEM-filer med CA-certifikat för TLS (t.ex. kommunens egen CA)',
     env: 'BEHORIGHETSADMIN_EXTRA_CA_CERTS',
   },
-  cardRemoval: { kind: 'string', expected: '"logout" (logga ut) eller "lock" (lås)', env: 'BEHORIGHETSADMIN_CARD_REMOVAL' },
+  cardRemoval: { kind: 'string', env: 'BEHORIGHETSADMIN_CARD_REMOVAL' },
   proxy: {
     kind: 'string',
-    expected: '"system" (operativsystemets proxy), "direct" (ingen proxy) eller en proxyadress som "http://proxy.kommun.se:8080"',
     env: 'BEHORIGHETSADMIN_PROXY',
   },
   logLevel: {
     kind: 'string',
-    expected: 'en av "fatal", "error", "warn", "info", "debug", "trace"',
     env: 'BEHORIGHETSADMIN_LOG_LEVEL',
   },
-  language: { kind: 'string', expected: '"sv" (svenska) eller "en" (engelska)', env: 'BEHORIGHETSADMIN_LANGUAGE' },
+  language: { kind: 'string', env: 'BEHORIGHETSADMIN_LANGUAGE' },
   crashReporting: {
     kind: 'boolean',
-    expected: 'true eller false (i registret 1 eller 0)',
     env: 'BEHORIGHETSADMIN_CRASH_REPORTING',
   },
-  ignoredReaders: {
-    kind: 'list',
-    expected:
-      'en lista med mönster för namn på kortläsare som programmet ska bortse från, t.ex. ["Microsoft Virtual Smart Card*"] (* står för valfria tecken)',
-    env: 'BEHORIGHETSADMIN_IGNORED_READERS',
-  },
-  expiryWarningDays: {
-    kind: 'number',
-    expected:
-      'ett heltal från 1 till 365: så många dagar innan kortets certifikat går ut varnar programmet (t.ex. 30; i registret REG_DWORD)',
-    env: 'BEHORIGHETSADMIN_EXPIRY_WARNING_DAYS',
-  },
+  ignoredReaders: { kind: 'list', env: 'BEHORIGHETSADMIN_IGNORED_READERS' },
+  expiryWarningDays: { kind: 'number', env: 'BEHORIGHETSADMIN_EXPIRY_WARNING_DAYS' },
 };
 
 /** The built-in defaults; the PKCS#11 modules depend on the platform (Net iD first, then OpenSC). */

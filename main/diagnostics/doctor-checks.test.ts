@@ -3,6 +3,10 @@ import type { CardSnapshot, CertificateSummary } from '../../common/card/card-st
 import { ensureTestPki, type CardProfileName } from '../../tests/cardlab/index';
 import { summariseCertificate } from '../card-process/certificate-summary';
 import { runDoctorChecks } from './doctor-checks';
+import { checkWords } from './check-words';
+
+/** The checks' words, as the doctor and the support report print them: the catalogue's Swedish. */
+const SV = checkWords('sv');
 
 const NOW = new Date();
 const POLICY_FILE = '/etc/behorighetsadmin/policy.json';
@@ -62,11 +66,11 @@ describe('doctor checks: the trust configuration', () => {
   it('with no CA certificate configured, certificate-issuer is a configuration notice naming the setting, not "untrusted"', async () => {
     const check = run(await summary('valid', false), { caCertificates: 0, policyLocation: POLICY_FILE })('certificate-issuer');
     expect(check.status).toBe('warn');
-    expect(check.message).toContain('trustAnchors');
-    expect(check.message).toContain(POLICY_FILE);
-    expect(check.message).toContain('--trust-anchor');
-    expect(check.message).toContain('BEHORIGHETSADMIN_TRUST_ANCHORS');
-    expect(check.message).not.toContain('inte litar på');
+    expect(SV.message(check)).toContain('trustAnchors');
+    expect(SV.message(check)).toContain(POLICY_FILE);
+    expect(SV.message(check)).toContain('--trust-anchor');
+    expect(SV.message(check)).toContain('BEHORIGHETSADMIN_TRUST_ANCHORS');
+    expect(SV.message(check)).not.toContain('inte litar på');
     expect(check.details).toMatchObject({ setting: 'trustAnchors', policyLocation: POLICY_FILE });
   });
 
@@ -75,7 +79,7 @@ describe('doctor checks: the trust configuration', () => {
     expect(run(await summary('valid', true), trust)('certificate-issuer').status).toBe('pass');
     const untrusted = run(await summary('untrusted', false), trust)('certificate-issuer');
     expect(untrusted.status).toBe('fail');
-    expect(untrusted.message).toContain('Test Untrusted Person ID CA');
+    expect(SV.message(untrusted)).toContain('Test Untrusted Person ID CA');
   });
 });
 
@@ -108,8 +112,8 @@ describe('doctor checks: certificate-revocation', () => {
     const certificate = { ...(await summary('valid', true)), revocation };
     const check = run(certificate, trust)('certificate-revocation');
     expect(check.status).toBe(status);
-    expect(check.message).toContain(words);
-    if (status === 'warn') expect(check.message).toContain(RESPONDER);
+    expect(SV.message(check)).toContain(words);
+    if (status === 'warn') expect(SV.message(check)).toContain(RESPONDER);
   });
 });
 
@@ -131,7 +135,7 @@ describe('the reader check names the readers the ignore list leaves out', () => 
       (check) => check.id === 'reader',
     )!;
     expect(reader.status).toBe('pass');
-    expect(reader.message).not.toContain('Microsoft');
+    expect(SV.message(reader)).not.toContain('Microsoft');
     expect(reader.details.ignoredReaders).toBe(1);
     expect(reader.notes).toEqual([
       {

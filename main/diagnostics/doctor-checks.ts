@@ -1,6 +1,12 @@
 import { DEFAULT_EXPIRY_WARNING_DAYS, type CardSnapshot, type CertificateSummary } from '../../common/card/card-state';
 import { loginReadiness, type LoginReadiness } from '../../common/card/login-readiness';
-import type { CheckId, CheckNote, CheckStatus, DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
+import type {
+  CheckId,
+  CheckMessageCode,
+  CheckNote,
+  CheckStatus,
+  DiagnosticCheck,
+} from '../../common/diagnostics/diagnostic-check';
 import type { BackendProbe } from './backend-probe';
 import { fingerprintText, type TlsInspection } from './tls-inspection';
 import { pinStateCheck } from './pin-state-check';
@@ -36,12 +42,26 @@ export function currentSessionFacts(
 }
 
 type Details = DiagnosticCheck['details'];
+type Params = DiagnosticCheck['params'];
 
-function check(id: CheckId, status: CheckStatus, message: string, details: Details = {}): DiagnosticCheck {
-  return { id, status, message, details };
+/** A check: its outcome as a code of the catalogue (diagnostics.messages) with the values the words name. */
+function check(
+  id: CheckId,
+  status: CheckStatus,
+  code: CheckMessageCode,
+  params: Params = {},
+  details: Details = {},
+): DiagnosticCheck {
+  return { id, status, code, params, details };
 }
 
-const SKIPPED_AFTER = (what: string) => `Hoppades över: ${what} måste fungera först.`;
+/** Skipped because an earlier link must work first. */
+function skipped(
+  id: CheckId,
+  after: 'pcsc-service' | 'reader' | 'card-in-reader' | 'card-and-module' | 'card' | 'certificate' | 'backend',
+): DiagnosticCheck {
+  return check(id, 'skip', `skip.after-${after}`);
+}
 
 function dateOnly(iso: string): string {
   return iso.slice(0, 10);
@@ -55,13 +75,7 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
   const checks: DiagnosticCheck[] = [];
   const serviceUp = card.pcsc.service === 'running';
   checks.push(
-    serviceUp
-      ? check('pcsc-service', 'pass', 'Korttjänsten (PC/SC) är igång.')
-      : check(
-          'pcsc-service',
-          'fail',
-          'Korttjänsten (PC/SC) är inte igång. Starta om datorn, eller be IT starta tjänsten (pcscd på Linux, Smartkort/SCardSvr på Windows).',
-        ),
+    serviceUp ? check('pcsc-service', 'pass', 'pcsc-service.running') : check('pcsc-service', 'fail', 'pcsc-service.not-running'),
   );
 
   const readers = card.pcsc.readers;
@@ -75,17 +89,18 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
     ignoredNotes.length > 0
       ? { ...item, details: { ...item.details, ignoredReaders: ignored.length }, notes: ignoredNotes }
       : item;
-  if (!serviceUp) checks.push(check('reader', 'skip', SKIPPED_AFTER('korttjänsten')));
-  else if (readers.length === 0)
-    checks.push(
-      withIgnored(
-        check('reader', 'fail', 'Ingen kortläsare hittades. Kontrollera att kortläsaren är ansluten; prova en annan USB-port.'),
-      ),
-    );
+  if (!serviceUp) checks.push(skipped('reader', 'pcsc-service'));
+  else if (readers.length === 0) checks.push(withIgnored(check('reader', 'fail', 'reader.none')));
   else
     checks.push(
       withIgnored(
-        check('reader', 'pass', `Kortläsare: ${readers.map((reader) => reader.name).join(', ')}.`, { readers: readers.length }),
+        check(
+          'reader',
+          'pass',
+          'reader.found',
+          { readers: readers.map((reader) => reader.name).join(', ') },
+          { readers: readers.length },
+        ),
       ),
     );
   checks.push(remoteSessionCheck(session ?? currentSessionFacts()));
@@ -95,23 +110,17 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
   const { reader, token } = readiness;
   const blocked = (blocker: LoginReadiness['blockers'][number]) => readiness.blockers.includes(blocker);
   const warned = (warning: LoginReadiness['warnings'][number]) => readiness.warnings.includes(warning);
-  if (!serviceUp || readers.length === 0) checks.push(check('card', 'skip', SKIPPED_AFTER('kortläsaren')));
-  else if (!reader) checks.push(check('card', 'fail', 'Inget kort i kortläsaren. Sätt i ditt SITHS-kort med chippet först.'));
-  else checks.push(check('card', 'pass', `Kort finns i ${reader.name}.`, { reader: reader.name }));
+  if (!serviceUp || readers.length === 0) checks.push(skipped('card', 'reader'));
+  else if (!reader) checks.push(check('card', 'fail', 'card.none'));
+  else checks.push(check('card', 'pass', 'card.found', { reader: reader.name }, { reader: reader.name }));
 
-  if (!reader) checks.push(check('atr', 'skip', SKIPPED_AFTER('ett kort i läsaren')));
-  else if (reader.cardKind === 'unknown')
-    checks.push(
-      check(
-        'atr',
-        'warn',
-        'Kortet känns inte igen som ett SITHS-kort. Kontrollera att det är ditt SITHS-kort som sitter i läsaren.',
-        { atr: reader.atr },
-      ),
-    );
+  if (!reader) checks.push(skipped('atr', 'card-in-reader'));
+  else if (reader.cardKind === 'unknown') checks.push(check('atr', 'warn', 'atr.unknown', {}, { atr: reader.atr }));
   else
     checks.push(
-      check('atr', 'pass', `Kortet känns igen: ${reader.cardLabel ?? 'SITHS-kort'}.`, { atr: reader.atr, kind: reader.cardKind }),
+      reader.cardLabel
+        ? check('atr', 'pass', 'atr.known', { label: reader.cardLabel }, { atr: reader.atr, kind: reader.cardKind })
+        : check('atr', 'pass', 'atr.known-siths', {}, { atr: reader.atr, kind: reader.cardKind }),
     );
 
   const module = card.module;
@@ -120,7 +129,8 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
       check(
         'pkcs11-module',
         'pass',
-        `Programvaran för e-legitimation är laddad (${module.description ?? module.path}, version ${module.version ?? 'okänd'}).`,
+        module.version ? 'pkcs11-module.loaded' : 'pkcs11-module.loaded-no-version',
+        { name: module.description ?? module.path, version: module.version ?? '' },
         {
           path: module.path,
           manufacturer: module.manufacturer,
@@ -129,57 +139,37 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
       ),
     );
   else if (module.status === 'missing')
-    checks.push(
-      check(
-        'pkcs11-module',
-        'fail',
-        `Programvaran för e-legitimation (PKCS#11-modulen) finns inte: ${module.path}. Installera Net iD eller ange rätt sökväg i inställningarna.`,
-        { path: module.path },
-      ),
-    );
-  else
-    checks.push(
-      check(
-        'pkcs11-module',
-        'fail',
-        `Programvaran för e-legitimation (PKCS#11-modulen) kunde inte startas: ${module.path}. Starta om datorn; kvarstår felet, installera om Net iD.`,
-        { path: module.path },
-      ),
-    );
+    checks.push(check('pkcs11-module', 'fail', 'pkcs11-module.missing', { path: module.path }, { path: module.path }));
+  else checks.push(check('pkcs11-module', 'fail', 'pkcs11-module.failed', { path: module.path }, { path: module.path }));
 
-  if (module.status !== 'loaded' || !reader)
-    checks.push(check('token', 'skip', SKIPPED_AFTER('kortet och programvaran för e-legitimation')));
-  else if (!token)
+  if (module.status !== 'loaded' || !reader) checks.push(skipped('token', 'card-and-module'));
+  else if (!token) checks.push(check('token', 'fail', 'token.unreadable'));
+  else
     checks.push(
       check(
         'token',
-        'fail',
-        'Kortet kunde inte läsas av programvaran för e-legitimation. Kontrollera att kortet är rent och sitter rätt, och välj "Läs in kortet på nytt".',
+        'pass',
+        'token.read',
+        { label: token.label },
+        {
+          label: token.label,
+          serialNumber: token.serialNumber,
+          slot: token.slotDescription,
+        },
       ),
-    );
-  else
-    checks.push(
-      check('token', 'pass', `Kortet läses: ${token.label}.`, {
-        label: token.label,
-        serialNumber: token.serialNumber,
-        slot: token.slotDescription,
-      }),
     );
 
   const certificate = token?.authCertificate ?? null;
-  if (!token) checks.push(check('certificate', 'skip', SKIPPED_AFTER('kortet')));
+  if (!token) checks.push(skipped('certificate', 'card'));
   else if (!certificate)
-    checks.push(
-      check('certificate', 'fail', 'Kortet saknar certifikat för inloggning (legitimering). Kontakta den som utfärdade kortet.', {
-        certificates: token.certificates.length,
-      }),
-    );
+    checks.push(check('certificate', 'fail', 'certificate.missing', {}, { certificates: token.certificates.length }));
   else
     checks.push(
       check(
         'certificate',
         'pass',
-        `Certifikat för ${certificate.commonName ?? certificate.subject}, HSA-id ${certificate.hsaId ?? 'saknas'}.`,
+        certificate.hsaId ? 'certificate.found' : 'certificate.found-no-hsa-id',
+        { name: certificate.commonName ?? certificate.subject, hsaId: certificate.hsaId ?? '' },
         {
           subject: certificate.subject,
           hsaId: certificate.hsaId,
@@ -192,8 +182,8 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
     );
 
   if (!certificate) {
-    checks.push(check('certificate-validity', 'skip', SKIPPED_AFTER('certifikatet')));
-    checks.push(check('certificate-issuer', 'skip', SKIPPED_AFTER('certifikatet')));
+    checks.push(skipped('certificate-validity', 'certificate'));
+    checks.push(skipped('certificate-issuer', 'certificate'));
   } else {
     const dates = {
       notBefore: certificate.notBefore,
@@ -203,19 +193,15 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
     };
     if (blocked('certificate-expired'))
       checks.push(
-        check(
-          'certificate-validity',
-          'fail',
-          `Certifikatet gick ut ${dateOnly(certificate.notAfter)}. Beställ ett nytt kort.`,
-          dates,
-        ),
+        check('certificate-validity', 'fail', 'certificate-validity.expired', { date: dateOnly(certificate.notAfter) }, dates),
       );
     else if (blocked('certificate-not-yet-valid'))
       checks.push(
         check(
           'certificate-validity',
           'fail',
-          `Certifikatet gäller först från ${dateOnly(certificate.notBefore)}. Kontrollera datorns klocka, eller vänta tills kortet börjar gälla.`,
+          'certificate-validity.not-yet-valid',
+          { date: dateOnly(certificate.notBefore) },
           dates,
         ),
       );
@@ -224,21 +210,22 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
         check(
           'certificate-validity',
           'warn',
-          `Certifikatet går ut ${dateOnly(certificate.notAfter)} (om ${certificate.daysLeft} dagar; programmet varnar ${dates.expiryWarningDays} dagar innan). ` +
-            'Beställ ett nytt kort hos organisationens kortadministratör nu, så att det hinner komma innan det gamla slutar fungera.',
+          'certificate-validity.expiring-soon',
+          { date: dateOnly(certificate.notAfter), days: certificate.daysLeft, threshold: dates.expiryWarningDays },
           dates,
         ),
       );
     else
       checks.push(
-        check('certificate-validity', 'pass', `Certifikatet är giltigt till ${dateOnly(certificate.notAfter)}.`, dates),
+        check('certificate-validity', 'pass', 'certificate-validity.valid', { date: dateOnly(certificate.notAfter) }, dates),
       );
     checks.push(
       warned('trust-not-configured')
         ? check(
             'certificate-issuer',
             'warn',
-            `Inga CA-certifikat är inställda, så programmet kan inte kontrollera utfärdaren (${certificate.issuer}). Be IT ange SITHS rot-CA och utfärdande CA i inställningen "trustAnchors" i ${policyLocation} (vid utveckling: --trust-anchor eller BEHORIGHETSADMIN_TRUST_ANCHORS).`,
+            'certificate-issuer.not-configured',
+            { issuer: certificate.issuer, policyLocation },
             {
               issuer: certificate.issuer,
               setting: 'trustAnchors',
@@ -248,13 +235,18 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
             },
           )
         : !blocked('certificate-untrusted')
-          ? check('certificate-issuer', 'pass', `Utfärdat av en betrodd utfärdare: ${certificate.issuer}.`, {
-              issuer: certificate.issuer,
-            })
+          ? check(
+              'certificate-issuer',
+              'pass',
+              'certificate-issuer.trusted',
+              { issuer: certificate.issuer },
+              { issuer: certificate.issuer },
+            )
           : check(
               'certificate-issuer',
               'fail',
-              `Certifikatet är utfärdat av en utfärdare som programmet inte litar på: ${certificate.issuer}. Kontrollera att det är ett SITHS-kort, eller be IT lägga till rätt rotcertifikat.`,
+              'certificate-issuer.untrusted',
+              { issuer: certificate.issuer },
               { issuer: certificate.issuer },
             ),
     );
@@ -262,60 +254,59 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
 
   checks.push(revocationCheck(certificate, readiness));
 
-  if (!token) checks.push(check('pin-state', 'skip', SKIPPED_AFTER('kortet')));
+  if (!token) checks.push(skipped('pin-state', 'card'));
   else checks.push(pinStateCheck(token));
 
   if (!backendUrl || !backend || (!backend.reachable && backend.reason === 'not-configured')) {
-    const why = 'Ingen tjänsteadress är inställd.';
+    const why = 'skip.no-backend';
     checks.push(check('backend', 'skip', why), check('backend-status', 'skip', why), check('clock-skew', 'skip', why));
     return checks;
   }
   if (!backend.reachable) {
-    const reasons: Record<typeof backend.reason, string> = {
-      'not-configured': 'är inte inställd',
-      timeout: 'svarade inte i tid',
-      refused: 'gick inte att nå',
-      'http-error': 'svarade med ett fel',
-      malformed: 'svarade med något som inte är tjänstens statussvar',
-    };
     checks.push(
       backend.tls && !backend.tls.trusted
         ? tlsInterceptedCheck(backendUrl, backend.tls, policyLocation, backend.reason)
         : check(
             'backend',
             'fail',
-            `Tjänsten ${backendUrl} ${reasons[backend.reason]}. Försök igen om en stund; kontrollera nätverket eller proxyinställningarna.`,
+            `backend.${backend.reason === 'not-configured' ? 'refused' : backend.reason}`,
+            { url: backendUrl },
             { url: backendUrl, reason: backend.reason, detail: backend.detail },
           ),
-      check('backend-status', 'skip', SKIPPED_AFTER('tjänsten')),
-      check('clock-skew', 'skip', SKIPPED_AFTER('tjänsten')),
+      skipped('backend-status', 'backend'),
+      skipped('clock-skew', 'backend'),
     );
     return checks;
   }
   checks.push(
-    check('backend', 'pass', `Tjänsten svarar (${backend.roundTripMs} ms).`, {
-      url: backendUrl,
-      version: backend.status.version,
-      roundTripMs: backend.roundTripMs,
-    }),
+    check(
+      'backend',
+      'pass',
+      'backend.ok',
+      { ms: backend.roundTripMs },
+      {
+        url: backendUrl,
+        version: backend.status.version,
+        roundTripMs: backend.roundTripMs,
+      },
+    ),
   );
   const message = backend.status.message;
   if (backend.status.status === 'ok' && (!message || message.severity === 'info'))
     checks.push(
-      check('backend-status', 'pass', message ? `Tjänsten meddelar: ${message.text}` : 'Tjänsten rapporterar inga störningar.'),
+      message
+        ? check('backend-status', 'pass', 'backend-status.message', { text: message.text })
+        : check('backend-status', 'pass', 'backend-status.ok'),
     );
   else if (backend.status.status === 'unavailable')
-    checks.push(
-      check('backend-status', 'fail', 'Tjänsten rapporterar att den inte fungerar just nu. Försök igen senare.', {
-        message: message?.text ?? null,
-      }),
-    );
+    checks.push(check('backend-status', 'fail', 'backend-status.unavailable', {}, { message: message?.text ?? null }));
   else
     checks.push(
       check(
         'backend-status',
         message?.severity === 'disturbance' ? 'fail' : 'warn',
-        `Tjänsten rapporterar en störning: ${message?.text ?? 'ingen beskrivning'}. Försök igen senare.`,
+        message ? 'backend-status.disturbance' : 'backend-status.disturbance-no-text',
+        { text: message?.text ?? '' },
         { severity: message?.severity ?? null, since: message?.since ?? null },
       ),
     );
@@ -323,13 +314,8 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
   const skewSeconds = Math.round((now.getTime() - new Date(backend.status.time).getTime() - backend.roundTripMs / 2) / 1000);
   checks.push(
     Math.abs(skewSeconds) <= MAX_CLOCK_SKEW_SECONDS
-      ? check('clock-skew', 'pass', 'Datorns klocka stämmer med tjänstens.', { skewSeconds })
-      : check(
-          'clock-skew',
-          'fail',
-          `Datorns klocka går fel med ${Math.abs(skewSeconds)} sekunder jämfört med tjänsten. Ställ klockan (be IT kontrollera tidssynkroniseringen).`,
-          { skewSeconds },
-        ),
+      ? check('clock-skew', 'pass', 'clock-skew.ok', {}, { skewSeconds })
+      : check('clock-skew', 'fail', 'clock-skew.skewed', { seconds: Math.abs(skewSeconds) }, { skewSeconds }),
   );
   return checks;
 }
@@ -340,15 +326,17 @@ export function runDoctorChecks({ card, policyLocation, backend, backendUrl, now
  * Names that CA and its fingerprint, and who can fix it.
  */
 function tlsInterceptedCheck(backendUrl: string, tls: TlsInspection, policyLocation: string, reason: string): DiagnosticCheck {
-  const fingerprint = fingerprintText(tls.issuerSha256 ?? tls.certificateSha256);
-  const whose = tls.issuerSha256 ? 'utfärdarens certifikat' : 'serverns certifikat';
   return check(
     'backend',
     'fail',
-    `Anslutningen till ${tls.host} avlyssnas av "${tls.issuer}" (SHA-256 för ${whose}: ${fingerprint}): tjänstens ` +
-      'certifikat är utfärdat av en CA som programmet inte litar på, oftast en brandvägg eller proxy som granskar ' +
-      `krypterad trafik (TLS-inspektion). Organisationens IT-avdelning behöver antingen undanta ${tls.host} från ` +
-      `TLS-inspektionen eller sprida sin CA via policy (inställningen "extraCaCertificates" i ${policyLocation}).`,
+    // The fingerprint is of the issuer's certificate where the server sent it, else of the server's own.
+    tls.issuerSha256 ? 'backend.tls-intercepted' : 'backend.tls-intercepted-server-certificate',
+    {
+      host: tls.host,
+      issuer: tls.issuer,
+      fingerprint: fingerprintText(tls.issuerSha256 ?? tls.certificateSha256),
+      policyLocation,
+    },
     {
       url: backendUrl,
       reason,
@@ -363,17 +351,17 @@ function tlsInterceptedCheck(backendUrl: string, tls: TlsInspection, policyLocat
   );
 }
 
-const UNKNOWN_WHY: Record<string, string> = {
-  unreachable: 'spärrtjänsten svarade inte',
-  'responder-unknown': 'spärrtjänsten känner inte till certifikatet',
-  'invalid-response': 'spärrtjänstens svar kunde inte verifieras',
-  'no-responder': 'certifikatet anger ingen spärrtjänst',
-  pending: 'kontrollen hann inte bli klar',
+/** Why a revocation status could not be had, as the catalogue's codes name it. */
+const UNKNOWN_WHY: Record<string, CheckMessageCode> = {
+  unreachable: 'certificate-revocation.unknown-unreachable',
+  'responder-unknown': 'certificate-revocation.unknown-responder-unknown',
+  'invalid-response': 'certificate-revocation.unknown-invalid-response',
+  'no-responder': 'certificate-revocation.unknown-no-responder',
 };
 
 /** Revoked (fail), not revoked (pass), or no answer to be had (warn, naming the responder asked). */
 function revocationCheck(certificate: CertificateSummary | null, readiness: LoginReadiness): DiagnosticCheck {
-  if (!certificate) return check('certificate-revocation', 'skip', SKIPPED_AFTER('certifikatet'));
+  if (!certificate) return skipped('certificate-revocation', 'certificate');
   const revocation = certificate.revocation;
   const details = {
     status: revocation.status,
@@ -385,20 +373,23 @@ function revocationCheck(certificate: CertificateSummary | null, readiness: Logi
     reason: revocation.reason,
     checkedAt: revocation.checkedAt,
   };
-  const via = revocation.source === 'crl' ? 'spärrlistan' : 'OCSP';
   if (readiness.blockers.includes('certificate-revoked'))
-    return check(
-      'certificate-revocation',
-      'fail',
-      `Certifikatet är återkallat (spärrat) av utfärdaren${revocation.revokedAt ? ` sedan ${dateOnly(revocation.revokedAt)}` : ''}. Kortet kan inte användas för inloggning; kontakta den som utfärdade kortet.`,
-      details,
-    );
+    return revocation.revokedAt
+      ? check(
+          'certificate-revocation',
+          'fail',
+          'certificate-revocation.revoked-since',
+          { date: dateOnly(revocation.revokedAt) },
+          details,
+        )
+      : check('certificate-revocation', 'fail', 'certificate-revocation.revoked', {}, details);
   if (readiness.warnings.includes('revocation-unknown')) {
-    const responder = revocation.responder ?? certificate.ocspUrls[0] ?? certificate.crlUrls[0] ?? 'okänd adress';
+    const responder = revocation.responder ?? certificate.ocspUrls[0] ?? certificate.crlUrls[0] ?? null;
     return check(
       'certificate-revocation',
       'warn',
-      `Om certifikatet är återkallat kan inte kontrolleras: ${UNKNOWN_WHY[revocation.reason ?? 'unreachable'] ?? 'okänt fel'} (${responder}). Tjänsten kan då stoppa inloggningen. Försök igen om en stund; kvarstår det, be IT kontrollera att datorn når ${responder}.`,
+      UNKNOWN_WHY[revocation.reason ?? 'unreachable'] ?? 'certificate-revocation.unknown-other',
+      { responder: responder ?? '' },
       { ...details, responder },
     );
   }
@@ -406,7 +397,8 @@ function revocationCheck(certificate: CertificateSummary | null, readiness: Logi
     return check(
       'certificate-revocation',
       'pass',
-      `Certifikatet är inte återkallat (kontrollerat via ${via}: ${revocation.responder ?? ''}).`,
+      revocation.source === 'crl' ? 'certificate-revocation.good-crl' : 'certificate-revocation.good-ocsp',
+      { responder: revocation.responder ?? '' },
       details,
     );
   if (revocation.reason === 'no-issuer')
@@ -414,14 +406,12 @@ function revocationCheck(certificate: CertificateSummary | null, readiness: Logi
       'certificate-revocation',
       'skip',
       readiness.warnings.includes('trust-not-configured')
-        ? 'Hoppades över: inga CA-certifikat är inställda ("trustAnchors"), så spärrtjänstens svar kan inte verifieras.'
-        : 'Hoppades över: certifikatets utfärdare finns inte bland de inställda CA-certifikaten.',
+        ? 'certificate-revocation.no-issuer-not-configured'
+        : 'certificate-revocation.no-issuer',
+      {},
       details,
     );
-  return check(
-    'certificate-revocation',
-    'warn',
-    `Om certifikatet är återkallat kan inte kontrolleras ännu: ${UNKNOWN_WHY.pending}${certificate.ocspUrls[0] ? ` (${certificate.ocspUrls[0]})` : ''}.`,
-    details,
-  );
+  return certificate.ocspUrls[0]
+    ? check('certificate-revocation', 'warn', 'certificate-revocation.pending-at', { url: certificate.ocspUrls[0] }, details)
+    : check('certificate-revocation', 'warn', 'certificate-revocation.pending', {}, details);
 }

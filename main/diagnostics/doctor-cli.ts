@@ -13,8 +13,8 @@ import { nodeBackendTransport } from '../backend/node-transport';
 import { loadSettingsAndLogger } from '../logging/settings-logger';
 import { probeBackend } from './backend-probe';
 import { inspectTls } from './tls-inspection';
+import { checkWords } from './check-words';
 import { runDoctorChecks } from './doctor-checks';
-import { checkNoteText } from './support-report-builder';
 
 // `npm run doctor`: walks the chain from card service to backend for support staff and CI.
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -77,12 +77,19 @@ async function main(): Promise<number> {
   }
   const policyLocation = appSettings.config.policyLocation;
   const checks = runDoctorChecks({ card, policyLocation, backend: await backendProbe, backendUrl, now: new Date() });
+  // The words are the catalogue's Swedish (renderer/src/i18n), as in the app; --json also gives each check's code and values.
+  const words = checkWords('sv');
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ checks }, null, 2)}\n`);
+    const described = checks.map((item) => ({
+      ...item,
+      message: words.message(item),
+      ...(item.notes ? { notes: item.notes.map((note) => ({ ...note, message: words.note(note) })) } : {}),
+    }));
+    process.stdout.write(`${JSON.stringify({ checks: described }, null, 2)}\n`);
   } else {
     for (const item of checks) {
-      process.stdout.write(`${STATUS_LABEL[item.status]}  ${item.id.padEnd(21)} ${item.message}\n`);
-      for (const note of item.notes ?? []) process.stdout.write(`${' '.repeat(28)}${checkNoteText(note)}\n`);
+      process.stdout.write(`${STATUS_LABEL[item.status]}  ${item.id.padEnd(21)} ${words.message(item)}\n`);
+      for (const note of item.notes ?? []) process.stdout.write(`${' '.repeat(28)}${words.note(note)}\n`);
     }
   }
   if (values.report) {

@@ -33,7 +33,7 @@ describe('doctor --report', () => {
       const file = writeDoctorReport({
         file: path.join(dir, 'r.txt'),
         repoRoot: path.resolve(import.meta.dirname, '..', '..'),
-        checks: [{ id: 'pcsc-service', status: 'fail', message: 'Korttjänsten (PC/SC) är inte igång.', details: {} }],
+        checks: [{ id: 'pcsc-service', status: 'fail', code: 'pcsc-service.not-running', params: {}, details: {} }],
         card: CARD,
         configuration: [],
         logDir: null,

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { PinState, TokenState } from '../../common/card/card-state';
 import { pinStateCheck } from './pin-state-check';
+import { checkWords } from './check-words';
+
+/** The checks' words, as the doctor and the support report print them: the catalogue's Swedish. */
+const SV = checkWords('sv');
 
 const PIN: PinState = {
   minLength: 4,
@@ -27,7 +31,7 @@ describe('pinStateCheck', () => {
   it.each([3, 2])('passes with the exact count %i from the card in details and message', (count) => {
     const check = pinStateCheck(token({ triesLeft: count, triesSource: 'card', pukTriesLeft: 3 }));
     expect(check).toMatchObject({ status: 'pass', details: { triesLeft: count, pukTriesLeft: 3, triesSource: 'card' } });
-    expect(check.message).toContain(`${count} försök kvar`);
+    expect(SV.message(check)).toContain(`${count} försök kvar`);
   });
 
   it('warns on the last try', () => {
@@ -48,9 +52,9 @@ describe('pinStateCheck', () => {
   it('a locked PIN fails; a blocked PUK names the card administrator', () => {
     const locked = pinStateCheck(token({ locked: true, triesLeft: 0, pukTriesLeft: 2 }));
     expect(locked).toMatchObject({ status: 'fail', details: { triesLeft: 0, pukTriesLeft: 2 } });
-    expect(locked.message).toContain('PUK-koden (2 försök kvar');
+    expect(SV.message(locked)).toContain('PUK-koden (2 försök kvar');
     const pukBlocked = pinStateCheck(token({ locked: true, triesLeft: 0, pukTriesLeft: 0 }));
     expect(pukBlocked).toMatchObject({ status: 'fail', details: { pukTriesLeft: 0 } });
-    expect(pukBlocked.message).toContain('kortadministratör');
+    expect(SV.message(pukBlocked)).toContain('kortadministratör');
   });
 });

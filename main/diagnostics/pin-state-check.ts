@@ -20,37 +20,23 @@ export function pinStateCheck(token: TokenState): DiagnosticCheck {
   };
   const readiness = pinReadiness(pin);
   if (readiness.blocker === 'pin-locked') {
-    const message =
-      pukTriesLeft === 0
-        ? 'PIN-koden och PUK-koden är låsta. Bara organisationens kortadministratör kan låsa upp kortet: kontakta den som administrerar korten i din organisation.'
-        : pukTriesLeft !== null
-          ? `PIN-koden är låst. Lås upp den med PUK-koden (${pukTriesLeft} försök kvar för PUK-koden) eller kontakta organisationens kortadministratör.`
-          : 'PIN-koden är låst. Lås upp kortet med PUK-koden eller kontakta organisationens kortadministratör.';
-    return { id: 'pin-state', status: 'fail', message, details: { ...details, locked: true } };
+    const code =
+      pukTriesLeft === 0 ? 'pin-state.puk-blocked' : pukTriesLeft !== null ? 'pin-state.locked-puk-tries' : 'pin-state.locked';
+    return {
+      id: 'pin-state',
+      status: 'fail',
+      code,
+      params: { pukTriesLeft: pukTriesLeft ?? '' },
+      details: { ...details, locked: true },
+    };
   }
   if (readiness.warning === 'pin-final-try') {
-    return {
-      id: 'pin-state',
-      status: 'warn',
-      message: 'PIN-koden: 1 försök kvar innan den låses. Var säker på koden innan du försöker igen.',
-      details: { ...details, triesLeft: 1 },
-    };
+    return { id: 'pin-state', status: 'warn', code: 'pin-state.final-try', params: {}, details: { ...details, triesLeft: 1 } };
   }
   if (readiness.warning === 'pin-count-low') {
-    return {
-      id: 'pin-state',
-      status: 'warn',
-      message: 'PIN-koden har angetts fel nyligen; få försök kvar innan den låses (kortet uppger inte hur många).',
-      details: { ...details, countLow: true },
-    };
+    return { id: 'pin-state', status: 'warn', code: 'pin-state.count-low', params: {}, details: { ...details, countLow: true } };
   }
-  return {
-    id: 'pin-state',
-    status: 'pass',
-    message:
-      triesLeft === null
-        ? 'PIN-koden är inte låst (kortet uppger inte hur många försök som är kvar).'
-        : `PIN-koden är inte låst: ${triesLeft} försök kvar.`,
-    details,
-  };
+  return triesLeft === null
+    ? { id: 'pin-state', status: 'pass', code: 'pin-state.ok-tries-unknown', params: {}, details }
+    : { id: 'pin-state', status: 'pass', code: 'pin-state.ok', params: { triesLeft }, details };
 }

@@ -8,6 +8,10 @@ import {
   VOLATILE_ENVIRONMENT_KEY,
   type SessionFacts,
 } from './remote-session';
+import { checkWords } from './check-words';
+
+/** The checks' words, as the doctor and the support report print them: the catalogue's Swedish. */
+const SV = checkWords('sv');
 
 const WINDOWS: SessionFacts = { platform: 'win32', sessionName: 'Console', clientName: undefined, citrixSessionKey: false };
 
@@ -47,9 +51,9 @@ describe('remoteSessionCheck', () => {
     expect(remoteSessionCheck(WINDOWS)).toMatchObject({ status: 'pass', details: { kind: 'local' } });
     const rdp = remoteSessionCheck({ ...WINDOWS, sessionName: 'RDP-Tcp#2', clientName: 'KOMMUN-PC42' });
     expect(rdp).toMatchObject({ status: 'warn', details: { kind: 'remote-desktop', clientName: 'KOMMUN-PC42' } });
-    expect(rdp.message).toContain('KOMMUN-PC42');
-    expect(rdp.message).toContain('vidarebefordran av smartkort');
-    expect(remoteSessionCheck({ ...WINDOWS, sessionName: 'ICA-CGP#1' }).message).toContain('Citrix');
+    expect(SV.message(rdp)).toContain('KOMMUN-PC42');
+    expect(SV.message(rdp)).toContain('vidarebefordran av smartkort');
+    expect(SV.message(remoteSessionCheck({ ...WINDOWS, sessionName: 'ICA-CGP#1' }))).toContain('Citrix');
   });
 });
 

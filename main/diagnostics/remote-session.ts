@@ -64,28 +64,18 @@ export function remoteSessionCheck(facts: SessionFacts): DiagnosticCheck {
   const details = { kind, clientName };
   switch (kind) {
     case 'not-windows':
-      return {
-        id: 'remote-session',
-        status: 'skip',
-        message: 'Kontrolleras bara på Windows (fjärrskrivbord och Citrix).',
-        details,
-      };
+      return { id: 'remote-session', status: 'skip', code: 'remote-session.not-windows', params: {}, details };
     case 'local':
-      return { id: 'remote-session', status: 'pass', message: 'Programmet körs direkt på den här datorn.', details };
+      return { id: 'remote-session', status: 'pass', code: 'remote-session.local', params: {}, details };
     case 'remote-desktop':
-    case 'citrix': {
-      const via = kind === 'citrix' ? 'Citrix' : 'fjärrskrivbord (Remote Desktop)';
-      const client = clientName ? ` (${clientName})` : '';
+    case 'citrix':
       return {
         id: 'remote-session',
         status: 'warn',
-        message:
-          `Programmet körs i en session via ${via}: kortläsaren är den som sitter på datorn du sitter vid${client} och ` +
-          'skickas vidare hit. Sitter kortet i den datorns läsare? Visas ingen läsare eller inget kort: be IT slå på ' +
-          'vidarebefordran av smartkort i anslutningen (RDP: "Smartkort" under Lokala resurser; Citrix: policyn för smartkort), ' +
-          'eller kör programmet direkt på din dator.',
+        code: kind === 'citrix' ? 'remote-session.citrix' : 'remote-session.remote-desktop',
+        // The client computer's name in brackets, where Windows gives it.
+        params: { client: clientName ? ` (${clientName})` : '' },
         details,
       };
-    }
   }
 }

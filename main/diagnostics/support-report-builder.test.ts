@@ -97,7 +97,14 @@ function poisoned(): SupportReportInput {
       { key: 'backendUrl', value: 'https://api.example.se', source: 'policy', locked: true, authorization: SECRET } as never,
     ],
     checks: [
-      { id: 'card', status: 'pass', message: 'Kort finns i Reader 0.', details: { reader: 'Reader 0' }, pin: SECRET } as never,
+      {
+        id: 'card',
+        status: 'pass',
+        code: 'card.found',
+        params: { reader: 'Reader 0' },
+        details: { reader: 'Reader 0' },
+        pin: SECRET,
+      } as never,
     ],
     card,
     testSignature: { at: '2026-11-22T09:59:00.000Z', outcome: 'verified', errorCode: null, pin: SECRET } as never,

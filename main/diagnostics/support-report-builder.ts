@@ -1,6 +1,7 @@
+import { checkWords } from './check-words';
 import type { CardSnapshot } from '../../common/card/card-state';
 import { pinReadiness } from '../../common/card/login-readiness';
-import type { CheckId, CheckNote, CheckStatus, DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
+import type { DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
 import {
   DIAGNOSTICS_REPORT_FORMAT,
   type ConfigurationEntry,
@@ -23,24 +24,8 @@ export interface SupportReportInput {
   recentErrors: readonly LogEntry[];
 }
 
-/** The checks' names in the report, in the manual's order. */
-export const CHECK_TITLES: Record<CheckId, string> = {
-  'pcsc-service': 'Korttjänsten (PC/SC)',
-  reader: 'Kortläsare',
-  'remote-session': 'Fjärrsession (fjärrskrivbord, Citrix)',
-  card: 'Kort i läsaren',
-  atr: 'Korttyp (ATR)',
-  'pkcs11-module': 'Programvara för e-legitimation (PKCS#11)',
-  token: 'Kortet läses',
-  certificate: 'Certifikat för inloggning',
-  'certificate-validity': 'Certifikatets giltighet',
-  'certificate-issuer': 'Utfärdare',
-  'certificate-revocation': 'Spärrkontroll (återkallat)',
-  'pin-state': 'PIN-kod',
-  backend: 'Tjänsten nås',
-  'backend-status': 'Driftstörningar',
-  'clock-skew': 'Datorns klocka',
-};
+// The checks' titles, statuses and messages: the catalogue's Swedish words (renderer/src/i18n).
+const CHECK_WORDS = checkWords('sv');
 
 const REVOCATION_TEXT: Record<string, string> = {
   good: 'inte återkallat',
@@ -48,19 +33,6 @@ const REVOCATION_TEXT: Record<string, string> = {
   unknown: 'kan inte kontrolleras',
   'not-checked': 'inte kontrollerat',
 };
-
-/**
- * A check's note in the report's and doctor's Swedish text (the interface takes the same note's words
- * from its catalogue, diagnostics.notes).
- */
-export function checkNoteText(note: CheckNote): string {
-  switch (note.code) {
-    case 'reader-ignored':
-      return `Kortläsaren "${note.params.reader}" används inte: namnet matchar "${note.params.pattern}" i listan över läsare att bortse från (ignoredReaders; Windows Hello och virtuella smartkort i TPM är inga kortläsare för SITHS-kort).`;
-  }
-}
-
-const STATUS_TEXT: Record<CheckStatus, string> = { pass: 'OK', warn: 'VARNING', fail: 'FEL', skip: 'HOPPADES ÖVER' };
 
 /**
  * Builds the support report by copying named fields only (and without personal identity numbers): whatever else an input object carries
@@ -91,10 +63,11 @@ function copyNamedFields(input: SupportReportInput): SupportReport {
       source,
       locked,
     })),
-    checks: input.checks.map(({ id, status, message, details, notes }) => ({
+    checks: input.checks.map(({ id, status, code, params, details, notes }) => ({
       id,
       status,
-      message,
+      code,
+      params: { ...params },
       details: { ...details },
       ...(notes ? { notes: notes.map(({ code, params }) => ({ code, params: { ...params } })) } : {}),
     })),
@@ -200,8 +173,10 @@ export function renderSupportReportText(report: SupportReport): string {
 
   heading('Kontroller');
   for (const check of report.checks) {
-    lines.push(`[${STATUS_TEXT[check.status]}] ${CHECK_TITLES[check.id]}: ${check.message}`);
-    for (const note of check.notes ?? []) lines.push(`  ${checkNoteText(note)}`);
+    lines.push(
+      `[${CHECK_WORDS.status(check.status).toUpperCase()}] ${CHECK_WORDS.title(check.id)}: ${CHECK_WORDS.message(check)}`,
+    );
+    for (const note of check.notes ?? []) lines.push(`  ${CHECK_WORDS.note(note)}`);
   }
   const failed = report.checks.filter((check) => check.status === 'fail').length;
   const warned = report.checks.filter((check) => check.status === 'warn').length;

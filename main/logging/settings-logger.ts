@@ -28,7 +28,17 @@ export function loadSettingsAndLogger(
     destination: log.destination,
   });
   for (const problem of settings.config.issues) {
-    logger.warn({ component: 'config', event: 'config-invalid', file: problem.file, key: problem.key }, problem.message);
+    logger.warn(
+      {
+        component: 'config',
+        event: 'config-invalid',
+        file: problem.file,
+        key: problem.key,
+        problem: problem.problem,
+        ...problem.params,
+      },
+      `Configuration issue: ${problem.problem}`,
+    );
   }
   return { sources, settings, logger };
 }

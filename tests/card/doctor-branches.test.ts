@@ -17,6 +17,10 @@ import { startCardLab, type CardLab, type CardProfileName } from '../cardlab/ind
 import { PCSCD_SOCKET, stopPid } from '../cardlab/pcscd';
 import { startReferenceBackend, type ReferenceBackend } from '../fixtures/reference-backend';
 import { REPO_ROOT, startSupervisor } from './card-test-support';
+import { checkWords } from '../../main/diagnostics/check-words';
+
+/** The checks' words, as the doctor and the support report print them: the catalogue's Swedish. */
+const SV = checkWords('sv');
 
 // Every failure branch of the doctor's checks, each reached through the real chain: the card lab's
 // profiles in pcscd + OpenSC read by a real card process, main's revocation check against the lab's
@@ -54,7 +58,7 @@ function statusOf(checks: readonly DiagnosticCheck[], id: CheckId): CheckStatus 
 function messageOf(checks: readonly DiagnosticCheck[], id: CheckId): string {
   const found = checks.find((check) => check.id === id);
   if (!found) throw new Error(`no check ${id}`);
-  return found.message;
+  return SV.message(found);
 }
 
 /** A fresh read of the card service once `ready` holds (the card process re-reads after PC/SC changes). */

@@ -13,10 +13,13 @@ import { REPO_ROOT } from './card-test-support';
 let lab: CardLab;
 let backend: ReferenceBackend;
 
+/** A check as `doctor --json` prints it: code and values, and the catalogue's Swedish words. */
+type DoctorCheck = DiagnosticCheck & { message: string };
+
 function doctor(
   extra: string[] = [],
   env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number | null; checks: DiagnosticCheck[]; ms: number }> {
+): Promise<{ code: number | null; checks: DoctorCheck[]; ms: number }> {
   const args = ['main/diagnostics/doctor-cli.ts', '--json', '--module', lab.pkcs11Module];
   args.push('--trust-anchor', lab.pki.caCertificatesPath);
   args.push('--backend', backend.url, ...extra);
@@ -32,7 +35,7 @@ function doctor(
     child.once('error', reject);
     child.once('exit', (code) => {
       try {
-        resolve({ code, checks: (JSON.parse(out) as { checks: DiagnosticCheck[] }).checks, ms: Date.now() - started });
+        resolve({ code, checks: (JSON.parse(out) as { checks: DoctorCheck[] }).checks, ms: Date.now() - started });
       } catch (error) {
         reject(new Error(`doctor printed no JSON (exit ${code}): ${out}`, { cause: error }));
       }
@@ -40,7 +43,7 @@ function doctor(
   });
 }
 
-const statusOf = (checks: DiagnosticCheck[]) => Object.fromEntries(checks.map((check) => [check.id, check.status]));
+const statusOf = (checks: DoctorCheck[]) => Object.fromEntries(checks.map((check) => [check.id, check.status]));
 
 beforeAll(async () => {
   lab = await startCardLab();

@@ -111,6 +111,13 @@ describe('walls between folders', () => {
     expect(await ruleIdsFor('preload/x.ts', probe('../main/ipc/ipc-router'))).toContain(wall);
     expect(await ruleIdsFor('preload/x.ts', probe('../common/ipc/contract'))).not.toContain(wall);
   });
+
+  it('lets main take only the word catalogue from the renderer', async () => {
+    expect(await ruleIdsFor('main/diagnostics/x.ts', probe('../../renderer/src/i18n/i18n'))).toContain(wall);
+    expect(await ruleIdsFor('main/diagnostics/x.ts', probe('../../renderer/src/stores/session-store'))).toContain(wall);
+    expect(await ruleIdsFor('main/diagnostics/x.ts', probe('../../renderer/src/i18n/catalogue'))).not.toContain(wall);
+    expect(await ruleIdsFor('main/diagnostics/x.ts', probe('../../renderer/src/i18n/sv.json'))).not.toContain(wall);
+  });
 });
 
 describe('import cycles', () => {

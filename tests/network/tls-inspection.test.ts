@@ -8,6 +8,7 @@ import type { NetworkSettings } from '../../main/config/app-settings';
 import { probeBackend } from '../../main/diagnostics/backend-probe';
 import { runDoctorChecks } from '../../main/diagnostics/doctor-checks';
 import { fingerprintText, inspectTls } from '../../main/diagnostics/tls-inspection';
+import { checkWords } from '../../main/diagnostics/check-words';
 import { createTestCa } from '../fixtures/test-tls';
 
 // TLS inspection: the backend's address answers with a certificate from a CA the program does not trust
@@ -16,6 +17,7 @@ import { createTestCa } from '../fixtures/test-tls';
 
 const STATUS = { status: 'ok', time: new Date().toISOString(), version: 'test', message: null };
 const POLICY = '/etc/behorighetsadmin/policy.json';
+const SV = checkWords('sv');
 const INSPECTOR = 'CN=Testkommunens brandvägg TLS-inspektion,O=Testkommunen,C=SE';
 
 const servers: net.Server[] = [];
@@ -97,7 +99,9 @@ async function backendCheck(url: string, settings: NetworkSettings) {
     backendUrl: url,
     now: new Date(),
   });
-  return { probe, check: checks.find((item) => item.id === 'backend')! };
+  const check = checks.find((item) => item.id === 'backend')!;
+  // The words as the doctor and the support report print them: the catalogue's Swedish.
+  return { probe, check: { ...check, message: SV.message(check) } };
 }
 
 const inspectorFingerprint = () => fingerprintText(new X509Certificate(inspectorCaPem).fingerprint256.replace(/:/g, ''));

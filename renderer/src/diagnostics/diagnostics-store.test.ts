@@ -15,7 +15,7 @@ const SNAPSHOT: CardSnapshot = {
 };
 
 function check(status: DiagnosticCheck['status']): DiagnosticCheck {
-  return { id: 'pcsc-service', status, message: status, details: {} };
+  return { id: 'pcsc-service', status, code: 'pcsc-service.running', params: {}, details: {} };
 }
 
 function fakeApi(overrides: Partial<DiagnosticsApi> = {}) {

@@ -54,7 +54,7 @@ function CheckRow({ check }: { check: DiagnosticCheck }) {
       <span className="diagnostics-check__body">
         <strong className="diagnostics-check__title">{t(`diagnostics.checks.${check.id}`)}</strong>
         <span className="diagnostics-check__message" data-testid="check-message">
-          {check.message}
+          {t(`diagnostics.messages.${check.code}`, check.params)}
         </span>
         {check.notes && check.notes.length > 0 && (
           <ul className="diagnostics-check__notes" data-testid="check-notes">

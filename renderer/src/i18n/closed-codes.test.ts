@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CHECK_IDS, CHECK_NOTE_CODES, checkStatusSchema } from '../../../common/diagnostics/diagnostic-check';
+import {
+  CHECK_IDS,
+  CHECK_MESSAGE_CODES,
+  CHECK_NOTE_CODES,
+  checkStatusSchema,
+} from '../../../common/diagnostics/diagnostic-check';
 import { APP_ERROR_CODES } from '../../../common/errors/error-codes';
+import { CONFIG_PROBLEMS, SETTING_KEYS } from '../../../common/settings/settings';
 import { errorMessageKey } from './error-message';
 import { createI18n, LANGUAGES } from './i18n';
 
@@ -11,6 +17,9 @@ const CLOSED_CODES: ReadonlyArray<readonly [list: string, keys: readonly string[
   ['diagnostic check ids (common/diagnostics/diagnostic-check.ts)', CHECK_IDS.map((id) => `diagnostics.checks.${id}`)],
   ['diagnostic check notes', CHECK_NOTE_CODES.map((code) => `diagnostics.notes.${code}`)],
   ['diagnostic check statuses', checkStatusSchema.options.map((status) => `diagnostics.status.${status}`)],
+  ['diagnostic check messages', CHECK_MESSAGE_CODES.map((code) => `diagnostics.messages.${code}`)],
+  ['configuration problems (common/settings/settings.ts)', CONFIG_PROBLEMS.map((problem) => `settings.problems.${problem}`)],
+  ['what a valid value of each setting looks like', SETTING_KEYS.map((key) => `settings.expected.${key}`)],
 ];
 
 describe('the catalogue has a text for every closed code', () => {

@@ -1,32 +1,12 @@
 import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import adminEn from './admin.en.json';
-import adminSv from './admin.sv.json';
-import cardCareEn from './card-care.en.json';
-import cardCareSv from './card-care.sv.json';
-import diagnosticsEn from './diagnostics.en.json';
-import diagnosticsSv from './diagnostics.sv.json';
-import en from './en.json';
-import settingsEn from './settings.en.json';
-import settingsSv from './settings.sv.json';
-import sv from './sv.json';
+import { CATALOGUE_OPTIONS, type Language } from './catalogue';
 
-export const LANGUAGES = ['sv', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, type Language } from './catalogue';
 
-/** One message catalogue: Swedish first, English second. */
+/** One message catalogue: Swedish first, English second (catalogue.ts). */
 export async function createI18n(language: Language = 'sv'): Promise<i18n> {
   const instance = i18next.createInstance();
-  await instance.use(initReactI18next).init({
-    lng: language,
-    fallbackLng: 'sv',
-    // The administration views keep their texts in their own files, under the "admin" key.
-    resources: {
-      sv: { translation: { ...sv, admin: adminSv, diagnostics: diagnosticsSv, settings: settingsSv, cardCare: cardCareSv } },
-      en: { translation: { ...en, admin: adminEn, diagnostics: diagnosticsEn, settings: settingsEn, cardCare: cardCareEn } },
-    },
-    interpolation: { escapeValue: false },
-    returnNull: false,
-  });
+  await instance.use(initReactI18next).init({ ...CATALOGUE_OPTIONS, lng: language });
   return instance;
 }

@@ -2,9 +2,10 @@ import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ConfigIssue } from '../../../common/settings/settings';
+import { configIssueText } from '../i18n/catalogue';
 import type { SettingsState } from './settings-store';
 
-/** The configuration's problems: file, key and what is wrong (the detail comes from main, in Swedish). */
+/** The configuration's problems: file, key and what is wrong (main sends the problem's code and values). */
 export function ConfigIssueList({ issues }: { issues: readonly ConfigIssue[] }) {
   const { t } = useTranslation();
   return (
@@ -17,7 +18,7 @@ export function ConfigIssueList({ issues }: { issues: readonly ConfigIssue[] }) 
             <code>{t('settings.issues.where', { file: problem.file })}</code>
             {problem.key && <span> — {t('settings.issues.key', { key: problem.key })}</span>}
             <br />
-            {problem.message}
+            {configIssueText(t, problem)}
           </li>
         ))}
       </ul>
