@@ -10,6 +10,14 @@ export type SqlDialectName = 'sqlite' | 'postgres';
  */
 export const USER_SEARCH_DOCUMENT = sql<string>`search_text || ${sql.lit('\n')} || coalesce(substr(last_login_at, 1, 10), '')`;
 
+/** The sort indexes whose sort value is part of the search text (migration 0009), and their sort columns. */
+const WALKED_SORT_INDEXES: [string, string[]][] = [
+  ['users_page_given_name', ['sort_given_name', 'sort_surname']],
+  ['users_page_surname', ['sort_surname', 'sort_given_name']],
+  ['users_page_hsa_id', ['hsa_id']],
+  ['users_page_email', ['sort_email']],
+];
+
 /**
  * Schema migrations, in code so they ship with the server, and the same for SQLite and PostgreSQL:
  * only the auto-increment key differs; everything else is portable SQL (text timestamps in ISO
@@ -352,6 +360,24 @@ export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
         await sql`create trigger users_count_delete after delete on users begin
           update organisation_user_counts set users = users - 1 where organisation_id = old.organisation_id;
         end`.execute(db);
+      },
+    },
+    // SQLite: the name, e-mail and HSA-id sort indexes carry the search text, so that a common
+    // term is tested on each row the page walks along the index without reading the row (SQLite
+    // defers the row until the test passes). A term clustered in the order ("berg" sorted by
+    // surname) walked 60,000 rows before its first match at a million users: 0.2-0.8 s reading
+    // rows, 30 ms in the index. PostgreSQL's pages use its trigram index and keep their indexes.
+    '0009-sort-indexes-carry-search-text': {
+      async up(db) {
+        if (dialect === 'postgres') return;
+        for (const [name, columns] of WALKED_SORT_INDEXES) {
+          await db.schema.dropIndex(name).execute();
+          await db.schema
+            .createIndex(name)
+            .on('users')
+            .columns(['organisation_id', ...columns, 'id', 'search_text'])
+            .execute();
+        }
       },
     },
   };

@@ -19,6 +19,9 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
+// The file mapped into memory (as far as the build allows, 2 GB): a page walking a million users'
+// sort index read each page through a system call into a 2 MB cache (0.7 s for 60,000 rows, 0.15 s mapped).
+db.pragma('mmap_size = 2147418112');
 db.defaultSafeIntegers(false);
 parentPort.on('message', (m) => {
   try {

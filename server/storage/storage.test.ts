@@ -20,6 +20,7 @@ import pg from 'pg';
 import type { Database } from './database-schema';
 import { DENSE_TERM, drivesPage, searchPlan, userFilterCondition, userPageQuery } from './user-page-query';
 import type { UserRecord } from './storage';
+import { USER_SORT_COLUMNS, userSearchText, type UserSortColumn } from '../../common/api/user-list';
 
 // The storage contract, run against both engines: SQLite files and a real PostgreSQL server.
 
@@ -545,6 +546,82 @@ describe.each(ENGINES)('storage on %s', (engine) => {
       await storage.insertUser({ ...user(5), surname: 'Nyinlagd', email: 'ny@a.se' });
       expect(await emails('nyinlagd')).toEqual(['ny@a.se']);
     });
+  });
+
+  describe('a search walked along the sort index', () => {
+    // 600 users whose names cluster in the sort order ("berg" in half the surnames, together when
+    // sorted by surname): on SQLite common terms ("berg", 300; "2031-0", 400) are tested row by row
+    // while the sort index is walked, rare ones ("ann", 200; "ek27") drive; either way the rows are
+    // those of the unsearched list, in its order, that hold the terms in the search document.
+    const GIVEN = ['Anna', 'Bo', 'Hanna', 'Örjan', 'Karin', 'Sven'];
+    const SUR = ['Andersson', 'Berg', 'Lindberg', 'Öberg', 'Åström', 'Ek'];
+    const people = Array.from({ length: 600 }, (_, n) => {
+      const givenName = GIVEN[n % 6]!;
+      const surname = SUR[Math.floor(n / 100)]!;
+      return {
+        ...user(n),
+        givenName,
+        surname,
+        email: `${givenName}.${surname}${n}@kommun.se`.toLowerCase(),
+        lastLoginAt: n % 3 === 0 ? null : `2031-0${1 + (n % 9)}-1${n % 10}T08:00:00.000Z`,
+      };
+    });
+    const documentOf = (u: UserRecord) => `${userSearchText(u)}\n${u.lastLoginAt?.slice(0, 10) ?? ''}`;
+    const term = (text: string) => ({ text, permissions: [], never: false, inactive: false });
+    const pages = async (sort: UserSortColumn, direction: 'asc' | 'desc', texts: string[]) => {
+      const found: string[] = [];
+      let after: { values: string[]; id: string } | undefined;
+      for (;;) {
+        const page = await storage.listUserPage('kommun-a', {
+          limit: 37,
+          sort,
+          direction,
+          filter: { terms: texts.map(term), inactiveBefore: T0 },
+          ...(after ? { after } : {}),
+        });
+        found.push(...page.users.map((u) => u.id));
+        if (!page.next) return found;
+        after = page.next;
+      }
+    };
+
+    it('finds what the unsearched list holds, in its order, for every sort and direction', async () => {
+      storage = await open();
+      await withOrganisations(storage);
+      await storage.bulkLoadUsers([{ users: people }]);
+      const byId = new Map(people.map((u) => [u.id, u]));
+      const searches = [['berg'], ['ann'], ['berg', 'sven'], ['2031-0'], ['-05-1'], ['2-1'], ['ö'], ['berg', '7'], ['ek57']];
+      for (const sort of USER_SORT_COLUMNS) {
+        for (const direction of ['asc', 'desc'] as const) {
+          const all = await pages(sort, direction, []);
+          expect(all).toHaveLength(600);
+          for (const texts of searches) {
+            const expected = all.filter((id) => texts.every((t) => documentOf(byId.get(id)!).includes(t)));
+            expect(expected.length, texts.join(' ')).toBeGreaterThan(0);
+            expect(await pages(sort, direction, texts), `${sort} ${direction} ${texts.join(' ')}`).toEqual(expected);
+          }
+        }
+      }
+    });
+
+    it.runIf(engine === 'sqlite')(
+      'tests a walked row from the sort index alone: the name, e-mail and HSA-id indexes carry the search text',
+      async () => {
+        // Reading each walked user's row for its search text cost 0.2-0.8 s for "berg" sorted by
+        // surname at a million users (60,000 rows walked before the first Berg).
+        const db = await dbs.fresh();
+        storage = await open(db);
+        const sqlite = new BetterSqlite3(db, { readonly: true });
+        try {
+          for (const index of ['users_page_given_name', 'users_page_surname', 'users_page_email', 'users_page_hsa_id']) {
+            const columns = (sqlite.prepare(`pragma index_info(${index})`).all() as { name: string }[]).map((c) => c.name);
+            expect(columns, index).toContain('search_text');
+          }
+        } finally {
+          sqlite.close();
+        }
+      },
+    );
   });
 
   describe('permissions ending soon', () => {

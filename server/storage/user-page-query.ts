@@ -50,11 +50,6 @@ function endingCondition(eb: UsersEb, plan: SearchPlan, ending: NonNullable<User
   return eb('users.id', 'in', q);
 }
 
-/** GLOB '*text*' with GLOB's own special characters taken literally (GLOB has no ESCAPE). */
-function globContains(text: string): string {
-  return `*${text.replace(/[*?[]/g, (c) => `[${c}]`)}*`;
-}
-
 /**
  * An FTS5 phrase of the text: with the trigram tokenizer, the documents that hold the text (of 3
  * characters or more). Everything inside the quotes is literal but the quote itself, doubled. A
@@ -70,8 +65,17 @@ function indexable(text: string): boolean {
   return [...text].length >= 3;
 }
 
-/** The search document (USER_SEARCH_DOCUMENT) of the row at hand, tested row by row on SQLite. */
-const SQLITE_ROW_DOCUMENT = sql<string>`(users.search_text || char(10) || coalesce(substr(users.last_login_at, 1, 10), ''))`;
+/**
+ * Whether the search document (USER_SEARCH_DOCUMENT) of the row at hand holds the text, tested row
+ * by row on SQLite: the search text from the sort index (migration 0009: the row itself is read
+ * only when the test passes), the last login date only for a text that can be part of a date (a
+ * term holds no line break, so it is in one of the two or in neither).
+ */
+function sqliteRowHolds(text: string): Expression<SqlBool> {
+  const inText = sql<SqlBool>`instr(users.search_text, ${text}) > 0`;
+  if (!/^[0-9-]+$/.test(text)) return inText;
+  return sql<SqlBool>`(${inText} or instr(coalesce(substr(users.last_login_at, 1, 10), ''), ${text}) > 0)`;
+}
 
 /**
  * How the search terms are looked up. PostgreSQL: every term through pg_trgm's GIN index on the
@@ -181,7 +185,7 @@ async function makeSqlitePlan(
 /** Users whose search document holds the term, as the plan says. */
 function searchMatch(plan: SearchPlan, text: string): Expression<SqlBool> {
   if (plan.dialect === 'postgres') return contains(sql`(${USER_SEARCH_DOCUMENT})`, text);
-  if (plan.drives !== text) return sql<SqlBool>`${SQLITE_ROW_DOCUMENT} glob ${globContains(text)}`;
+  if (plan.drives !== text) return sqliteRowHolds(text);
   return sql<SqlBool>`users.id in (select k.user_id from user_search s join user_search_keys k on k.n = s.rowid
     where s.user_search match ${ftsPhrase(text)})`;
 }
