@@ -7,6 +7,7 @@ import { ok } from '../../common/errors/error-codes';
 import type { CardRemovalPolicy } from '../../common/session/session-state';
 import { createIdleCardServiceFake } from '../../tests/fixtures/idle-card-service';
 import type { BackendClient } from '../backend/backend-client';
+import type { CardService } from '../card/card-service';
 import { AppFailure } from '../errors/app-failure';
 import { createLogger } from '../logging/logger';
 import { SessionService } from './session-service';
@@ -39,6 +40,17 @@ const administrator: LoginResponse['administrator'] = {
   role: 'administrator',
 };
 
+/** A SessionService over the card and backend given, logging nowhere. */
+function sessionOver(card: CardService, backend: BackendClient | null, removalPolicy: CardRemovalPolicy = 'logout') {
+  return new SessionService({
+    card,
+    backend,
+    origin: ORIGIN,
+    removalPolicy,
+    logger: createLogger({ destination: new Writable({ write: (_chunk, _encoding, done) => done() }) }),
+  });
+}
+
 function setup(removalPolicy: CardRemovalPolicy = 'logout', organisations: LoginResponse['organisations'] = []) {
   const card = createIdleCardServiceFake();
   const signed: { slotId: string; certificateSha256: string; data: Uint8Array | string; pin: string }[] = [];
@@ -65,13 +77,7 @@ function setup(removalPolicy: CardRemovalPolicy = 'logout', organisations: Login
       logouts.push(token);
     },
   } as unknown as BackendClient; // FAKE: only the calls SessionService makes
-  const session = new SessionService({
-    card,
-    backend,
-    origin: ORIGIN,
-    removalPolicy,
-    logger: createLogger({ destination: new Writable({ write: (_chunk, _encoding, done) => done() }) }),
-  });
+  const session = sessionOver(card, backend, removalPolicy);
   return { card, session, signed, logins, logouts };
 }
 
@@ -110,13 +116,7 @@ describe('SessionService: login', () => {
     card.push(cardIn({ cardPresent: false }));
     await expect(session.login('123456')).rejects.toBeInstanceOf(AppFailure);
     expect(signed).toEqual([]);
-    const noBackend = new SessionService({
-      card,
-      backend: null,
-      origin: ORIGIN,
-      removalPolicy: 'logout',
-      logger: createLogger({ destination: new Writable({ write: (_chunk, _encoding, done) => done() }) }),
-    });
+    const noBackend = sessionOver(card, null);
     await expect(noBackend.login('123456')).rejects.toMatchObject({ code: 'backend-not-configured' });
   });
 });
@@ -131,13 +131,7 @@ describe('SessionService: administration calls', () => {
     await session.withBackend(call);
     expect(calls).toEqual(['session-token']);
 
-    const noBackend = new SessionService({
-      card,
-      backend: null,
-      origin: ORIGIN,
-      removalPolicy: 'logout',
-      logger: createLogger({ destination: new Writable({ write: (_chunk, _encoding, done) => done() }) }),
-    });
+    const noBackend = sessionOver(card, null);
     await expect(noBackend.withBackend(call)).rejects.toMatchObject({ code: 'not-logged-in' });
     expect(calls).toEqual(['session-token']);
   });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PeriodicJob } from './periodic-job';
+import { PeriodicJob, type PeriodicJobOptions } from './periodic-job';
 
 /** A run the test finishes by hand. */
 function controlledRuns() {
@@ -18,14 +18,24 @@ function controlledRuns() {
   };
 }
 
+/** A job over hand-finished runs, started; `end` finishes the run in progress and stops the job. */
+function startedJob(options: Pick<PeriodicJobOptions, 'intervalMs'> & Partial<PeriodicJobOptions>) {
+  const runs = controlledRuns();
+  const job = new PeriodicJob({ onError: () => undefined, ...options, run: runs.run });
+  job.start();
+  const end = async () => {
+    runs.finish();
+    await job.stop();
+  };
+  return { runs, job, end };
+}
+
 describe('PeriodicJob', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
   it('runs one interval after start, then one interval after each run finished, never two at once', async () => {
-    const runs = controlledRuns();
-    const job = new PeriodicJob({ intervalMs: 1000, run: runs.run, onError: () => undefined });
-    job.start();
+    const { runs, end } = startedJob({ intervalMs: 1000 });
     await vi.advanceTimersByTimeAsync(999);
     expect(runs.started()).toBe(0);
     await vi.advanceTimersByTimeAsync(1);
@@ -38,35 +48,24 @@ describe('PeriodicJob', () => {
     expect(runs.started()).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(runs.started()).toBe(2);
-    runs.finish();
-    await job.stop();
+    await end();
   });
 
   it('reports a failed run and tries again after the interval', async () => {
-    const runs = controlledRuns();
     const errors: [unknown, number][] = [];
-    const job = new PeriodicJob({ intervalMs: 100, run: runs.run, onError: (e, next) => errors.push([e, next]) });
-    job.start();
+    const { runs, end } = startedJob({ intervalMs: 100, onError: (e, next) => errors.push([e, next]) });
     await vi.advanceTimersByTimeAsync(100);
     runs.fail(new Error('database down'));
     await vi.advanceTimersByTimeAsync(0);
     expect(errors).toEqual([[new Error('database down'), 100]]);
     await vi.advanceTimersByTimeAsync(100);
     expect(runs.started()).toBe(2);
-    runs.finish();
-    await job.stop();
+    await end();
   });
 
   it('with maxBackoffMs doubles the pause after each failure in a row, up to the most, and a good run resets it', async () => {
-    const runs = controlledRuns();
     const pauses: number[] = [];
-    const job = new PeriodicJob({
-      intervalMs: 100,
-      run: runs.run,
-      onError: (_e, next) => pauses.push(next),
-      maxBackoffMs: 500,
-    });
-    job.start();
+    const { runs, end } = startedJob({ intervalMs: 100, onError: (_e, next) => pauses.push(next), maxBackoffMs: 500 });
     await vi.advanceTimersByTimeAsync(100);
     for (const pause of [200, 400, 500, 500]) {
       runs.fail(new Error('x'));
@@ -81,14 +80,11 @@ describe('PeriodicJob', () => {
     runs.finish();
     await vi.advanceTimersByTimeAsync(100);
     expect(runs.started()).toBe(6);
-    runs.finish();
-    await job.stop();
+    await end();
   });
 
   it('stop() waits for the run in progress, and nothing runs after it', async () => {
-    const runs = controlledRuns();
-    const job = new PeriodicJob({ intervalMs: 10, run: runs.run, onError: () => undefined });
-    job.start();
+    const { runs, job, end } = startedJob({ intervalMs: 10 });
     await vi.advanceTimersByTimeAsync(10);
     let stopped = false;
     const stopping = job.stop().then(() => (stopped = true));
@@ -102,26 +98,21 @@ describe('PeriodicJob', () => {
     job.start();
     await vi.advanceTimersByTimeAsync(10);
     expect(runs.started()).toBe(2);
-    runs.finish();
-    await job.stop();
+    await end();
   });
 
   it('a failing error report does not stop the job', async () => {
-    const runs = controlledRuns();
-    const job = new PeriodicJob({
+    const { runs, end } = startedJob({
       intervalMs: 10,
-      run: runs.run,
       onError: () => {
         throw new Error('logger broke');
       },
     });
-    job.start();
     await vi.advanceTimersByTimeAsync(10);
     runs.fail(new Error('x'));
     await vi.advanceTimersByTimeAsync(10);
     expect(runs.started()).toBe(2);
-    runs.finish();
-    await job.stop();
+    await end();
   });
 
   it('does not keep the process alive', () => {

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerStatus, BACKEND_STATUS, localServers } from './local-network';
 import { BackendClient } from '../../main/backend/backend-client';
 import { nodeBackendTransport } from '../../main/backend/node-transport';
 import { resolveAppSettings } from '../../main/config/app-settings';
@@ -13,8 +14,6 @@ import { createTestCa } from '../fixtures/test-tls';
 
 // The proxy and CA settings reach the HTTP client: a backend with a certificate from a test CA
 // (as behind a municipality's TLS-inspecting proxy) and a loopback HTTP proxy that counts requests.
-
-const STATUS = { status: 'ok', time: new Date().toISOString(), version: 'test', message: null };
 
 let dir: string;
 let caFile: string;
@@ -30,22 +29,8 @@ let redirectTargetHits = 0;
 let authProxy: http.Server;
 let authProxyUrl: string;
 let redirecting: https.Server;
-const extraServers: net.Server[] = [];
-
-const sockets = new Set<net.Socket>();
-
-function listen(server: net.Server): Promise<number> {
-  server.on('connection', (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
-}
-
-const answer = (_request: http.IncomingMessage, response: http.ServerResponse) => {
-  response.writeHead(200, { 'content-type': 'application/json' });
-  response.end(JSON.stringify(STATUS));
-};
+const servers = localServers();
+const listen = (server: net.Server) => servers.listen(server);
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'behorighetsadmin-network-'));
@@ -53,9 +38,9 @@ beforeAll(async () => {
   const server = await ca.issueServer();
   caFile = path.join(dir, 'kommun-ca.pem');
   writeFileSync(caFile, ca.certificatePem);
-  backend = https.createServer({ cert: server.certificatePem, key: server.keyPem }, answer);
+  backend = https.createServer({ cert: server.certificatePem, key: server.keyPem }, answerStatus);
   backendUrl = `https://127.0.0.1:${await listen(backend)}`;
-  plainBackend = http.createServer(answer);
+  plainBackend = http.createServer(answerStatus);
   plainBackendUrl = `http://127.0.0.1:${await listen(plainBackend)}`;
   // A forward proxy: CONNECT tunnels for https, absolute-URI requests for http.
   proxy = http.createServer((request, response) => {
@@ -72,29 +57,19 @@ beforeAll(async () => {
   });
   proxy.on('connect', (request: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
     proxied.push(`CONNECT ${request.url}`);
-    const [host, port] = request.url!.split(':');
-    const upstream = net.connect(Number(port), host, () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(socket);
-      socket.pipe(upstream);
-    });
-    sockets.add(upstream);
-    upstream.on('error', () => socket.destroy());
-    socket.on('error', () => upstream.destroy());
+    servers.tunnel(request, socket, head);
   });
   proxyUrl = `http://127.0.0.1:${await listen(proxy)}`;
   // A backend that sends every call elsewhere (a moved service, a captive portal): never followed.
   const redirectTarget = http.createServer((request, response) => {
     redirectTargetHits += 1;
-    answer(request, response);
+    answerStatus(request, response);
   });
   const redirectTargetUrl = `http://127.0.0.1:${await listen(redirectTarget)}`;
   redirecting = https.createServer({ cert: server.certificatePem, key: server.keyPem }, (request, response) => {
     response.writeHead(302, { location: `${redirectTargetUrl}${request.url}` }).end();
   });
   redirectingUrl = `https://127.0.0.1:${await listen(redirecting)}`;
-  extraServers.push(redirectTarget, redirecting);
   // A proxy that wants credentials (Basic) and is never given any.
   const required =
     'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="kommunen"\r\nContent-Length: 0\r\n\r\n';
@@ -105,14 +80,10 @@ beforeAll(async () => {
     socket.end(required);
   });
   authProxyUrl = `http://127.0.0.1:${await listen(authProxy)}`;
-  extraServers.push(authProxy);
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await Promise.all(
-    [backend, plainBackend, proxy, ...extraServers].map((server) => new Promise((resolve) => server.close(resolve))),
-  );
+  await servers.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -151,7 +122,7 @@ describe('extra CA certificates from policy', () => {
   });
 
   it('with the CA configured the call succeeds', async () => {
-    expect(await clientWithPolicy({ proxy: 'direct', extraCaCertificates: [caFile] }).status()).toEqual(STATUS);
+    expect(await clientWithPolicy({ proxy: 'direct', extraCaCertificates: [caFile] }).status()).toEqual(BACKEND_STATUS);
   });
 });
 
@@ -159,7 +130,7 @@ describe('proxy from policy', () => {
   it('goes through the proxy when one is configured (a CONNECT tunnel, the CA still checked)', async () => {
     proxied.length = 0;
     const client = clientWithPolicy({ proxy: proxyUrl, extraCaCertificates: [caFile] });
-    expect(await client.status()).toEqual(STATUS);
+    expect(await client.status()).toEqual(BACKEND_STATUS);
     expect(proxied).toEqual([`CONNECT ${new URL(backendUrl).host}`]);
     proxied.length = 0;
     const failure = await failureOf(clientWithPolicy({ proxy: proxyUrl }).status());
@@ -169,21 +140,19 @@ describe('proxy from policy', () => {
 
   it('sends plain http through the proxy as well', async () => {
     proxied.length = 0;
-    expect(await clientWithPolicy({ proxy: proxyUrl }, plainBackendUrl).status()).toEqual(STATUS);
+    expect(await clientWithPolicy({ proxy: proxyUrl }, plainBackendUrl).status()).toEqual(BACKEND_STATUS);
     expect(proxied).toEqual([`GET ${plainBackendUrl}/api/v1/status`]);
   });
 
   it('does not touch the proxy when set to direct', async () => {
     proxied.length = 0;
-    expect(await clientWithPolicy({ proxy: 'direct', extraCaCertificates: [caFile] }).status()).toEqual(STATUS);
-    expect(await clientWithPolicy({ proxy: 'direct' }, plainBackendUrl).status()).toEqual(STATUS);
+    expect(await clientWithPolicy({ proxy: 'direct', extraCaCertificates: [caFile] }).status()).toEqual(BACKEND_STATUS);
+    expect(await clientWithPolicy({ proxy: 'direct' }, plainBackendUrl).status()).toEqual(BACKEND_STATUS);
     expect(proxied).toEqual([]);
   });
 
   it('a proxy that does not answer is an unreachable backend', async () => {
-    const closed = net.createServer();
-    const port = await listen(closed);
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await servers.closedPort();
     const failure = await failureOf(
       clientWithPolicy({ proxy: `http://127.0.0.1:${port}`, extraCaCertificates: [caFile] }).status(),
     );

@@ -1,8 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
+import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerStatus, localServers } from './local-network';
 import { nodeBackendTransport } from '../../main/backend/node-transport';
 import type { NetworkSettings } from '../../main/config/app-settings';
 import { probeBackend } from '../../main/diagnostics/backend-probe';
@@ -15,32 +16,17 @@ import { createTestCa } from '../fixtures/test-tls';
 // (as a TLS-inspecting firewall presents its own), on a real TLS server on loopback. The backend check
 // names the issuer that was presented, its SHA-256 fingerprint, and who can fix it.
 
-const STATUS = { status: 'ok', time: new Date().toISOString(), version: 'test', message: null };
 const POLICY = '/etc/behorighetsadmin/policy.json';
 const SV = checkWords('sv');
 const INSPECTOR = 'CN=Testkommunens brandvägg TLS-inspektion,O=Testkommunen,C=SE';
 
-const servers: net.Server[] = [];
-const sockets = new Set<net.Socket>();
+const servers = localServers();
+const listen = (server: net.Server) => servers.listen(server);
 let serviceCaPem: string;
 let inspectorCaPem: string;
 let genuineUrl: string;
 let interceptedUrl: string;
 let proxyUrl: string;
-
-function listen(server: net.Server): Promise<number> {
-  servers.push(server);
-  server.on('connection', (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
-}
-
-const answer = (_request: http.IncomingMessage, response: http.ServerResponse) => {
-  response.writeHead(200, { 'content-type': 'application/json' });
-  response.end(JSON.stringify(STATUS));
-};
 
 beforeAll(async () => {
   // The service's own CA, which IT distributed (extraCaCertificates), and the firewall's, which it did not.
@@ -50,33 +36,22 @@ beforeAll(async () => {
   inspectorCaPem = inspectorCa.certificatePem;
   const genuine = await serviceCa.issueServer();
   const intercepted = await inspectorCa.issueServer();
-  genuineUrl = `https://127.0.0.1:${await listen(https.createServer({ cert: genuine.certificatePem, key: genuine.keyPem }, answer))}`;
+  genuineUrl = `https://127.0.0.1:${await listen(https.createServer({ cert: genuine.certificatePem, key: genuine.keyPem }, answerStatus))}`;
   // The firewall sends its CA certificate along with the server certificate it made up, as most do.
   interceptedUrl = `https://127.0.0.1:${await listen(
     https.createServer(
       { cert: `${intercepted.certificatePem.trim()}\n${inspectorCa.certificatePem.trim()}\n`, key: intercepted.keyPem },
-      answer,
+      answerStatus,
     ),
   )}`;
   // An explicit forward proxy (CONNECT) in front of the intercepted server, as a municipality's proxy setting.
   const proxy = http.createServer((_request, response) => response.writeHead(405).end());
-  proxy.on('connect', (request: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-    const [host, port] = request.url!.split(':');
-    const upstream = net.connect(Number(port), host, () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(socket);
-      socket.pipe(upstream);
-    });
-    upstream.on('error', () => socket.destroy());
-    socket.on('error', () => upstream.destroy());
-  });
+  proxy.on('connect', (request: http.IncomingMessage, socket: net.Socket, head: Buffer) => servers.tunnel(request, socket, head));
   proxyUrl = `http://127.0.0.1:${await listen(proxy)}`;
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  await servers.close();
 });
 
 const network = (proxy: NetworkSettings['proxy'] = 'direct'): NetworkSettings => ({ proxy, extraCaPems: [serviceCaPem] });
@@ -134,7 +109,7 @@ describe('a backend certificate from a CA the program does not trust', () => {
   it("names the issuer of a certificate sent alone, with the certificate's own fingerprint", async () => {
     const inspectorCa = await createTestCa('CN=Ensam proxy-CA');
     const alone = await inspectorCa.issueServer();
-    const url = `https://127.0.0.1:${await listen(https.createServer({ cert: alone.certificatePem, key: alone.keyPem }, answer))}`;
+    const url = `https://127.0.0.1:${await listen(https.createServer({ cert: alone.certificatePem, key: alone.keyPem }, answerStatus))}`;
     const { check } = await backendCheck(url, network());
     expect(check.message).toContain('avlyssnas av "CN=Ensam proxy-CA" (SHA-256 för serverns certifikat: ');
     expect(check.message).toContain(fingerprintText(new X509Certificate(alone.certificatePem).fingerprint256.replace(/:/g, '')));
@@ -154,9 +129,7 @@ describe('a backend certificate from a CA the program does not trust', () => {
   });
 
   it('says nothing about TLS when the service is simply down', async () => {
-    const closed = net.createServer();
-    const port = await listen(closed);
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await servers.closedPort();
     const { probe, check } = await backendCheck(`https://127.0.0.1:${port}`, network());
     expect(probe.reachable === false && probe.tls).toBeNull();
     expect(check.message).not.toContain('avlyssnas');
