@@ -66,3 +66,14 @@ export const LAST_LOGIN_WORDS = {
   sv: { never: 'Aldrig inloggad', inactive: 'Inaktiv' },
   en: { never: 'Never logged in', inactive: 'Inactive' },
 } as const;
+
+/**
+ * The list's first page as the administration view opens it (no search or filter, by surname):
+ * main asks for it the moment a login succeeds, and the grid's first request is this one.
+ */
+export const FIRST_USER_PAGE = { sort: 'surname', direction: 'asc', search: '', limit: 100 } as const satisfies {
+  sort: UserSortColumn;
+  direction: SortDirection;
+  search: string;
+  limit: number;
+};

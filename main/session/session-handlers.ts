@@ -1,4 +1,8 @@
+import { FIRST_USER_PAGE } from '../../common/api/user-list';
+import type { Organisation, UserPage } from '../../common/api/schemas';
+import { IPC_CHANNELS } from '../../common/ipc/contract';
 import type { IpcHandlers } from '../ipc/ipc-router';
+import { createEarlyAnswers, requestKey } from './early-answers';
 import type { SessionService } from './session-service';
 
 type SessionChannel = Extract<keyof IpcHandlers, `session:${string}` | `admin:${string}`>;
@@ -6,27 +10,47 @@ type SessionChannel = Extract<keyof IpcHandlers, `session:${string}` | `admin:${
 /**
  * The login's and the administration's IPC handlers: every admin call goes to the backend with
  * the session's token (SessionService.withBackend), which never leaves main.
+ *
+ * The administration view's first two calls (the organisation, the list's first page) are asked
+ * the moment the session is ready (login, or the organisation chosen), while the renderer is still
+ * drawing the view; its own calls then take those answers in flight (see EarlyAnswers). A change
+ * made here forgets them: a page asked before it would no longer be the truth.
  */
 export function sessionHandlers(
-  session: Pick<SessionService, 'state' | 'login' | 'logout' | 'chooseOrganisation' | 'withBackend'>,
+  session: Pick<SessionService, 'state' | 'login' | 'logout' | 'chooseOrganisation' | 'withBackend' | 'onState'>,
 ): Pick<IpcHandlers, SessionChannel> {
   const admin = session.withBackend.bind(session);
+  const early = createEarlyAnswers();
+  const firstPage = IPC_CHANNELS['admin:list-user-page'].request.parse(FIRST_USER_PAGE);
+  session.onState((state) => {
+    early.clear();
+    if (state.status !== 'logged-in' || !state.organisationChosen) return;
+    early.start('admin:get-organisation', () => admin((api, token) => api.organisation(token)));
+    early.start(requestKey('admin:list-user-page', firstPage), () => admin((api, token) => api.listUserPage(token, firstPage)));
+  });
+  const changing = <T>(change: () => Promise<T>): Promise<T> => {
+    early.clear();
+    return change();
+  };
   return {
     'session:get-state': () => session.state(),
     'session:login': ({ pin, readerName }) => session.login(pin, readerName ?? null),
     'session:logout': () => session.logout(),
     'session:choose-organisation': ({ organisationId }) => session.chooseOrganisation(organisationId),
-    'admin:get-organisation': () => admin((api, token) => api.organisation(token)),
-    'admin:list-user-page': (query) => admin((api, token) => api.listUserPage(token, query)),
+    'admin:get-organisation': () =>
+      early.take<Organisation>('admin:get-organisation') ?? admin((api, token) => api.organisation(token)),
+    'admin:list-user-page': (query) =>
+      early.take<UserPage>(requestKey('admin:list-user-page', query)) ?? admin((api, token) => api.listUserPage(token, query)),
     'admin:get-user': ({ id }) => admin((api, token) => api.getUser(token, id)),
-    'admin:create-user': ({ user }) => admin((api, token) => api.createUser(token, user)),
-    'admin:update-user': ({ id, version, patch }) => admin((api, token) => api.updateUser(token, id, version, patch)),
+    'admin:create-user': ({ user }) => changing(() => admin((api, token) => api.createUser(token, user))),
+    'admin:update-user': ({ id, version, patch }) =>
+      changing(() => admin((api, token) => api.updateUser(token, id, version, patch))),
     'admin:delete-user': async ({ id, version }) => {
-      await admin((api, token) => api.deleteUser(token, id, version));
+      await changing(() => admin((api, token) => api.deleteUser(token, id, version)));
       return { deleted: true as const };
     },
     'admin:set-permissions': ({ id, version, eserviceId, permissions, endDates }) =>
-      admin((api, token) => api.setPermissions(token, id, version, eserviceId, permissions, endDates ?? {})),
+      changing(() => admin((api, token) => api.setPermissions(token, id, version, eserviceId, permissions, endDates ?? {}))),
     'admin:list-administrators': () => admin((api, token) => api.listAdministrators(token)),
     'admin:appoint-administrator': ({ person }) => admin((api, token) => api.appointAdministrator(token, person)),
     'admin:remove-administrator': async ({ hsaId }) => {

@@ -1,8 +1,9 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import type { AppApi } from '../../common/ipc/api';
+import type * as AdministrationViewModule from './admin/administration-view';
 import { AppHeader } from './components/app-header';
 import { createDiagnosticsStore } from './diagnostics/diagnostics-store';
 import { DiagnosticsView } from './diagnostics/diagnostics-view';
@@ -18,9 +19,12 @@ import type { CardStoreState } from './stores/card-store';
 import type { SessionStoreState } from './stores/session-store';
 
 // The administration view (grid and all) is its own chunk: the login screen does not wait for it.
-// It is fetched once the login screen is up, so it is there by the time the PIN is typed.
-const loadAdministration = () => import('./admin/administration-view');
-const AdministrationView = lazy(() => loadAdministration().then((m) => ({ default: m.AdministrationView })));
+// It is fetched once the login screen is up, so it is there by the time the PIN is typed, and then
+// drawn at once after login (React.lazy would show its fallback first and hold the view back for
+// Suspense's reveal throttle, about 300 ms).
+type AdministrationModule = typeof AdministrationViewModule;
+let administrationModule: Promise<AdministrationModule> | null = null;
+const loadAdministration = () => (administrationModule ??= import('./admin/administration-view'));
 
 export interface AppProps {
   api: AppApi;
@@ -43,10 +47,32 @@ export function App({ api, appInfoStore, cardStore, sessionStore, settingsStore 
     createDiagnosticsStore(api, { writeClipboard: (text) => navigator.clipboard.writeText(text) }),
   );
 
+  const [administration, setAdministration] = useState<AdministrationModule | null>(null);
+  const administrationShown = session.status === 'logged-in' || session.status === 'expired';
+  // The grid drawn once out of sight while the login screen waits (see GridWarmUp).
+  const [gridWarm, setGridWarm] = useState(false);
   useEffect(() => {
-    const idle = requestIdleCallback(() => void loadAdministration());
-    return () => cancelIdleCallback(idle);
-  }, []);
+    let live = true;
+    const load = () =>
+      void loadAdministration().then(
+        (module) => live && setAdministration(module),
+        () => {
+          // A chunk that failed to load is asked again on the next try (the view then shows its loading text).
+          administrationModule = null;
+        },
+      );
+    if (administrationShown) {
+      load();
+      return () => {
+        live = false;
+      };
+    }
+    const idle = requestIdleCallback(load);
+    return () => {
+      live = false;
+      cancelIdleCallback(idle);
+    };
+  }, [administrationShown]);
 
   useEffect(() => {
     void appInfoStore.getState().load();
@@ -123,14 +149,16 @@ export function App({ api, appInfoStore, cardStore, sessionStore, settingsStore 
               Keyed by the administrator and the organisation: another person's login, or another
               organisation, never sees this one's data.
             */}
-            <Suspense fallback={<p role="status">{t('admin.users.loading')}</p>}>
-              <AdministrationView
+            {administration ? (
+              <administration.AdministrationView
                 key={`${session.administrator.hsaId}/${session.administrator.organisation.id}`}
                 api={api}
                 role={session.administrator.role}
                 organisations={session.status === 'logged-in' ? session.organisations : []}
               />
-            </Suspense>
+            ) : (
+              <p role="status">{t('admin.users.loading')}</p>
+            )}
             {session.status === 'expired' && (
               <ReloginDialog onLogout={() => void sessionStore.getState().logout()}>
                 <LoginView api={api} cardStore={cardStore} sessionStore={sessionStore} />
@@ -140,6 +168,7 @@ export function App({ api, appInfoStore, cardStore, sessionStore, settingsStore 
         ) : (
           <LoginView api={api} cardStore={cardStore} sessionStore={sessionStore} />
         )}
+        {administration && !gridWarm && !administrationShown && <administration.GridWarmUp onDone={() => setGridWarm(true)} />}
       </main>
     </div>
   );

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import type { AdministratorRole, NewUser, OrganisationChoice } from '../../../common/api/schemas';
+import type { AdministratorRole, NewUser, OrganisationChoice, User } from '../../../common/api/schemas';
 import { errorMessageKey } from '../i18n/error-message';
 import type { AdministrationApi } from './administration-api';
 import { createAdministrationStore } from './administration-store';
@@ -17,6 +17,9 @@ import { UserView } from './user-view';
 import './admin.css';
 
 export type { AdministrationApi } from './administration-api';
+export { GridWarmUp } from './grid-warm-up';
+
+const NO_USERS: User[] = [];
 
 type Route =
   | { view: 'users' }
@@ -41,8 +44,13 @@ export function AdministrationView({
   const { t } = useTranslation();
   const [store] = useState(() => createAdministrationStore(api));
   const [auditStore] = useState(() => createAuditStore(api));
-  const { status, organisation, users, error } = useStore(store);
+  // Each field on its own: a page the grid fetches changes the store's known users, and that must
+  // not draw this view (and the list under it) again; only the audit view reads them.
+  const status = useStore(store, (s) => s.status);
+  const organisation = useStore(store, (s) => s.organisation);
+  const error = useStore(store, (s) => s.error);
   const [route, setRoute] = useState<Route>({ view: 'users' });
+  const users = useStore(store, (s) => (route.view === 'audit' ? s.users : NO_USERS));
   const [adding, setAdding] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const listRef = useRef<UserListHandle>(null);
@@ -64,6 +72,8 @@ export function AdministrationView({
     setAnnouncement('');
     setRoute({ view: 'user', id, message: null });
   }, []);
+
+  const startAdding = useCallback(() => setAdding(true), []);
 
   const backToUsers = useCallback((focusId: string | null) => {
     setRoute({ view: 'users' });
@@ -147,7 +157,7 @@ export function AdministrationView({
         organisations={organisations}
         store={store}
         onOpenUser={openUser}
-        onAddUser={() => setAdding(true)}
+        onAddUser={startAdding}
         hidden={route.view !== 'users'}
       />
 

@@ -1,12 +1,12 @@
 import type { CellKeyDownEvent, GetRowIdParams, GridApi, IDatasource, SortChangedEvent } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
-import { forwardRef, useCallback, useEffect, useId, useImperativeHandle, useMemo, useRef, useState } from 'react';
+import { forwardRef, memo, useCallback, useEffect, useId, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { ESERVICES } from '../../../common/api/catalogue';
 import type { Organisation, OrganisationChoice, User } from '../../../common/api/schemas';
 import { ENDING_SOON_DAYS } from '../../../common/api/permission-end';
-import { USER_SORT_COLUMNS, type UserSortColumn } from '../../../common/api/user-list';
+import { FIRST_USER_PAGE, USER_SORT_COLUMNS, type UserSortColumn } from '../../../common/api/user-list';
 import type { AdministrationStore } from './administration-store';
 import { gridLocaleText, gridTheme, registerGridModules } from './grid-setup';
 import { DEFAULT_COLUMN, organisationName, userColumns } from './user-columns';
@@ -43,8 +43,8 @@ export interface UserListHandle {
 
 const getRowId = (params: GetRowIdParams<User>) => params.data.id;
 
-/** Rows per request: about two screens. The grid keeps at most MAX_BLOCKS of them. */
-export const BLOCK_SIZE = 100;
+/** Rows per request: about two screens (the first page's size). The grid keeps at most MAX_BLOCKS of them. */
+export const BLOCK_SIZE = FIRST_USER_PAGE.limit;
 const MAX_BLOCKS = 10;
 /** The grid's first request (no search or filter, the default order): asked along with the organisation. */
 export const FIRST_PAGE_REQUEST = pageRequest({ search: '', filter: NO_FILTER, ...DEFAULT_SORT }, BLOCK_SIZE);
@@ -58,7 +58,7 @@ const isSortColumn = (id: string): id is UserSortColumn => (USER_SORT_COLUMNS as
  * behörigheter", a search that matches any character in any column, sorting on every column,
  * the row count, and CSV export of what is shown.
  */
-export const UserListView = forwardRef<UserListHandle, UserListViewProps>(function UserListView(
+const UserListViewBody = forwardRef<UserListHandle, UserListViewProps>(function UserListView(
   { organisation, organisations = [], store, onOpenUser, onAddUser, hidden = false },
   ref,
 ) {
@@ -416,3 +416,6 @@ export const UserListView = forwardRef<UserListHandle, UserListViewProps>(functi
     </section>
   );
 });
+
+/** The list draws again only when its own props change (not when the store learns a page's users). */
+export const UserListView = memo(UserListViewBody);

@@ -1,5 +1,5 @@
 import type { User, UserPage } from '../../../common/api/schemas';
-import type { SortDirection, UserSortColumn } from '../../../common/api/user-list';
+import { FIRST_USER_PAGE, type SortDirection, type UserSortColumn } from '../../../common/api/user-list';
 import type { AppError, Result } from '../../../common/errors/error-codes';
 import type { UserPageRequest } from './administration-store';
 import type { UserFilter } from './user-filter';
@@ -19,7 +19,11 @@ export interface UserListQuery {
   organisations?: 'all' | { only: string };
 }
 
-export const DEFAULT_SORT: Pick<UserListQuery, 'sort' | 'direction'> = { sort: 'surname', direction: 'asc' };
+/** The list's order until the administrator sorts: the first page's (which main asks for at login). */
+export const DEFAULT_SORT: Pick<UserListQuery, 'sort' | 'direction'> = {
+  sort: FIRST_USER_PAGE.sort,
+  direction: FIRST_USER_PAGE.direction,
+};
 
 /** Largest page the server gives: the step when walking to a far row. */
 const WALK_STEP = 1000;
