@@ -127,6 +127,9 @@ const productZones = [
     message: 'Main takes nothing from the renderer but its word catalogue (renderer/src/i18n/catalogue.ts).',
   },
 ];
+const SWEDISH_IN_MAIN =
+  'Words for people belong in the catalogue (renderer/src/i18n, read in main through main/diagnostics/check-words.ts): send a code and values.';
+
 // Test files next to the code may reach into the card process, fixtures and the card lab.
 const testFileZones = productZones.filter((zone) => !['main/card-process/**', 'tests/**'].includes(zone.from[0]));
 
@@ -170,6 +173,20 @@ export default tseslint.config(
   {
     files: ['tests/**'],
     rules: { 'import-x/no-restricted-paths': 'off' },
+  },
+  {
+    // Words for people live in one catalogue (renderer/src/i18n), Swedish and English: a string in main
+    // with a Swedish letter is a text that belongs there (main sends codes and values). Comments are no
+    // strings; tests may say what they expect. The product's name is common/product.ts.
+    files: ['main/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'Literal[value=/[åäöÅÄÖ]/]', message: SWEDISH_IN_MAIN },
+        { selector: 'TemplateElement[value.raw=/[åäöÅÄÖ]/]', message: SWEDISH_IN_MAIN },
+      ],
+    },
   },
   {
     files: ['main/app/**/*.ts', 'preload/**/*.ts'],

@@ -24,9 +24,9 @@ describe('createAppApi', () => {
     });
     const received: unknown[] = [];
     const off = api.on('app:notice', (payload) => received.push(payload));
-    emit({ name: 'app:notice', payload: { level: 'info', code: 'a' } });
+    emit({ name: 'app:notice', payload: { level: 'info', code: 'demo-mode' } });
     off();
-    emit({ name: 'app:notice', payload: { level: 'info', code: 'b' } });
-    expect(received).toEqual([{ level: 'info', code: 'a' }]);
+    emit({ name: 'app:notice', payload: { level: 'warning', code: 'demo-mode' } });
+    expect(received).toEqual([{ level: 'info', code: 'demo-mode' }]);
   });
 });

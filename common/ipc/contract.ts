@@ -41,9 +41,14 @@ export const appInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
+/** What main may tell the window of its own accord: a closed set of codes, their words in the catalogue (notices.<code>). */
+export const NOTICE_CODES = ['demo-mode'] as const;
+
 export const noticeEventSchema = z.object({
   level: z.enum(['info', 'warning', 'error']),
-  code: z.string().max(64),
+  code: z.enum(NOTICE_CODES),
+  /** The values the notice's words name (absent: none). */
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 
 const noRequest = z.undefined();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { BrowserWindow, session, shell, type WebContents } from 'electron';
 import { isPermissionAllowed, windowOpenDecision } from '../security/shell-decisions';
 import { APP_ORIGIN, isAllowedNavigation } from '../security/window-security';
+import { PRODUCT_NAME } from '../../common/product';
 
 /**
  * Answers every permission request and check of the session by the one rule (isPermissionAllowed):
@@ -34,7 +35,7 @@ export function createMainWindow(distRoot: string): BrowserWindow {
     height: 860,
     minWidth: 900,
     minHeight: 600,
-    title: 'Behörighetsadmin',
+    title: PRODUCT_NAME,
     show: false,
     webPreferences: {
       preload: path.join(distRoot, 'preload', 'preload.cjs'),

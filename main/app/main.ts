@@ -12,6 +12,7 @@ import { registerIpc } from './ipc-registration';
 import { createMainWindow, guardWebContents, lockDownSession } from './main-window';
 import { applyNetworkSettings, netFetchTransport } from './net-fetch-transport';
 import { electronDiagnostics, electronLogDir } from './diagnostics-platform';
+import { PRODUCT_NAME } from '../../common/product';
 
 // Entry of the Electron main process: the thin shell around the plain-Node services.
 const distRoot = path.resolve(__dirname, '..');
@@ -67,7 +68,7 @@ if (!app.requestSingleInstanceLock()) {
       openExternal: (url) => shell.openExternal(url),
       diagnostics: electronDiagnostics(() => mainWindow),
       appInfo: {
-        productName: 'Behörighetsadmin',
+        productName: PRODUCT_NAME,
         version: app.getVersion(),
         transport: 'electron-ipc',
         electronVersion: process.versions.electron ?? null,
@@ -77,7 +78,7 @@ if (!app.requestSingleInstanceLock()) {
     const services = started.compose([APP_ORIGIN]);
     mainWindow = createMainWindow(distRoot);
     registerIpc(services, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));
-    logger.info({ component: 'app', event: 'started', version: app.getVersion() }, 'Behörighetsadmin started');
+    logger.info({ component: 'app', event: 'started', version: app.getVersion() }, `${PRODUCT_NAME} started`);
   });
 
   app.on('window-all-closed', () => app.quit());

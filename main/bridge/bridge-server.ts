@@ -59,7 +59,7 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
   server.on('request', (request, response) => {
     if (!addressedToUs(request)) {
       log.warn({ event: 'bridge-host-refused', host: request.headers.host ?? null }, 'Bridge request for another host refused');
-      response.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Fel värdnamn');
+      response.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Wrong host name');
       return;
     }
     void (async () => {

@@ -8,6 +8,7 @@ import { startDemoEnvironment } from '../demo/demo-environment';
 import { loadSettingsAndLogger } from '../logging/settings-logger';
 import { startMain } from '../startup';
 import { startBridgeServer } from './bridge-server';
+import { PRODUCT_NAME } from '../../common/product';
 
 // `npm run web`: the renderer in a browser over the test bridge. Development and test plumbing,
 // bound to 127.0.0.1; the packaged app never contains it.
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
       ? async (logger) => {
           const demo = await startDemoEnvironment({ repoRoot: path.resolve(__dirname, '..', '..'), logger });
           console.log(
-            `Demoläge: referensservern med demodata på ${demo.settings.backendUrl}${demo.labCard ? ', labbkortet "valid" i den första virtuella läsaren (PIN 123456)' : ''}.`,
+            `Demo mode: the reference server with demo data at ${demo.settings.backendUrl}${demo.labCard ? ', the lab card "valid" in the first virtual reader (PIN 123456)' : ''}.`,
           );
           return demo;
         }
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     openExternal: async () => undefined,
     // No dialog or file manager here: reports go into a folder, "open the log folder" says where it is.
     diagnostics: { logDir, saveFile: saveIntoFolder(resolveReportDir(process.env)) },
-    appInfo: { productName: 'Behörighetsadmin', version: __APP_VERSION__, transport: 'test-bridge', electronVersion: null },
+    appInfo: { productName: PRODUCT_NAME, version: __APP_VERSION__, transport: 'test-bridge', electronVersion: null },
   });
   const bridge = await startBridgeServer({
     port,
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   });
   // Playwright's launchApp() waits for this exact line.
   console.log(`listening on ${bridge.url}`);
-  console.log('Testbrygga för utveckling och test: inte produkten. Stäng med Ctrl+C.');
+  console.log('Test bridge for development and tests: not the product. Stop it with Ctrl+C.');
   const stop = () => {
     void Promise.all([bridge.close(), started.stop()]).then(() => process.exit(0));
   };

@@ -1,5 +1,6 @@
 import type { FromWorker } from './card-worker-protocol';
 import { runCardWorker } from './card-worker';
+import { PRODUCT_NAME } from '../../common/product';
 
 // Entry of the card process. In Electron it runs as a utilityProcess (process.parentPort);
 // under Node (tests, the test bridge, doctor) as a forked child (process.send).
@@ -22,6 +23,6 @@ if (parentPort) {
   });
   process.on('disconnect', () => process.exit(0));
 } else {
-  console.error('The card process must be started by Behörighetsadmin.');
+  console.error(`The card process must be started by ${PRODUCT_NAME}.`);
   process.exit(2);
 }

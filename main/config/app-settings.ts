@@ -5,13 +5,14 @@ import type { Settings } from '../../common/settings/settings';
 import { cardSettingsFrom, type CardSettings, type CardSettingsSources } from './card-settings';
 import { resolveConfig, type PolicyLocation, type ResolvedConfig } from './config-resolver';
 import { cachedPolicyRegistry, POLICY_REGISTRY_KEY, type PolicyRegistry } from './policy-registry';
+import { PRODUCT_NAME } from '../../common/product';
 
 /** The system policy file on Linux and macOS (root-owned; IT pushes it). */
 export const LINUX_POLICY_FILE = '/etc/behorighetsadmin/policy.json';
 /** The user settings file's name in the user data folder. */
 export const USER_SETTINGS_FILE = 'settings.json';
 /** Folder name under the platform's application-data folder (Electron's userData uses the product name). */
-export const USER_DATA_FOLDER = 'Behörighetsadmin';
+export const USER_DATA_FOLDER = PRODUCT_NAME;
 
 export interface AppSettingsSources extends CardSettingsSources {
   /** The user data folder (Electron's app.getPath('userData')); derived from the platform when absent. */

@@ -471,7 +471,7 @@ describe('every invalid-configuration message names the file, the key and what i
     const problem = only(resolve({ env: { BEHORIGHETSADMIN_CARD_REMOVAL: 'sleep' } }).issues);
     expect(problem).toMatchObject({
       source: 'flag',
-      file: 'miljövariabeln BEHORIGHETSADMIN_CARD_REMOVAL',
+      file: 'BEHORIGHETSADMIN_CARD_REMOVAL',
       key: 'cardRemoval',
       problem: 'invalid-value',
     });

@@ -122,7 +122,7 @@ function registryValueToRaw(key: SettingKey, { type, value }: RegistryValue, env
     );
   if (type === 'REG_SZ' && typeof value === 'string') return textToKind(key, value, ';');
   // Binary and other types cannot hold a setting: shown by type, reported as an invalid value.
-  return `${type}-värde`;
+  return `(${type})`;
 }
 
 /** Reads the Windows policy key; a missing key is an empty layer. */
@@ -159,7 +159,8 @@ export function readFlagLayer(env: NodeJS.ProcessEnv): {
     const text = env[name];
     if (text === undefined || text.trim() === '') continue;
     values[key] = textToKind(key, text, path.delimiter);
-    files[key] = `miljövariabeln ${name}`;
+    // The environment variable's name: the catalogue says what it is (settings.issues.environmentVariable).
+    files[key] = name;
   }
   return { values, files };
 }
@@ -241,9 +242,9 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
   const flagLayer = sources.readFlags ? readFlagLayer(sources.env) : { values: {}, files: {} };
   const flags = validateLayer(
     'flag',
-    { file: 'miljön', values: flagLayer.values },
+    { file: 'environment', values: flagLayer.values },
     issues,
-    (key) => flagLayer.files[key] ?? 'miljön',
+    (key) => flagLayer.files[key] ?? 'environment',
   );
 
   const values = { ...defaults } as Record<SettingKey, unknown>;

@@ -27,6 +27,6 @@ describe('registrySubkeyNames', () => {
   it('is null for a key that does not exist, and refuses an unknown hive', () => {
     const { reg } = fakeReg({});
     expect(registrySubkeyNames('HKLM\\SOFTWARE\\Citrix\\Ica\\Session', reg)).toBeNull();
-    expect(() => registrySubkeyNames('HKXX\\A', reg)).toThrow('Okänd registergren: HKXX');
+    expect(() => registrySubkeyNames('HKXX\\A', reg)).toThrow('Unknown registry hive: HKXX');
   });
 });

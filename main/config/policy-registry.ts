@@ -52,7 +52,7 @@ const HIVES: Record<string, keyof Pick<NativeRegModule, 'HKLM' | 'HKCU'>> = {
 function openRegistryKey(reg: NativeRegModule, key: string) {
   const [hive = '', ...rest] = key.split('\\');
   const root = HIVES[hive.toUpperCase()];
-  if (!root) throw new Error(`Okänd registergren: ${hive}`);
+  if (!root) throw new Error(`Unknown registry hive: ${hive}`);
   return reg.openKey(reg[root], rest.join('\\'), reg.Access.READ);
 }
 

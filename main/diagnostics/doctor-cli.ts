@@ -2,7 +2,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CardSnapshot } from '../../common/card/card-state';
-import type { DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
 import { CardProcessSupervisor } from '../card/card-process-supervisor';
 import { createCardRevocation, withRevocation } from '../card/card-revocation';
 import { nodeWorkerLauncher } from '../card/node-worker-launcher';
@@ -19,8 +18,6 @@ import { runDoctorChecks } from './doctor-checks';
 // `npm run doctor`: walks the chain from card service to backend for support staff and CI.
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, '..', '..');
-
-const STATUS_LABEL: Record<DiagnosticCheck['status'], string> = { pass: 'OK  ', warn: 'VARN', fail: 'FEL ', skip: '—   ' };
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -88,7 +85,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify({ checks: described }, null, 2)}\n`);
   } else {
     for (const item of checks) {
-      process.stdout.write(`${STATUS_LABEL[item.status]}  ${item.id.padEnd(21)} ${words.message(item)}\n`);
+      process.stdout.write(`${words.doctor(`status.${item.status}`).padEnd(4)}  ${item.id.padEnd(21)} ${words.message(item)}\n`);
       for (const note of item.notes ?? []) process.stdout.write(`${' '.repeat(28)}${words.note(note)}\n`);
     }
   }
@@ -110,14 +107,14 @@ async function main(): Promise<number> {
       logDir: resolveLogDir(process.env, process.platform),
       now: new Date(),
     });
-    process.stderr.write(`Rapporten är sparad: ${file}\n`);
+    process.stderr.write(`${words.doctor('reportSaved', { file })}\n`);
   }
   return checks.some((item) => item.status === 'fail') ? 1 : 0;
 }
 
 // A hard stop: doctor must never hang, whatever the middleware does.
 const guard = setTimeout(() => {
-  process.stderr.write('doctor: avbröts efter tidsgränsen.\n');
+  process.stderr.write(`${checkWords('sv').doctor('timedOut')}\n`);
   process.exit(3);
 }, 60_000);
 guard.unref();

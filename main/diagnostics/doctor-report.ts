@@ -6,6 +6,7 @@ import type { ConfigurationEntry } from '../../common/diagnostics/support-report
 import { readRecentLogEntries } from '../logging/log-reader';
 import { systemInfo } from './diagnostics-service';
 import { buildSupportReport, serializeSupportReport, supportReportFileContent } from './support-report-builder';
+import { PRODUCT_NAME } from '../../common/product';
 
 export interface DoctorReportInput {
   file: string;
@@ -37,11 +38,11 @@ export function withOverrides(
 /** `npm run doctor -- --report FILE`: the same support report as the app's "Spara rapport". */
 export function writeDoctorReport(input: DoctorReportInput): string {
   const version =
-    (JSON.parse(readFileSync(path.join(input.repoRoot, 'package.json'), 'utf8')) as { version?: string }).version ?? 'okänd';
+    (JSON.parse(readFileSync(path.join(input.repoRoot, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
   const report = buildSupportReport({
     createdAt: input.now,
     app: {
-      productName: 'Behörighetsadmin',
+      productName: PRODUCT_NAME,
       version,
       transport: 'doctor',
       electronVersion: null,

@@ -1,3 +1,5 @@
+import { checkWords } from './check-words';
+
 /**
  * Swedish personal identity numbers (personnummer) and co-ordination numbers (samordningsnummer) in
  * free text: YYYYMMDD-NNNN, YYMMDD-NNNN (or +), or the same digits without the separator, with a valid
@@ -6,8 +8,8 @@
  */
 const CANDIDATE = /(?<![\dA-Za-z])(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{4})(?![\dA-Za-z])/g;
 
-/** What stands where a personal identity number was. */
-export const PERSONAL_IDENTITY_NUMBER_REMOVED = '[personnummer borttaget]';
+/** What stands where a personal identity number was (the catalogue's Swedish, as the rest of the report). */
+export const PERSONAL_IDENTITY_NUMBER_REMOVED = checkWords('sv').report('personalIdentityNumberRemoved');
 
 function luhnValid(digits: string): boolean {
   let sum = 0;

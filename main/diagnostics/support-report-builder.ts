@@ -1,4 +1,5 @@
-import { checkWords } from './check-words';
+import { checkWords, type CheckWords, type ReportKey } from './check-words';
+import { PRODUCT_NAME } from '../../common/product';
 import type { CardSnapshot } from '../../common/card/card-state';
 import { pinReadiness } from '../../common/card/login-readiness';
 import type { DiagnosticCheck } from '../../common/diagnostics/diagnostic-check';
@@ -26,13 +27,6 @@ export interface SupportReportInput {
 
 // The checks' titles, statuses and messages: the catalogue's Swedish words (renderer/src/i18n).
 const CHECK_WORDS = checkWords('sv');
-
-const REVOCATION_TEXT: Record<string, string> = {
-  good: 'inte återkallat',
-  revoked: 'återkallat',
-  unknown: 'kan inte kontrolleras',
-  'not-checked': 'inte kontrollerat',
-};
 
 /**
  * Builds the support report by copying named fields only (and without personal identity numbers): whatever else an input object carries
@@ -142,127 +136,153 @@ function dateOnly(iso: string): string {
   return iso.slice(0, 10);
 }
 
-const VALIDITY_TEXT: Record<string, string> = {
-  valid: 'giltigt',
-  'expiring-soon': 'går snart ut',
-  expired: 'har gått ut',
-  'not-yet-valid': 'inte giltigt än',
-};
-
-const SOURCE_TEXT: Record<string, string> = {
-  default: 'standardvärde',
-  demo: 'demomiljö',
-  user: 'användarens inställning',
-  policy: 'systempolicy',
-  flag: 'utvecklingsflagga (miljövariabel)',
-};
-
-/** The same report as readable Swedish text, for a mail to the contact centre. */
-export function renderSupportReportText(report: SupportReport): string {
+/**
+ * The same report as readable text (Swedish, for a mail to the contact centre), every word from the
+ * catalogue (diagnostics.report, renderer/src/i18n); values the catalogue has no word for are shown as they are.
+ */
+export function renderSupportReportText(report: SupportReport, words: CheckWords = CHECK_WORDS): string {
+  const say = words.report;
   const lines: string[] = [];
-  const heading = (title: string) => lines.push('', title, '-'.repeat(title.length));
-  lines.push(`Behörighetsadmin – supportrapport`, `Skapad: ${report.createdAt}`);
+  const heading = (key: ReportKey) => {
+    const title = say(key);
+    lines.push('', title, '-'.repeat(title.length));
+  };
+  // A word for a value of an open vocabulary (a status the schema takes as any string), or the value itself.
+  const wordFor = (group: 'validities' | 'revocations' | 'sources', value: string) =>
+    say(`${group}.${value}` as ReportKey, { defaultValue: value });
+  lines.push(say('title', { product: PRODUCT_NAME }), say('created', { time: report.createdAt }));
 
-  heading('Program och dator');
+  heading('headings.program');
   const { program, system } = report;
-  lines.push(`Program: ${program.productName} ${program.version} (${program.transport})`);
-  lines.push(`Electron: ${program.electronVersion ?? '–'}, Node ${program.nodeVersion}`);
+  lines.push(say('program', { name: program.productName, version: program.version, transport: program.transport }));
+  lines.push(say('runtime', { electron: program.electronVersion ?? '–', node: program.nodeVersion }));
   lines.push(
-    `Operativsystem: ${system.platform} ${system.release} ${system.arch}${system.osVersion ? ` (${system.osVersion})` : ''}`,
+    say('system', {
+      platform: system.platform,
+      release: system.release,
+      arch: system.arch,
+      osVersion: system.osVersion ? ` (${system.osVersion})` : '',
+    }),
   );
 
-  heading('Kontroller');
+  heading('headings.checks');
   for (const check of report.checks) {
-    lines.push(
-      `[${CHECK_WORDS.status(check.status).toUpperCase()}] ${CHECK_WORDS.title(check.id)}: ${CHECK_WORDS.message(check)}`,
-    );
-    for (const note of check.notes ?? []) lines.push(`  ${CHECK_WORDS.note(note)}`);
+    lines.push(`[${words.status(check.status).toUpperCase()}] ${words.title(check.id)}: ${words.message(check)}`);
+    for (const note of check.notes ?? []) lines.push(`  ${words.note(note)}`);
   }
   const failed = report.checks.filter((check) => check.status === 'fail').length;
-  const warned = report.checks.filter((check) => check.status === 'warn').length;
-  lines.push(`Sammanfattning: ${failed} fel, ${warned} varningar.`);
+  const warnings = report.checks.filter((check) => check.status === 'warn').length;
+  lines.push(say('summary', { failed, warnings }));
 
-  heading('Kort och läsare');
+  heading('headings.card');
   lines.push(
-    `Korttjänst: ${report.card.pcscService === 'running' ? 'igång' : 'inte igång'}; kortprogram: ${report.card.process}`,
+    say('cardService', {
+      service: say(report.card.pcscService === 'running' ? 'service.running' : 'service.stopped'),
+      process: report.card.process,
+    }),
   );
-  if (report.card.readers.length === 0) lines.push('Läsare: inga');
+  if (report.card.readers.length === 0) lines.push(say('noReaders'));
   for (const reader of report.card.ignoredReaders ?? []) {
-    lines.push(
-      `Läsare som inte används: ${reader.name} – ${reader.cardPresent ? `kort, ATR ${reader.atr ?? '–'}` : 'inget kort'}; namnet matchar "${reader.pattern}" (ignoredReaders)`,
-    );
+    const card = reader.cardPresent ? say('ignoredReaderCard', { atr: reader.atr ?? '–' }) : say('noCard');
+    lines.push(say('ignoredReader', { name: reader.name, card, pattern: reader.pattern }));
   }
   for (const reader of report.card.readers) {
-    lines.push(
-      `Läsare: ${reader.name} – ${reader.cardPresent ? `kort (${reader.cardLabel ?? 'okänt kort'}), ATR ${reader.atr ?? '–'}` : 'inget kort'}`,
-    );
+    const card = reader.cardPresent
+      ? say('readerCard', { label: reader.cardLabel ?? say('unknownCard'), atr: reader.atr ?? '–' })
+      : say('noCard');
+    lines.push(say('reader', { name: reader.name, card }));
   }
   const module = report.card.module;
   lines.push(
-    `PKCS#11-modul: ${module.path} – ${module.status}${module.description ? `, ${module.description}` : ''}${module.version ? `, version ${module.version}` : ''}`,
+    say('module', {
+      path: module.path,
+      status: module.status,
+      description: module.description ? `, ${module.description}` : '',
+      version: module.version ? say('moduleVersion', { version: module.version }) : '',
+    }),
   );
   for (const token of report.card.tokens) {
     const readiness = pinReadiness(token.pin);
     const pin =
       readiness.blocker === 'pin-locked'
-        ? 'låst'
+        ? 'pin.locked'
         : readiness.warning === 'pin-final-try'
-          ? 'ett försök kvar'
+          ? 'pin.final-try'
           : readiness.warning === 'pin-count-low'
-            ? 'få försök kvar'
-            : 'inte låst';
+            ? 'pin.count-low'
+            : 'pin.ok';
     const tries = token.pin.triesLeft ?? null;
     const pukTries = token.pin.pukTriesLeft ?? null;
-    const counters =
-      `; PIN-försök kvar: ${tries === null ? 'okänt' : tries}` + `; PUK-försök kvar: ${pukTries === null ? 'okänt' : pukTries}`;
     lines.push(
-      `Token: ${token.label} (${token.manufacturer} ${token.model}, serienummer ${token.serialNumber}); PIN-kod ${pin}${counters}`,
+      say('token', {
+        label: token.label,
+        manufacturer: token.manufacturer,
+        model: token.model,
+        serialNumber: token.serialNumber,
+        pin: say(pin),
+        tries: tries === null ? say('unknown') : tries,
+        pukTries: pukTries === null ? say('unknown') : pukTries,
+      }),
     );
     for (const certificate of token.certificates) {
+      const trust = certificate.trusted
+        ? 'trust.trusted'
+        : report.card.caCertificates === 0
+          ? 'trust.no-trust-anchors'
+          : 'trust.untrusted';
       lines.push(
-        `  Certifikat${certificate.isAuthentication ? ' för inloggning' : ''}: ${certificate.subject}`,
-        `    Utfärdare: ${certificate.issuer} (${
-          certificate.trusted
-            ? 'betrodd'
-            : report.card.caCertificates === 0
-              ? 'kan inte kontrolleras: inga CA-certifikat är inställda, "trustAnchors"'
-              : 'inte betrodd'
-        })`,
-        `    Serienummer: ${certificate.serialNumber}`,
-        `    Giltigt: ${dateOnly(certificate.notBefore)} – ${dateOnly(certificate.notAfter)} (${VALIDITY_TEXT[certificate.validity] ?? certificate.validity})`,
-        `    Spärrstatus: ${REVOCATION_TEXT[certificate.revocation] ?? certificate.revocation}${certificate.revocationResponder ? ` (${certificate.revocationResponder})` : ''}`,
-        `    SHA-256: ${certificate.sha256}`,
+        `  ${say(certificate.isAuthentication ? 'authCertificate' : 'certificate', { subject: certificate.subject })}`,
+        `    ${say('issuer', { issuer: certificate.issuer, trust: say(trust) })}`,
+        `    ${say('serialNumber', { serialNumber: certificate.serialNumber })}`,
+        `    ${say('validity', {
+          from: dateOnly(certificate.notBefore),
+          to: dateOnly(certificate.notAfter),
+          validity: wordFor('validities', certificate.validity),
+        })}`,
+        `    ${say('revocation', {
+          status: wordFor('revocations', certificate.revocation),
+          responder: certificate.revocationResponder ? ` (${certificate.revocationResponder})` : '',
+        })}`,
+        `    ${say('sha256', { sha256: certificate.sha256 })}`,
       );
     }
   }
   if (report.testSignature) {
-    const outcome =
-      report.testSignature.outcome === 'verified'
-        ? 'kortet signerade och signaturen stämde'
-        : report.testSignature.outcome === 'not-verified'
-          ? 'kortet signerade men signaturen stämde inte med certifikatet'
-          : `misslyckades (${report.testSignature.errorCode ?? 'okänt fel'})`;
-    lines.push(`Provsignering ${report.testSignature.at}: ${outcome}`);
+    const { at, outcome, errorCode } = report.testSignature;
+    const said =
+      outcome === 'verified'
+        ? say('testSignatures.verified')
+        : outcome === 'not-verified'
+          ? say('testSignatures.not-verified')
+          : say('testSignatures.failed', { code: errorCode ?? say('unknownError') });
+    lines.push(say('testSignature', { at, outcome: said }));
   }
 
-  heading('Inställningar som gäller');
+  heading('headings.settings');
   for (const entry of report.configuration) {
     const value = Array.isArray(entry.value)
       ? entry.value.length > 0
         ? entry.value.join(', ')
-        : '(inga)'
-      : (entry.value ?? '(inte satt)');
-    lines.push(`${entry.key}: ${value} – ${SOURCE_TEXT[entry.source] ?? entry.source}${entry.locked ? ', låst av policy' : ''}`);
+        : say('noValues')
+      : (entry.value ?? say('notSet'));
+    lines.push(
+      say('setting', {
+        key: entry.key,
+        value,
+        source: wordFor('sources', entry.source),
+        locked: entry.locked ? say('lockedByPolicy') : '',
+      }),
+    );
   }
 
-  heading('Senaste fel i loggen');
-  if (report.recentErrors.length === 0) lines.push('Inga.');
+  heading('headings.errors');
+  if (report.recentErrors.length === 0) lines.push(say('noErrors'));
   for (const entry of report.recentErrors) {
     lines.push(
       `${entry.time} ${entry.level} ${entry.component ?? '–'} ${entry.event ?? '–'}${entry.errorCode ? ` (${entry.errorCode})` : ''}`,
     );
   }
-  lines.push('', 'Rapporten innehåller ingen PIN-kod, ingen sessionsnyckel och ingen privat nyckel.');
+  lines.push('', say('noSecrets'));
   return `${lines.join('\n')}\n`;
 }
 
@@ -273,7 +293,7 @@ export function serializeSupportReport(report: SupportReport): SupportReportFile
 
 /** One file for support: the readable text first, then the same report as JSON. */
 export function supportReportFileContent(files: SupportReportFiles): string {
-  return `${files.text}\n===== Maskinläsbar rapport (JSON) =====\n${files.json}`;
+  return `${files.text}\n===== ${CHECK_WORDS.report('headings.json')} =====\n${files.json}`;
 }
 
 /** A file name for a saved report: behorighetsadmin-rapport-2026-11-22-1530.txt */

@@ -62,10 +62,10 @@ const MAX_DEPTH = 8;
  */
 export function scrubSecrets(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
   if (value === null || typeof value !== 'object') return typeof value === 'string' ? scrubText(value) : value;
-  if (depth >= MAX_DEPTH) return '[för djupt]';
+  if (depth >= MAX_DEPTH) return '[too deep]';
   if (seen.has(value)) return '[cirkel]';
   seen.add(value);
-  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return `[binärdata ${value.byteLength} byte]`;
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return `[binary data, ${value.byteLength} bytes]`;
   if (value instanceof Date) return value.toISOString();
   if (value instanceof Error) {
     const code = (value as { code?: unknown }).code;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isAllowedExternalUrl } from './external-links';
 import { APP_ORIGIN } from './window-security';
+import { PRODUCT_NAME } from '../../common/product';
 
 // What the Electron shell (main/app/) decides, as plain functions tested under Node. The shell only
 // wires them to Electron's events; nothing here imports electron.
@@ -80,7 +81,7 @@ export interface CardWorkerLaunchPlan {
 export function cardWorkerLaunchPlan({ distRoot, packaged }: { distRoot: string; packaged: boolean }): CardWorkerLaunchPlan {
   return {
     entry: path.join(distRoot, 'main', 'card-worker.cjs'),
-    serviceName: 'Behörighetsadmin kortprocess',
+    serviceName: `${PRODUCT_NAME} kortprocess`,
     stdio: packaged ? 'ignore' : 'inherit',
   };
 }

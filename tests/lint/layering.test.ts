@@ -120,6 +120,19 @@ describe('walls between folders', () => {
   });
 });
 
+// Words for people are the catalogue's (renderer/src/i18n); main sends codes and values.
+describe('no Swedish words in main', () => {
+  const rule = 'no-restricted-syntax';
+
+  it('refuses a string or template with a Swedish letter in main, not in comments, tests or the renderer', async () => {
+    expect(await ruleIdsFor('main/diagnostics/x.ts', "export const a = 'Kortet är låst';\n")).toContain(rule);
+    expect(await ruleIdsFor('main/config/x.ts', 'export const a = (n: number) => `Försök kvar: ${n}`;\n')).toContain(rule);
+    expect(await ruleIdsFor('main/diagnostics/x.ts', "// Kortet är låst\nexport const a = 'card-locked';\n")).not.toContain(rule);
+    expect(await ruleIdsFor('main/diagnostics/x.test.ts', "export const a = 'Kortet är låst';\n")).not.toContain(rule);
+    expect(await ruleIdsFor('renderer/src/x.ts', "export const a = 'Kortet är låst';\n")).not.toContain(rule);
+  });
+});
+
 describe('import cycles', () => {
   it('refuses a module that imports a module that imports it back', async () => {
     // app-settings.ts imports card-settings.ts; card-settings.ts importing app-settings back was the

@@ -1,5 +1,5 @@
 import i18next, { type TFunction } from 'i18next';
-import type { ConfigIssue } from '../../../common/settings/settings';
+import { SETTING_KEYS, type ConfigIssue, type ConfigProblem, type SettingKey } from '../../../common/settings/settings';
 import adminEn from './admin.en.json';
 import adminSv from './admin.sv.json';
 import cardCareEn from './card-care.en.json';
@@ -18,6 +18,14 @@ import sv from './sv.json';
 
 export const LANGUAGES = ['sv', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
+
+/**
+ * The keys of a part of the catalogue that lead to a text, dot-separated (for { a: { b: '…' } }: 'a.b'):
+ * typed keys for the texts main and the views name by code.
+ */
+export type WordsIn<Part> = {
+  [Key in keyof Part & string]: Part[Key] extends string ? Key : `${Key}.${WordsIn<Part[Key]>}`;
+}[keyof Part & string];
 
 /** Every text, by language; the administration, diagnostics, settings and card-care views under their own keys. */
 export const RESOURCES = {
@@ -44,10 +52,28 @@ export function catalogueTranslator(language: Language = 'sv'): TFunction {
 
 /** A configuration issue in words: its problem's text with the file, the key and what a valid value looks like. */
 export function configIssueText(t: TFunction, issue: ConfigIssue): string {
-  return t(`settings.problems.${issue.problem}`, {
+  const problem: ConfigProblem & SettingsWords<'problems'> = issue.problem;
+  return t(`settings.problems.${problem}`, {
     ...issue.params,
-    file: issue.file,
+    file: configIssuePlace(t, issue),
     key: issue.key ?? '',
-    expected: issue.key ? t(`settings.expected.${issue.key}`) : '',
+    expected: issue.key && isSettingKey(issue.key) ? t(`settings.expected.${expectedOf(issue.key)}`) : '',
   });
+}
+
+/** Where a configuration issue is: its file or registry key, or the environment variable that set it. */
+export function configIssuePlace(t: TFunction, issue: ConfigIssue): string {
+  return issue.source === 'flag' ? t('settings.issues.environmentVariable', { name: issue.file }) : issue.file;
+}
+
+type SettingsWords<Part extends keyof typeof settingsSv & keyof typeof settingsEn> = WordsIn<(typeof settingsSv)[Part]> &
+  WordsIn<(typeof settingsEn)[Part]>;
+
+function isSettingKey(key: string): key is SettingKey {
+  return (SETTING_KEYS as readonly string[]).includes(key);
+}
+
+/** Every setting has a text for what a valid value looks like (a key without one does not compile). */
+function expectedOf(key: SettingKey): SettingsWords<'expected'> {
+  return key;
 }

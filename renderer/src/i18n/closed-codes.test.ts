@@ -6,6 +6,7 @@ import {
   checkStatusSchema,
 } from '../../../common/diagnostics/diagnostic-check';
 import { APP_ERROR_CODES } from '../../../common/errors/error-codes';
+import { NOTICE_CODES } from '../../../common/ipc/contract';
 import { CONFIG_PROBLEMS, SETTING_KEYS } from '../../../common/settings/settings';
 import { errorMessageKey } from './error-message';
 import { createI18n, LANGUAGES } from './i18n';
@@ -18,6 +19,7 @@ const CLOSED_CODES: ReadonlyArray<readonly [list: string, keys: readonly string[
   ['diagnostic check notes', CHECK_NOTE_CODES.map((code) => `diagnostics.notes.${code}`)],
   ['diagnostic check statuses', checkStatusSchema.options.map((status) => `diagnostics.status.${status}`)],
   ['diagnostic check messages', CHECK_MESSAGE_CODES.map((code) => `diagnostics.messages.${code}`)],
+  ['notices (common/ipc/contract.ts)', NOTICE_CODES.map((code) => `notices.${code}`)],
   ['configuration problems (common/settings/settings.ts)', CONFIG_PROBLEMS.map((problem) => `settings.problems.${problem}`)],
   ['what a valid value of each setting looks like', SETTING_KEYS.map((key) => `settings.expected.${key}`)],
 ];

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ConfigIssue } from '../../../common/settings/settings';
-import { configIssueText } from '../i18n/catalogue';
+import { configIssuePlace, configIssueText } from '../i18n/catalogue';
 import type { SettingsState } from './settings-store';
 
 /** The configuration's problems: file, key and what is wrong (main sends the problem's code and values). */
@@ -15,7 +15,7 @@ export function ConfigIssueList({ issues }: { issues: readonly ConfigIssue[] }) 
       <ul>
         {issues.map((problem, index) => (
           <li key={index}>
-            <code>{t('settings.issues.where', { file: problem.file })}</code>
+            <code>{t('settings.issues.where', { file: configIssuePlace(t, problem) })}</code>
             {problem.key && <span> — {t('settings.issues.key', { key: problem.key })}</span>}
             <br />
             {configIssueText(t, problem)}
