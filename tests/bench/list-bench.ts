@@ -176,6 +176,18 @@ async function main(): Promise<void> {
       const cache = cached ?? (cacheDir ? path.join(cacheDir, `list-${size}-${SAMPLES}.sqlite`) : undefined);
       let users: { email: string }[];
       if (cached) {
+        // The cache brought to today's schema once, in place (at 1M users a migration that rebuilds
+        // indexes takes a minute or more), instead of in every run's copy.
+        const migrating = performance.now();
+        const storage = await createSqliteStorage(cached);
+        await storage.close();
+        const db = new BetterSqlite3(cached);
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        db.close();
+        if (performance.now() - migrating > 2000)
+          console.log(
+            `${label}: cached database brought to the current schema in ${((performance.now() - migrating) / 1000).toFixed(1)} s`,
+          );
         for (const suffix of ['-wal', '-shm']) rmSync(`${backend.dbFile}${suffix}`, { force: true });
         copyFileSync(cached, backend.dbFile);
         users = JSON.parse(readFileSync(`${cached}.sample.json`, 'utf8')) as { email: string }[];
