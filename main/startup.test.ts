@@ -87,7 +87,8 @@ describe('loadSettingsAndLogger', () => {
         component: 'config',
         event: 'config-invalid',
         key: 'cardRemoval',
-        file: 'miljövariabeln BEHORIGHETSADMIN_CARD_REMOVAL',
+        source: 'flag',
+        file: 'BEHORIGHETSADMIN_CARD_REMOVAL',
       }),
     ]);
   });

@@ -32,6 +32,8 @@ export function loadSettingsAndLogger(
       {
         component: 'config',
         event: 'config-invalid',
+        // user, policy or flag (then file is the environment variable's name)
+        source: problem.source,
         file: problem.file,
         key: problem.key,
         problem: problem.problem,
