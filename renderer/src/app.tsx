@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
 import type { AppApi } from '../../common/ipc/api';
-import type * as AdministrationViewModule from './admin/administration-view';
+import type { AdministrationView, GridWarmUp } from './admin/administration-view';
 import { AppHeader } from './components/app-header';
 import { createDiagnosticsStore } from './diagnostics/diagnostics-store';
 import { DiagnosticsView } from './diagnostics/diagnostics-view';
@@ -22,7 +22,7 @@ import type { SessionStoreState } from './stores/session-store';
 // It is fetched once the login screen is up, so it is there by the time the PIN is typed, and then
 // drawn at once after login (React.lazy would show its fallback first and hold the view back for
 // Suspense's reveal throttle, about 300 ms).
-type AdministrationModule = typeof AdministrationViewModule;
+type AdministrationModule = { AdministrationView: typeof AdministrationView; GridWarmUp: typeof GridWarmUp };
 let administrationModule: Promise<AdministrationModule> | null = null;
 const loadAdministration = () => (administrationModule ??= import('./admin/administration-view'));
 
