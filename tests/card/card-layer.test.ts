@@ -1,10 +1,8 @@
-import { X509Certificate, createPublicKey, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CardSnapshot } from '../../common/card/card-state';
 import type { CardProcessSupervisor } from '../../main/card/card-process-supervisor';
-import { loginSignedData } from '../../common/api/login-signed-data';
 import { startCardLab, type CardLab, type CardProfileName } from '../cardlab/index';
-import { startSupervisor } from './card-test-support';
+import { signLoginData, startSupervisor } from './card-test-support';
 
 // The card layer against the card lab: pcscd, the vpcd reader, the virtual PIV card and OpenSC.
 let lab: CardLab;
@@ -107,25 +105,9 @@ describe('card layer on the card lab', () => {
   it.each(['valid', 'ecc'] as const)(
     'signs the login data with the %s card so that the certificate key verifies it',
     async (profile) => {
-      const token = tokenOf(await insert(profile));
-      const data = loginSignedData('https://behorighetsadmin.test', 'bm9uY2U=');
-      const result = await card.sign({
-        slotId: token.slotId,
-        certificateSha256: token.authCertificate!.sha256,
-        data,
-        pin: lab.pin,
-      });
-      expect(result).toMatchObject({ ok: true });
-      if (!result.ok) return;
-      const certificate = new X509Certificate(Buffer.from(result.value.certificateBase64, 'base64'));
-      const key = createPublicKey(certificate.publicKey.export({ type: 'spki', format: 'pem' }));
-      const signature = Buffer.from(result.value.signatureBase64, 'base64');
-      const ok =
-        result.value.algorithm === 'ES256'
-          ? verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)
-          : verify('sha256', data, key, signature);
-      expect(result.value.algorithm).toBe(profile === 'ecc' ? 'ES256' : 'RS256');
-      expect(ok).toBe(true);
+      const signed = await signLoginData(card, tokenOf(await insert(profile)), lab.pin);
+      expect(signed.algorithm).toBe(profile === 'ecc' ? 'ES256' : 'RS256');
+      expect(signed.verified).toBe(true);
     },
   );
 

@@ -1,11 +1,9 @@
-import { X509Certificate, createPublicKey, verify } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CardSnapshot } from '../../common/card/card-state';
 import { loginChoice } from '../../common/card/login-readiness';
-import { loginSignedData } from '../../common/api/login-signed-data';
 import type { CardProcessSupervisor } from '../../main/card/card-process-supervisor';
 import { LAB_PERSON, LAB_READER_NAMES, startCardLab, type CardLab } from '../cardlab/index';
-import { startSupervisor } from './card-test-support';
+import { signLoginData, startSupervisor } from './card-test-support';
 
 // Issue 18, several readers and cards: two lab cards at once, one per reader, each its own person and
 // profile, through pcscd + vpcd + OpenSC into a real card process; the one choice rule
@@ -64,19 +62,9 @@ describe('two cards at once on the card lab', () => {
     expect(chosen.readiness.blockers).toEqual([]);
     const token = chosen.readiness.token!;
     expect(token.authCertificate?.commonName).toBe('Bertil Andersson');
-    const data = loginSignedData('https://behorighetsadmin.test', 'bm9uY2U=');
-    const result = await card.sign({
-      slotId: token.slotId,
-      certificateSha256: token.authCertificate!.sha256,
-      data,
-      pin: lab.pin,
-    });
-    expect(result.ok).toBe(true);
-    if (!result.ok) return;
-    const certificate = new X509Certificate(Buffer.from(result.value.certificateBase64, 'base64'));
-    expect(certificate.subject).toContain(`serialNumber=${BERTIL.hsaId}`);
-    const key = createPublicKey(certificate.publicKey.export({ type: 'spki', format: 'pem' }));
-    expect(verify('sha256', data, key, Buffer.from(result.value.signatureBase64, 'base64'))).toBe(true);
+    const signed = await signLoginData(card, token, lab.pin);
+    expect(signed.certificate.subject).toContain(`serialNumber=${BERTIL.hsaId}`);
+    expect(signed.verified).toBe(true);
     // The PIN went to the second card only.
     const readers = (await lab.status()).readers;
     expect(readers.map((reader) => reader.card?.pinVerified)).toEqual([false, true]);
