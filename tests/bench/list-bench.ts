@@ -19,6 +19,7 @@ import { DEMO_KOMMUN_ID } from '../../server/seed/demo-seed';
 import { createSqliteStorage } from '../../server/storage/sqlite-storage';
 import { startCardLab } from '../cardlab/index';
 import { launchApp, type LaunchedApp } from '../e2e/support/launch-app';
+import { labAppEnv } from '../e2e/support/lab-env';
 import { startReferenceBackend } from '../fixtures/reference-backend';
 import { median, percentile, reportFigures, type BenchFigure } from './bench-report';
 
@@ -217,17 +218,7 @@ async function main(): Promise<void> {
         }
       }
       await backend.start();
-      const launch = () =>
-        launchApp({
-          env: {
-            BEHORIGHETSADMIN_BACKEND_URL: backend.url,
-            BEHORIGHETSADMIN_PKCS11_MODULE: lab.pkcs11Module,
-            BEHORIGHETSADMIN_TRUST_ANCHORS: [lab.pki.rootCa.certificatePath, lab.pki.intermediateCa.certificatePath].join(
-              path.delimiter,
-            ),
-            BEHORIGHETSADMIN_LOG_LEVEL: 'warn',
-          },
-        });
+      const launch = () => launchApp({ env: labAppEnv(lab, backend, { BEHORIGHETSADMIN_LOG_LEVEL: 'warn' }) });
       // PIN → first rows, each time in a freshly started app (the first login after start, as an
       // administrator meets it): the card in, "Logga in", the PIN, and the clock runs from the
       // click on the dialog's "Logga in" to the first row's name painted in the grid, on the page's

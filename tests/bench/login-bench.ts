@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import { startCardLab } from '../cardlab/index';
 import { REPO_ROOT, launchApp } from '../e2e/support/launch-app';
+import { labAppEnv } from '../e2e/support/lab-env';
 import { startReferenceBackend } from '../fixtures/reference-backend';
 import { median, percentile, randomPause, reportFigures, type BenchFigure } from './bench-report';
 
@@ -16,16 +17,7 @@ const ROUNDS = Number(values.rounds);
 async function main(): Promise<void> {
   const lab = await startCardLab();
   const backend = await startReferenceBackend({ caCertificates: lab.pki.caCertificatesPath });
-  const app = await launchApp({
-    env: {
-      BEHORIGHETSADMIN_BACKEND_URL: backend.url,
-      BEHORIGHETSADMIN_PKCS11_MODULE: lab.pkcs11Module,
-      BEHORIGHETSADMIN_TRUST_ANCHORS: [lab.pki.rootCa.certificatePath, lab.pki.intermediateCa.certificatePath].join(
-        path.delimiter,
-      ),
-      BEHORIGHETSADMIN_LOG_LEVEL: 'warn',
-    },
-  });
+  const app = await launchApp({ env: labAppEnv(lab, backend, { BEHORIGHETSADMIN_LOG_LEVEL: 'warn' }) });
   const figures: BenchFigure[] = [];
   const { page } = app;
   const status = page.getByTestId('card-status');

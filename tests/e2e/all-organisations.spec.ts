@@ -1,7 +1,6 @@
 import type { Page } from '@playwright/test';
-import { LAB_PERSON } from '../cardlab/index';
-import { agency } from './support/agency';
-import { expect, loginWithCard, test } from './support/card-fixtures';
+import { labPersonAdministersRegion } from './support/agency';
+import { expect, insertCardAndLogIn, test } from './support/card-fixtures';
 
 // Issue 19, source 004 ("flera arbetsgivarkoder"): a person who administers several organisations
 // lists all of them at once, with the organisation as a column, and filters on one of them — on
@@ -16,23 +15,8 @@ test('"Alla organisationer" lists the users of every organisation the person adm
   backend,
 }) => {
   const { page } = app;
-  await agency(
-    backend,
-    'admin',
-    'add',
-    '--org',
-    'region-testland',
-    '--hsa-id',
-    LAB_PERSON.hsaId,
-    '--given-name',
-    'Alva',
-    '--surname',
-    'Testsson',
-    '--email',
-    'alva@regiontestland.se',
-  );
-  await lab.insert({ profile: 'valid' });
-  await loginWithCard(page, lab.pin);
+  await labPersonAdministersRegion(backend);
+  await insertCardAndLogIn(page, lab);
   await page.getByRole('radio', { name: /Testkommunen/ }).check();
   await page.getByRole('button', { name: 'Fortsätt' }).click();
   await expect(count(page)).toContainText(/Visar \d/, { timeout: 20_000 });

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { test as base, expect, loginWithCard, waitForCardReady } from './support/card-fixtures';
+import { test as base, expect, insertCardAndLogIn, waitForCardReady } from './support/card-fixtures';
 import { launchApp, REPO_ROOT } from './support/launch-app';
+import { expectAccessible } from './support/accessibility';
+import { labAppEnv } from './support/lab-env';
 
 // Issue 8: the diagnostics view for support staff, against the card lab and the reference backend.
 // Each fault shows the right failing check and remedy; fixing it turns the check green without a
@@ -30,16 +31,10 @@ const test = base.extend<{ folders: Folders }>({
   app: async ({ lab, backend, folders }, use) => {
     await lab.remove().catch(() => undefined);
     const app = await launchApp({
-      env: {
-        BEHORIGHETSADMIN_BACKEND_URL: backend.url,
-        BEHORIGHETSADMIN_PKCS11_MODULE: lab.pkcs11Module,
-        BEHORIGHETSADMIN_TRUST_ANCHORS: [lab.pki.rootCa.certificatePath, lab.pki.intermediateCa.certificatePath].join(
-          path.delimiter,
-        ),
-        BEHORIGHETSADMIN_LOG_LEVEL: 'info',
+      env: labAppEnv(lab, backend, {
         BEHORIGHETSADMIN_REPORT_DIR: folders.reports,
         BEHORIGHETSADMIN_LOG_DIR: folders.logs,
-      },
+      }),
     });
     try {
       await use(app);
@@ -50,28 +45,6 @@ const test = base.extend<{ folders: Folders }>({
 });
 
 const CARD_TIMEOUT = { timeout: 30_000 };
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** No serious or critical WCAG 2.1 A/AA violation on screen (axe-core run in the page itself). */
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    type Violation = { id: string; impact: string | null; nodes: { target: string[] }[] };
-    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: Violation[] }> } })
-      .axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3),
-    }));
-  });
-  expect(
-    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.targets.join(', ')}`),
-    `accessibility of ${what}`,
-  ).toEqual([]);
-}
-
 async function openDiagnostics(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Felsökning och diagnostik' }).click();
   await expect(page.getByRole('heading', { name: 'Felsökning och diagnostik', level: 2 })).toBeFocused();
@@ -307,8 +280,7 @@ test('test signature with PIN, then the saved report of this logged-in session h
   folders,
 }) => {
   const { page } = app;
-  await lab.insert({ profile: 'valid' });
-  await loginWithCard(page, lab.pin);
+  await insertCardAndLogIn(page, lab);
 
   await openDiagnostics(page);
   await expectCardChainGreen(page);

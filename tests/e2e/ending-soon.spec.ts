@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, loginWithCard, test } from './support/card-fixtures';
+import { expect, insertCardAndLogIn, test } from './support/card-fixtures';
 
 // Issue 19, source 003: the list shows the permissions that end within 14 days — a filter the
 // server applies (GET /users?ending=soon) and the flag in the permission column — on the real
@@ -19,8 +19,7 @@ async function counts(page: Page): Promise<{ shown: number; total: number }> {
 
 test('"Upphör inom 14 dagar" shows only the users whose permissions end soon, each flagged', async ({ app, lab }) => {
   const { page } = app;
-  await lab.insert({ profile: 'valid' });
-  await loginWithCard(page, lab.pin);
+  await insertCardAndLogIn(page, lab);
   await expect(count(page)).toContainText(/Visar \d/, { timeout: 20_000 });
   const all = await counts(page);
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { expect, loginWithCard, test, waitForCardReady } from './support/card-fixtures';
+import { expect, loginWithCard, insertCardAndLogIn, submitLogin, test, waitForCardReady } from './support/card-fixtures';
 import { launchApp } from './support/launch-app';
+import { labAppEnv } from './support/lab-env';
 
 // Faults a workstation does to the program mid-session, with the real stack: each ends in a clear
 // message and a state the user can go on from, with no access left behind.
@@ -10,8 +11,7 @@ test('pcscd killed mid-session: the session ends with a message, and after it is
   lab,
 }) => {
   const { page } = app;
-  await lab.insert({ profile: 'valid' });
-  await loginWithCard(page, lab.pin);
+  await insertCardAndLogIn(page, lab);
   await lab.stopService();
   try {
     await expect(page.getByTestId('session-header')).toHaveCount(0, { timeout: 15_000 });
@@ -20,15 +20,13 @@ test('pcscd killed mid-session: the session ends with a message, and after it is
   } finally {
     await lab.startService();
   }
-  await lab.insert({ profile: 'valid' });
-  await loginWithCard(page, lab.pin);
+  await insertCardAndLogIn(page, lab);
   await expect(page.getByTestId('header-organisation')).toHaveText('Testkommunen');
 });
 
 test('another card swapped in mid-session ends the session; the new card must log in itself', async ({ app, lab }) => {
   const { page } = app;
-  await lab.insert({ profile: 'valid' });
-  await loginWithCard(page, lab.pin);
+  await insertCardAndLogIn(page, lab);
   // insert() pulls the card and puts another one in.
   await lab.insert({
     profile: 'valid',
@@ -46,14 +44,11 @@ test('the card pulled while the PIN is being checked gives "card removed", and t
   await lab.insert({ profile: 'valid' });
   await waitForCardReady(page);
   await lab.setFault({ on: 'sign', action: 'disconnect' });
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.getByLabel('PIN-kod för legitimering').fill(lab.pin);
-  await page.getByRole('dialog').getByRole('button', { name: 'Logga in' }).click();
+  await submitLogin(page, lab.pin);
   await expect(page.getByTestId('login-error')).toHaveAttribute('data-code', 'card-removed', { timeout: 15_000 });
   await expect(page.getByTestId('session-header')).toHaveCount(0);
   await lab.setFault(null);
-  await lab.insert({ profile: 'valid' });
-  await loginWithCard(page, lab.pin);
+  await insertCardAndLogIn(page, lab);
 });
 
 test('the session expiring mid-edit loses no input: the form keeps its values and saves after logging in again', async ({
@@ -62,8 +57,7 @@ test('the session expiring mid-edit loses no input: the form keeps its values an
   backend,
 }) => {
   const { page } = app;
-  await lab.insert({ profile: 'valid' });
-  await loginWithCard(page, lab.pin);
+  await insertCardAndLogIn(page, lab);
   await page.getByRole('button', { name: 'Lägg till användare' }).click();
   const form = page.getByRole('dialog', { name: 'Lägg till användare' });
   await form.getByLabel('Förnamn').fill('Greta');
@@ -98,8 +92,7 @@ test('the session expiring mid-edit loses no input: the form keeps its values an
 
 test('pulling the card while asked to log in again gives up the kept window', async ({ app, lab, backend }) => {
   const { page } = app;
-  await lab.insert({ profile: 'valid' });
-  await loginWithCard(page, lab.pin);
+  await insertCardAndLogIn(page, lab);
   // The list's first page is read in the session; only then does the session end.
   await expect(page.getByTestId('user-count')).not.toBeEmpty();
   const db = new Database(backend.dbFile);
@@ -123,25 +116,16 @@ test('with the "lock" card-removal policy, pulling the card locks the window; th
   lab,
   backend,
 }) => {
-  const app = await launchApp({
-    env: {
-      BEHORIGHETSADMIN_BACKEND_URL: backend.url,
-      BEHORIGHETSADMIN_PKCS11_MODULE: lab.pkcs11Module,
-      BEHORIGHETSADMIN_TRUST_ANCHORS: lab.pki.caCertificatesPath,
-      BEHORIGHETSADMIN_CARD_REMOVAL: 'lock',
-    },
-  });
+  const app = await launchApp({ env: labAppEnv(lab, backend, { BEHORIGHETSADMIN_CARD_REMOVAL: 'lock' }) });
   try {
     const { page } = app;
-    await lab.insert({ profile: 'valid' });
-    await loginWithCard(page, lab.pin);
+    await insertCardAndLogIn(page, lab);
     await lab.remove();
     await expect(page.getByTestId('logout-reason')).toContainText('Programmet är låst', { timeout: 15_000 });
     await expect(page.getByTestId('logout-reason')).toContainText('Alva Testsson');
     await expect(page.getByTestId('session-header')).toHaveCount(0);
     await expect(page.getByRole('button', { name: 'Lägg till användare' })).toHaveCount(0);
-    await lab.insert({ profile: 'valid' });
-    await loginWithCard(page, lab.pin);
+    await insertCardAndLogIn(page, lab);
     await expect(page.getByTestId('header-user')).toContainText('Alva Testsson');
   } finally {
     await app.close();

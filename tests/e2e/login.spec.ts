@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { expect, loginWithCard, test, waitForCardReady } from './support/card-fixtures';
+import { expect, loginWithCard, insertCardAndLogIn, submitLogin, test, waitForCardReady } from './support/card-fixtures';
 
 // The administrator's first minute: card status, PIN, signed challenge, session, troubleshooting,
 // against the card lab (OpenSC over the virtual card) and the reference backend.
@@ -83,8 +83,7 @@ test('the untrusted card is stopped before the PIN, with the reason', async ({ a
 
 test('removing the card logs out at once', async ({ app, lab }) => {
   const { page } = app;
-  await lab.insert({ profile: 'valid' });
-  await loginWithCard(page, lab.pin);
+  await insertCardAndLogIn(page, lab);
   await lab.remove();
   await expect(page.getByTestId('logout-reason')).toContainText('kortet togs ut', { timeout: 15_000 });
   await expect(page.getByTestId('session-header')).toHaveCount(0);
@@ -92,8 +91,7 @@ test('removing the card logs out at once', async ({ app, lab }) => {
 
 test('"Logga ut" ends the session on the backend too', async ({ app, lab, backend }) => {
   const { page } = app;
-  await lab.insert({ profile: 'valid' });
-  await loginWithCard(page, lab.pin);
+  await insertCardAndLogIn(page, lab);
   expect(activeSessions(backend.dbFile, lab.hsaId)).toBe(1);
   await page.getByRole('button', { name: 'Logga ut' }).click();
   await expect(page.getByTestId('logout-reason')).toContainText('Du är utloggad');
@@ -109,9 +107,7 @@ test('with the backend down the login says so and shows the troubleshooting step
   await lab.insert({ profile: 'valid' });
   await waitForCardReady(page);
   await backend.stop();
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.getByLabel('PIN-kod för legitimering').fill(lab.pin);
-  await page.getByRole('dialog').getByRole('button', { name: 'Logga in' }).click();
+  await submitLogin(page, lab.pin);
   await expect(page.getByTestId('login-error')).toHaveAttribute('data-code', 'backend-unreachable');
   await expect(page.getByTestId('login-error')).toContainText('Tjänsten gick inte att nå');
   const steps = page.getByTestId('troubleshooting').locator('li');
@@ -135,10 +131,7 @@ test('no PIN in any log, page state or message from main after it reaches the ca
   await page.reload();
   await lab.insert({ profile: 'valid' });
   // A wrong PIN first (it travels through errors and retries), then the right one.
-  await waitForCardReady(page);
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.getByLabel('PIN-kod för legitimering').fill('987654');
-  await page.getByRole('dialog').getByRole('button', { name: 'Logga in' }).click();
+  await submitLogin(page, '987654');
   await expect(page.getByRole('dialog').getByRole('alert')).toContainText('Fel PIN-kod');
   await page.getByLabel('PIN-kod för legitimering').fill(lab.pin);
   await page.getByRole('dialog').getByRole('button', { name: 'Logga in' }).click();

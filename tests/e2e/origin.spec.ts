@@ -1,5 +1,6 @@
 import { startReferenceBackend } from '../fixtures/reference-backend';
-import { expect, loginWithCard, test, waitForCardReady } from './support/card-fixtures';
+import { expect, insertCardAndLogIn, submitLogin, test } from './support/card-fixtures';
+import { labAppEnv } from './support/lab-env';
 import { launchApp } from './support/launch-app';
 
 // The origin a login signature is bound to (SHA-256(origin) ‖ SHA-256(nonce)) is a setting on both
@@ -11,15 +12,7 @@ const AGENCY_ORIGIN = 'https://behorighet.myndighet.example:8443';
 async function startWithOrigins(lab: { caCertificatesPath: string; pkcs11Module: string }, client: string, server: string) {
   const backend = await startReferenceBackend({ caCertificates: lab.caCertificatesPath, args: ['--origin', server] });
   try {
-    const app = await launchApp({
-      env: {
-        BEHORIGHETSADMIN_BACKEND_URL: backend.url,
-        BEHORIGHETSADMIN_ORIGIN: client,
-        BEHORIGHETSADMIN_PKCS11_MODULE: lab.pkcs11Module,
-        BEHORIGHETSADMIN_TRUST_ANCHORS: lab.caCertificatesPath,
-        BEHORIGHETSADMIN_LOG_LEVEL: 'info',
-      },
-    });
+    const app = await launchApp({ env: labAppEnv(lab, backend, { BEHORIGHETSADMIN_ORIGIN: client }) });
     return {
       app,
       close: async () => {
@@ -37,8 +30,7 @@ test('logs in with a non-default origin set on the client and on the backend', a
   await lab.remove().catch(() => undefined);
   const { app, close } = await startWithOrigins(lab, AGENCY_ORIGIN, AGENCY_ORIGIN);
   try {
-    await lab.insert({ profile: 'valid' });
-    await loginWithCard(app.page, lab.pin);
+    await insertCardAndLogIn(app.page, lab);
     await expect(app.page.getByTestId('header-user')).toContainText('Alva Testsson');
   } finally {
     await close();
@@ -51,10 +43,7 @@ test('a login whose origin differs from the backend’s is refused as login-orig
   try {
     const { page } = app;
     await lab.insert({ profile: 'valid' });
-    await waitForCardReady(page);
-    await page.getByRole('button', { name: 'Logga in' }).click();
-    await page.getByLabel('PIN-kod för legitimering').fill(lab.pin);
-    await page.getByRole('dialog').getByRole('button', { name: 'Logga in' }).click();
+    await submitLogin(page, lab.pin);
     await expect(page.getByTestId('login-error')).toHaveAttribute('data-code', 'login-origin-mismatch', { timeout: 20_000 });
     await expect(page.getByTestId('session-header')).toHaveCount(0);
   } finally {

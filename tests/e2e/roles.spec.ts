@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { LAB_PERSON } from '../cardlab/index';
-import { agency } from './support/agency';
-import { expect, loginWithCard, test } from './support/card-fixtures';
+import { agency, labPersonAdministersRegion } from './support/agency';
+import { expect, loginWithCard, insertCardAndLogIn, test } from './support/card-fixtures';
 
 // Issue 19 on the real chain (card lab, reference backend, the program over the bridge): the
 // authorised orderer appoints an administrator who then logs in with a card; a person with two
@@ -87,23 +87,8 @@ test('a person with two organisations chooses one after login and switches, seei
   backend,
 }) => {
   const { page } = app;
-  await agency(
-    backend,
-    'admin',
-    'add',
-    '--org',
-    'region-testland',
-    '--hsa-id',
-    LAB_PERSON.hsaId,
-    '--given-name',
-    'Alva',
-    '--surname',
-    'Testsson',
-    '--email',
-    'alva@regiontestland.se',
-  );
-  await lab.insert({ profile: 'valid' });
-  await loginWithCard(page, lab.pin);
+  await labPersonAdministersRegion(backend);
+  await insertCardAndLogIn(page, lab);
   // Neither used yet: the first is preselected.
   await expect(page.getByRole('heading', { name: 'Välj organisation' })).toBeVisible();
   await expect(page.getByRole('radio', { name: /Testkommunen/ })).toBeChecked();
@@ -154,8 +139,7 @@ test.describe('time-limited permissions', () => {
     backend,
   }) => {
     const { page } = app;
-    await lab.insert({ profile: 'valid' });
-    await loginWithCard(page, lab.pin);
+    await insertCardAndLogIn(page, lab);
     await expect(count(page)).toContainText(/Visar \d/, { timeout: 20_000 });
     const hsaId = (await shownHsaIds(page))[0]!;
     await page.getByLabel('Sök', { exact: true }).fill(hsaId);

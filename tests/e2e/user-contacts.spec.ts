@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { LAB_PERSON } from '../cardlab/index';
-import { expect, test, waitForCardReady } from './support/card-fixtures';
+import { expect, submitLogin, test } from './support/card-fixtures';
 
 // Issue 19, source 004: "Användare … kan se vilka som är behörig beställare och administratörer hos
 // sin arbetsgivare". A user (not an administrator) who logs in with their card is refused, and the
@@ -28,10 +28,7 @@ test('a user who logs in with their card sees who their organisation’s orderer
     profile: 'valid',
     person: { ...LAB_PERSON, hsaId: user.hsa_id, givenName: user.given_name, surname: user.surname },
   });
-  await waitForCardReady(page);
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.getByLabel('PIN-kod för legitimering').fill(lab.pin);
-  await page.getByRole('dialog').getByRole('button', { name: 'Logga in' }).click();
+  await submitLogin(page, lab.pin);
 
   await expect(page.getByTestId('login-error')).toHaveAttribute('data-code', 'login-not-authorised', { timeout: 20_000 });
   const contacts = page.getByRole('region', { name: 'Vem du kan vända dig till' });

@@ -1,6 +1,7 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { startCardLab, type CardLab } from '../../cardlab/index';
 import { launchApp, type LaunchedApp } from './launch-app';
+import { labAppEnv } from './lab-env';
 import { startReferenceBackend, type ReferenceBackend } from '../../fixtures/reference-backend';
 
 export interface CardStack {
@@ -38,14 +39,7 @@ export const test = base.extend<{ backendArgs: string[]; backend: ReferenceBacke
   },
   app: async ({ lab, backend }, use) => {
     await lab.remove().catch(() => undefined);
-    const app = await launchApp({
-      env: {
-        BEHORIGHETSADMIN_BACKEND_URL: backend.url,
-        BEHORIGHETSADMIN_PKCS11_MODULE: lab.pkcs11Module,
-        BEHORIGHETSADMIN_TRUST_ANCHORS: lab.pki.caCertificatesPath,
-        BEHORIGHETSADMIN_LOG_LEVEL: 'info',
-      },
-    });
+    const app = await launchApp({ env: labAppEnv(lab, backend) });
     try {
       await use(app);
     } finally {
@@ -61,11 +55,28 @@ export async function waitForCardReady(page: Page): Promise<void> {
   await expect(page.getByTestId('card-status')).toHaveAttribute('data-status', 'card-ready', { timeout: 20_000 });
 }
 
-/** Logs in with the card in the reader: "Logga in", PIN, and waits for the header. */
-export async function loginWithCard(page: Page, pin: string): Promise<void> {
+/**
+ * The login's steps with the card in the reader: waits for the card, "Logga in", the PIN and the
+ * dialog's "Logga in". What follows (the header, or a refusal) is the caller's to check.
+ */
+export async function submitLogin(page: Page, pin: string): Promise<void> {
   await waitForCardReady(page);
   await page.getByRole('button', { name: 'Logga in' }).click();
   await page.getByLabel('PIN-kod för legitimering').fill(pin);
   await page.getByRole('dialog').getByRole('button', { name: 'Logga in' }).click();
+}
+
+/** Logs in with the card in the reader (card inserted → PIN → logged in): waits for the header. */
+export async function loginWithCard(page: Page, pin: string): Promise<void> {
+  await submitLogin(page, pin);
   await expect(page.getByTestId('session-header')).toBeVisible({ timeout: 20_000 });
+}
+
+/** The lab's valid card (Alva Testsson) goes into the reader, then logs in with its PIN. */
+export async function insertCardAndLogIn(
+  page: Page,
+  lab: { insert(card: { profile: 'valid' }): Promise<unknown>; pin: string },
+): Promise<void> {
+  await lab.insert({ profile: 'valid' });
+  await loginWithCard(page, lab.pin);
 }
