@@ -44,6 +44,19 @@ type UserRow = Pick<
   | 'last_login_at'
 >;
 
+type AuditQuery = { limit: number; before?: number; targetId?: string };
+
+/**
+ * The organisation's audit entries newest first, or one target's (GET /audit?user=): through the
+ * (organisation, id) and (organisation, target, id) indexes of migration 0004.
+ */
+export function auditQuery(db: Kysely<Database>, organisationId: string, query: AuditQuery) {
+  let q = db.selectFrom('audit_log').selectAll().where('organisation_id', '=', organisationId);
+  if (query.before !== undefined) q = q.where('id', '<', query.before);
+  if (query.targetId !== undefined) q = q.where('target_id', '=', query.targetId);
+  return q.orderBy('id', 'desc').limit(query.limit);
+}
+
 function toUser(row: UserRow, permissions: PermissionMap, endDates: PermissionEndDates = {}): UserRecord {
   return {
     id: row.id,
@@ -452,11 +465,8 @@ class KyselyRepository implements StorageTx {
     await insertAuditRows(this.db, this.dialect, records);
   }
 
-  async listAudit(organisationId: string, query: { limit: number; before?: number; targetId?: string }): Promise<AuditRecord[]> {
-    let q = this.db.selectFrom('audit_log').selectAll().where('organisation_id', '=', organisationId);
-    if (query.before !== undefined) q = q.where('id', '<', query.before);
-    if (query.targetId !== undefined) q = q.where('target_id', '=', query.targetId);
-    const rows = await q.orderBy('id', 'desc').limit(query.limit).execute();
+  async listAudit(organisationId: string, query: AuditQuery): Promise<AuditRecord[]> {
+    const rows = await auditQuery(this.db, organisationId, query).execute();
     return rows.map((r) => ({
       id: Number(r.id),
       organisationId: r.organisation_id,
