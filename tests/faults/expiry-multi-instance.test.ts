@@ -8,7 +8,7 @@ import { EXPIRY_ACTOR } from '../../server/services/permission-expiry';
 import { DEMO_KOMMUN_ID, seedDemo } from '../../server/seed/demo-seed';
 import type { KyselyStorage } from '../../server/storage/kysely-storage';
 import { openStorage } from '../../server/storage/open-storage';
-import { startServerProcess, type ServerProcess } from '../fixtures/server-process';
+import { serverFlags, startServerProcess, type ServerProcess } from '../fixtures/server-process';
 import { ENGINES, engineDatabases, type EngineDatabases } from '../server-support/storage-engines';
 
 // Time-limited permissions (source 003) with two server processes on one database (a PostgreSQL
@@ -99,24 +99,17 @@ describe.each(ENGINES)('the expiry job in two server processes on one %s databas
 
     writeFileSync(clockFile, DAY_BEFORE);
     const start = () =>
-      startServerProcess([
-        '--port',
-        '0',
-        '--db',
-        db,
-        '--log-level',
-        'info',
-        '--expiry-clock-file',
-        clockFile,
-        '--expiry-interval-ms',
-        '50',
-        '--outbox-interval-ms',
-        '100',
-        '--mail-log',
-        mailLog,
-        '--revocation',
-        'off',
-      ]);
+      startServerProcess(
+        serverFlags({
+          db,
+          'log-level': 'info',
+          'expiry-clock-file': clockFile,
+          'expiry-interval-ms': '50',
+          'outbox-interval-ms': '100',
+          'mail-log': mailLog,
+          revocation: 'off',
+        }),
+      );
     servers.push(...(await Promise.all([start(), start()])));
 
     // The day before: many runs of both jobs end nothing.

@@ -11,7 +11,7 @@ import { openStorage } from '../../server/storage/open-storage';
 import type { KyselyStorage } from '../../server/storage/kysely-storage';
 import { signOnToken } from '../server-support/pkcs11-signer';
 import { ENGINES, engineDatabases, type EngineDatabases } from '../server-support/storage-engines';
-import { startServerProcess, type ServerProcess } from '../fixtures/server-process';
+import { serverFlags, startServerProcess, type ServerProcess } from '../fixtures/server-process';
 
 // Two server processes on one database (a PostgreSQL database, and one SQLite file) under
 // concurrent writers and card logins: no 5xx, no lost or doubled write, one audit row per change,
@@ -207,27 +207,19 @@ describe.each(ENGINES)('two server instances on one %s database', (engine) => {
   const mailLog = path.join(dir, `mail-${engine}.jsonl`);
 
   const start = () =>
-    startServerProcess([
-      '--port',
-      '0',
-      '--db',
-      db,
-      '--origin',
-      ORIGIN,
-      '--ca-certificates',
-      caFile,
-      '--log-level',
-      'error',
-      '--challenges-per-minute',
-      '100000',
-      '--outbox-interval-ms',
-      '200',
-      '--mail-log',
-      mailLog,
-      // Revocation checking has its own tests; this suite is about sharing one database.
-      '--revocation',
-      'off',
-    ]);
+    startServerProcess(
+      serverFlags({
+        db,
+        origin: ORIGIN,
+        'ca-certificates': caFile,
+        'log-level': 'error',
+        'challenges-per-minute': '100000',
+        'outbox-interval-ms': '200',
+        'mail-log': mailLog,
+        // Revocation checking has its own tests; this suite is about sharing one database.
+        revocation: 'off',
+      }),
+    );
 
   beforeAll(async () => {
     dbs = await engineDatabases(engine);
