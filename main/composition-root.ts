@@ -13,7 +13,8 @@ import { AppInfoService, appHandlers, type AppInfoSource } from './services/app-
 import { settingsHandlers, type SettingsService } from './services/settings-service';
 import type { ConfigurationEntry } from '../common/diagnostics/support-report';
 import { DiagnosticsService, systemInfo } from './diagnostics/diagnostics-service';
-import { backendHealth, probeBackend } from './diagnostics/backend-probe';
+import { probeBackend } from './diagnostics/backend-probe';
+import { diagnosticsHandlers } from './diagnostics/diagnostics-handlers';
 import { inspectTls } from './diagnostics/tls-inspection';
 import type { NetworkSettings } from './config/app-settings';
 import { readRecentLogEntries } from './logging/log-reader';
@@ -31,7 +32,7 @@ export interface MainServicesOptions {
   backend: { url: string; origin: string; timeoutMs?: number } | null;
   cardRemovalPolicy: CardRemovalPolicy;
   /** The system policy file or registry key (named by the "no CA certificates configured" notice). */
-  policyLocation?: string;
+  policyLocation: string;
   /** The configured CA certificate files (trustAnchors): with them, the card certificate's revocation is checked. */
   caCertificateFiles?: readonly string[];
   /** The fetch for backend calls: Electron's net.fetch in the app, undici's (proxy, extra CAs) elsewhere. */
@@ -99,7 +100,7 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
   const diagnostics = new DiagnosticsService({
     card,
     backendUrl: options.backend?.url ?? null,
-    policyLocation: options.policyLocation ?? 'policyfilen',
+    policyLocation: options.policyLocation,
     probeBackend: probe,
     appInfo: () => appInfo.getInfo(),
     system: systemInfo,
@@ -119,12 +120,7 @@ export function composeMainServices(options: MainServicesOptions): MainServices 
       ...cardHandlers(card),
       ...sessionHandlers(session),
       ...settingsHandlers(options.settings),
-      'backend:get-health': async () => backendHealth(await probe()),
-      'diagnostics:run': () => diagnostics.run(),
-      'diagnostics:test-signature': ({ pin }) => diagnostics.testSignature(pin),
-      'diagnostics:report': () => diagnostics.report(),
-      'diagnostics:save-report': () => diagnostics.saveReport(),
-      'diagnostics:open-log-folder': () => diagnostics.openLogFolder(),
+      ...diagnosticsHandlers(diagnostics, probe),
     },
   });
 

@@ -8,6 +8,7 @@ import { createIdleCardServiceFake } from '../../tests/fixtures/idle-card-servic
 import { composeMainServices } from '../composition-root';
 import { createLogger } from '../logging/logger';
 import { startBridgeServer, type BridgeServer } from './bridge-server';
+import { LINUX_POLICY_FILE } from '../config/app-settings';
 
 let bridge: BridgeServer;
 let token: string;
@@ -46,6 +47,7 @@ beforeAll(async () => {
     composeServices: (origin) =>
       composeMainServices({
         logger,
+        policyLocation: LINUX_POLICY_FILE,
         trustedOrigins: [origin],
         appInfo: { productName: 'Behörighetsadmin', version: '9.9.9', transport: 'test-bridge', electronVersion: null },
         openExternal: async () => undefined,

@@ -4,6 +4,7 @@ import { IPC_CHANNELS, type IpcChannel } from '../../common/ipc/contract';
 import { composeMainServices } from '../../main/composition-root';
 import { createLogger } from '../../main/logging/logger';
 import { createIdleCardServiceFake } from '../fixtures/idle-card-service';
+import { LINUX_POLICY_FILE } from '../../main/config/app-settings';
 
 // Fuzzed IPC payloads against the real router and handlers: nothing crashes, nothing changes.
 const ORIGIN = 'app://renderer';
@@ -57,6 +58,7 @@ describe('fuzzed IPC payloads', () => {
     card.sign = async () => ((signs += 1), { ok: false, error: { code: 'pcsc-no-service' } });
     const services = composeMainServices({
       logger,
+      policyLocation: LINUX_POLICY_FILE,
       trustedOrigins: [ORIGIN],
       appInfo: { productName: 'Behörighetsadmin', version: '0', transport: 'electron-ipc', electronVersion: null },
       openExternal: async () => {
