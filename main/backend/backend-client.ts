@@ -143,6 +143,13 @@ export class BackendClient {
         throw new AppFailure(fromApiErrorCode(body.data.error.code), details);
       } catch (error) {
         if (error instanceof AppFailure) throw error;
+        // Called off by the caller (a newer request replaced this one): its reason, never retried.
+        const signal = config.signal as AbortSignal | undefined;
+        if (signal?.aborted) {
+          throw signal.reason instanceof AppFailure
+            ? signal.reason
+            : new AppFailure('internal', { reason: 'aborted' }, { cause: error });
+        }
         const failure = transportFailure(error);
         const transient = failure.code === 'backend-unreachable' || failure.code === 'backend-timeout';
         if (retry && transient && attempt < attempts) continue;
@@ -232,12 +239,13 @@ export class BackendClient {
 
   /**
    * GET /users: one page of the organisation's users (search, filters, sort, keyset cursor),
-   * parsed once here; the IPC router passes it on as it is.
+   * parsed once here; the IPC router passes it on as it is. Aborting `signal` closes the request
+   * (the server then drops its queued read) and fails with the signal's reason.
    */
-  async listUserPage(token: string, query: UserListQuery): Promise<UserPage> {
+  async listUserPage(token: string, query: UserListQuery, signal?: AbortSignal): Promise<UserPage> {
     const { data } = await this.call(
       userPageSchema,
-      { method: 'GET', url: 'api/v1/users', headers: this.auth(token), params: query },
+      { method: 'GET', url: 'api/v1/users', headers: this.auth(token), params: query, ...(signal ? { signal } : {}) },
       { retry: true },
     );
     return markValidated(data, userPageSchema);

@@ -98,7 +98,7 @@ describe('sessionHandlers: the first answers asked at login', () => {
     const { handlers, calls, emit } = setup(true);
     emit(loggedIn());
     await handlers['admin:list-user-page']({ ...firstPage, sort: 'email' });
-    expect(calls.at(-1)).toEqual(['listUserPage', 'session-token', { ...firstPage, sort: 'email' }]);
+    expect(calls.at(-1)).toEqual(['listUserPage', 'session-token', { ...firstPage, sort: 'email' }, expect.any(AbortSignal)]);
   });
 
   it('forgets them on logout or when a change is made here', async () => {
@@ -111,7 +111,7 @@ describe('sessionHandlers: the first answers asked at login', () => {
     await handlers['admin:list-user-page'](firstPage);
     await handlers['admin:get-organisation'](undefined);
     expect(calls.slice(before)).toEqual([
-      ['listUserPage', 'session-token', firstPage],
+      ['listUserPage', 'session-token', firstPage, expect.any(AbortSignal)],
       ['organisation', 'session-token'],
     ]);
   });

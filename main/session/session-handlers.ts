@@ -2,7 +2,9 @@ import { FIRST_USER_PAGE } from '../../common/api/user-list';
 import type { Organisation, UserPage } from '../../common/api/schemas';
 import { IPC_CHANNELS } from '../../common/ipc/contract';
 import type { IpcHandlers } from '../ipc/ipc-router';
+import { AppFailure } from '../errors/app-failure';
 import { createEarlyAnswers, requestKey } from './early-answers';
+import { createLatestQuery } from './latest-query';
 import type { SessionService } from './session-service';
 
 type SessionChannel = Extract<keyof IpcHandlers, `session:${string}` | `admin:${string}`>;
@@ -15,12 +17,16 @@ type SessionChannel = Extract<keyof IpcHandlers, `session:${string}` | `admin:${
  * the moment the session is ready (login, or the organisation chosen), while the renderer is still
  * drawing the view; its own calls then take those answers in flight (see EarlyAnswers). A change
  * made here forgets them: a page asked before it would no longer be the truth.
+ *
+ * A list page asked for another search, filter or sort aborts the pages still in flight for the
+ * one before (LatestQuery): they answer 'superseded', which the renderer drops without a word.
  */
 export function sessionHandlers(
   session: Pick<SessionService, 'state' | 'login' | 'logout' | 'chooseOrganisation' | 'withBackend' | 'onState'>,
 ): Pick<IpcHandlers, SessionChannel> {
   const admin = session.withBackend.bind(session);
   const early = createEarlyAnswers();
+  const latest = createLatestQuery(() => new AppFailure('internal', { reason: 'superseded' }));
   const firstPage = IPC_CHANNELS['admin:list-user-page'].request.parse(FIRST_USER_PAGE);
   session.onState((state) => {
     early.clear();
@@ -40,7 +46,10 @@ export function sessionHandlers(
     'admin:get-organisation': () =>
       early.take<Organisation>('admin:get-organisation') ?? admin((api, token) => api.organisation(token)),
     'admin:list-user-page': (query) =>
-      early.take<UserPage>(requestKey('admin:list-user-page', query)) ?? admin((api, token) => api.listUserPage(token, query)),
+      early.take<UserPage>(requestKey('admin:list-user-page', query)) ??
+      latest.run(requestKey('admin:list-user-page', { ...query, cursor: undefined, limit: undefined }), (signal) =>
+        admin((api, token) => api.listUserPage(token, query, signal)),
+      ),
     'admin:get-user': ({ id }) => admin((api, token) => api.getUser(token, id)),
     'admin:create-user': ({ user }) => changing(() => admin((api, token) => api.createUser(token, user))),
     'admin:update-user': ({ id, version, patch }) =>
