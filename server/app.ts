@@ -48,6 +48,14 @@ export interface App {
   administration: AdministrationService;
 }
 
+/** A request's work called off because its client closed the connection before the answer. */
+class ClientGone extends Error {
+  constructor() {
+    super('the client closed the request');
+    this.name = 'ClientGone';
+  }
+}
+
 function parseOrThrow(schema: RouteSpec['body'], value: unknown, where: string): unknown {
   if (!schema) return value;
   const result = parseWithSwedishMessages(schema, value ?? (where === 'body' ? undefined : {}));
@@ -131,6 +139,11 @@ export function buildApp(options: AppOptions): App {
       const field = fe.code?.startsWith('FST_ERR_CTP') ? 'body' : 'request';
       return reply.code(400).send(validationError({ [field]: 'Begäran kunde inte tolkas' }, 'Ogiltig begäran').toBody());
     }
+    if (error instanceof ClientGone) {
+      // Nobody waits for an answer: the reads not yet begun were dropped.
+      request.log.info('request closed by the client');
+      return reply.code(499).send();
+    }
     if (error instanceof StorageError) {
       // The database, not the request: say so (the log has the kind, the path and the cause).
       request.log.error({ err: error, fault: error.kind }, 'database fault');
@@ -172,6 +185,10 @@ export function buildApp(options: AppOptions): App {
         const params = parseOrThrow(route.params, request.params, 'path');
         const query = parseOrThrow(route.query, request.query, 'query');
         const body = route.body ? parseOrThrow(route.body, request.body, 'body') : undefined;
+        const closed = new AbortController();
+        reply.raw.once('close', () => {
+          if (!reply.raw.writableEnded) closed.abort(new ClientGone());
+        });
         const result = await route.handler({
           body,
           params,
@@ -180,6 +197,7 @@ export function buildApp(options: AppOptions): App {
           version,
           request,
           reply,
+          signal: closed.signal,
         });
         if (reply.statusCode === 200 && route.status !== 200) reply.code(route.status);
         if (route.status === 204) return reply.send();

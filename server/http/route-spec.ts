@@ -24,6 +24,8 @@ export interface RouteInput<B, P, Q> {
   version: number;
   request: FastifyRequest;
   reply: FastifyReply;
+  /** Aborts when the client closes the connection before the answer is sent. */
+  signal: AbortSignal;
 }
 
 /**

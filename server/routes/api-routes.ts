@@ -210,7 +210,7 @@ export function apiRoutes(s: RouteServices): RouteSpec[] {
       query: userListQuerySchema,
       status: 200,
       responses: { 200: { description: 'A page of users.', schema: userPageSchema }, 400: R400, 401: R401 },
-      handler: ({ session, query }) => s.administration.listUserPage(session, query),
+      handler: ({ session, query, signal }) => s.administration.listUserPage(session, query, signal),
     }),
     defineRoute({
       method: 'GET',

@@ -212,8 +212,9 @@ export class AdministrationService {
   /**
    * One page of the organisation's users that pass the search and filters, in the chosen order
    * (keyset: a concurrent change never repeats or skips a row). The first page carries the counts.
+   * Once `signal` aborts (the client closed the request), reads not yet begun are dropped.
    */
-  async listUserPage(session: SessionContext, query: UserPageQuery): Promise<UserPage> {
+  async listUserPage(session: SessionContext, query: UserPageQuery, signal?: AbortSignal): Promise<UserPage> {
     const { where, filter, toApi } = await this.userQueryScope(session, query);
     const scope: CursorScope = {
       sort: query.sort,
@@ -227,15 +228,21 @@ export class AdministrationService {
     const after = query.cursor !== undefined ? decodeCursor(query.cursor, scope) : undefined;
     const unfiltered = filter.terms.length === 0 && filter.eserviceId === undefined && filter.ending === undefined;
     const [page, matched, total] = await Promise.all([
-      this.storage.listUserPage(where, {
-        limit: query.limit,
-        sort: query.sort,
-        direction: query.direction,
-        filter,
-        ...(after ? { after } : {}),
-      }),
-      after ? null : this.storage.countUsers(where, filter, unfiltered ? undefined : MATCHED_COUNT_CAP),
-      after || unfiltered ? null : this.storage.countUsers(where, { terms: [], inactiveBefore: filter.inactiveBefore }),
+      this.storage.listUserPage(
+        where,
+        {
+          limit: query.limit,
+          sort: query.sort,
+          direction: query.direction,
+          filter,
+          ...(after ? { after } : {}),
+        },
+        { signal },
+      ),
+      after ? null : this.storage.countUsers(where, filter, unfiltered ? undefined : MATCHED_COUNT_CAP, { signal }),
+      after || unfiltered
+        ? null
+        : this.storage.countUsers(where, { terms: [], inactiveBefore: filter.inactiveBefore }, undefined, { signal }),
     ]);
     return {
       users: page.users.map((u) => toApi(u).user),

@@ -25,8 +25,10 @@ import type {
   UserListFilter,
   UserPageRequest,
   UserRecord,
+  ReadOptions,
 } from './storage';
 import { countUsers, selectPermissionsOf, selectUserPage, type OrganisationScope } from './user-page-query';
+import { withReadSignal } from './sqlite-reader';
 import { dropIndexes, insertAuditRows, insertUserRows, restoreIndexes, secondaryIndexes } from './user-bulk-insert';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -529,13 +531,18 @@ export class KyselyStorage extends KyselyRepository implements Storage {
   async listUserPage(
     organisationId: OrganisationScope,
     request: UserPageRequest,
+    { signal }: ReadOptions = {},
   ): Promise<{ users: UserRecord[]; next: UserPageRequest['after'] | null }> {
-    const rows = await selectUserPage(this.reader, this.dialect, organisationId, request);
+    signal?.throwIfAborted();
+    const rows = await withReadSignal(signal, () => selectUserPage(this.reader, this.dialect, organisationId, request));
     const page = rows.slice(0, request.limit);
+    signal?.throwIfAborted();
     const byUser = groupPermissions(
-      await selectPermissionsOf(
-        this.reader,
-        page.map((r) => r.id),
+      await withReadSignal(signal, () =>
+        selectPermissionsOf(
+          this.reader,
+          page.map((r) => r.id),
+        ),
       ),
     );
     const last = page[page.length - 1];
@@ -548,8 +555,14 @@ export class KyselyStorage extends KyselyRepository implements Storage {
     };
   }
 
-  countUsers(organisationId: OrganisationScope, filter: UserListFilter, cap?: number): Promise<{ count: number; more: boolean }> {
-    return countUsers(this.reader, this.dialect, organisationId, filter, cap);
+  async countUsers(
+    organisationId: OrganisationScope,
+    filter: UserListFilter,
+    cap?: number,
+    { signal }: ReadOptions = {},
+  ): Promise<{ count: number; more: boolean }> {
+    signal?.throwIfAborted();
+    return withReadSignal(signal, () => countUsers(this.reader, this.dialect, organisationId, filter, cap));
   }
 
   /** Brings the schema up to date; safe to run on every start. */

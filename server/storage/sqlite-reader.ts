@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import {
@@ -34,16 +35,40 @@ parentPort.on('message', (m) => {
 });
 `;
 
+// Kysely passes no signal to its connection: the reads of one request carry theirs in this context.
+const readSignal = new AsyncLocalStorage<AbortSignal>();
+
+/**
+ * Runs `read` with `signal` for its queries on the SQLite reader: a query still waiting for the
+ * reader when the signal aborts leaves the queue unrun and fails with the signal's reason (a query
+ * the worker has begun runs to its end: better-sqlite3 cannot be interrupted).
+ */
+export function withReadSignal<T>(signal: AbortSignal | undefined, read: () => Promise<T>): Promise<T> {
+  return signal ? readSignal.run(signal, read) : read();
+}
+
+interface Queued {
+  id: number;
+  sql: string;
+  parameters: readonly unknown[];
+  resolve(rows: unknown[]): void;
+  reject(e: unknown): void;
+}
+
 interface Reply {
   id: number;
   rows?: unknown[];
   error?: string;
 }
 
-/** A read-only SQLite connection in a worker thread: long reads never hold the server's event loop. */
+/**
+ * A read-only SQLite connection in a worker thread: long reads never hold the server's event loop.
+ * The worker gets one query at a time; the others wait here, where an aborted one can leave.
+ */
 class WorkerConnection implements DatabaseConnection {
   private readonly worker: Worker;
-  private readonly waiting = new Map<number, { resolve(rows: unknown[]): void; reject(e: Error): void }>();
+  private readonly queue: Queued[] = [];
+  private running: Queued | null = null;
   private next = 1;
 
   constructor(file: string) {
@@ -51,30 +76,60 @@ class WorkerConnection implements DatabaseConnection {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver } });
     this.worker.unref();
     this.worker.on('message', (reply: Reply) => {
-      const waiter = this.waiting.get(reply.id);
-      if (!waiter) return;
-      this.waiting.delete(reply.id);
-      if (reply.error !== undefined) waiter.reject(new Error(reply.error));
-      else waiter.resolve(reply.rows ?? []);
+      const running = this.running;
+      if (!running || running.id !== reply.id) return;
+      this.running = null;
+      if (reply.error !== undefined) running.reject(new Error(reply.error));
+      else running.resolve(reply.rows ?? []);
+      this.pump();
     });
     this.worker.on('error', (error) => this.failAll(error));
     this.worker.on('exit', () => this.failAll(new Error('the SQLite reader stopped')));
   }
 
   private failAll(error: Error): void {
-    for (const waiter of this.waiting.values()) waiter.reject(error);
-    this.waiting.clear();
+    const waiting = [...(this.running ? [this.running] : []), ...this.queue.splice(0)];
+    this.running = null;
+    for (const query of waiting) query.reject(error);
+  }
+
+  /** Hands the worker the next query when it is free; the worker is kept alive only while one waits. */
+  private pump(): void {
+    if (this.running) return;
+    const query = this.queue.shift();
+    if (!query) {
+      this.worker.unref();
+      return;
+    }
+    this.running = query;
+    this.worker.ref();
+    this.worker.postMessage({ id: query.id, sql: query.sql, parameters: query.parameters });
   }
 
   executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const id = this.next++;
+    const signal = readSignal.getStore();
     return new Promise<QueryResult<R>>((resolve, reject) => {
-      this.waiting.set(id, { resolve: (rows) => resolve({ rows: rows as R[] }), reject });
-      // The worker is only kept alive while a query is waiting for it.
-      this.worker.ref();
-      this.worker.postMessage({ id, sql: compiled.sql, parameters: compiled.parameters });
-    }).finally(() => {
-      if (this.waiting.size === 0) this.worker.unref();
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = () => {
+        const at = this.queue.indexOf(query);
+        if (at < 0) return;
+        this.queue.splice(at, 1);
+        reject(signal?.reason);
+      };
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      const query: Queued = {
+        id: this.next++,
+        sql: compiled.sql,
+        parameters: compiled.parameters,
+        resolve: (rows) => (done(), resolve({ rows: rows as R[] })),
+        reject: (error) => (done(), reject(error)),
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(query);
+      this.pump();
     });
   }
 

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import BetterSqlite3 from 'better-sqlite3';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ENGINES, engineDatabases, type EngineDatabases } from '../../tests/server-support/storage-engines';
 import { auditQuery, type KyselyStorage } from './kysely-storage';
 import { openStorage } from './open-storage';
@@ -89,6 +90,21 @@ describe.each(ENGINES)('storage on %s', (engine) => {
     storage = await open(db);
     expect((await storage.listOrganisations()).map((o) => o.id)).toEqual(['kommun-a', 'region-b']);
     expect((await storage.getOrganisation('kommun-a'))?.agreements).toEqual(['statlig-ersattning']);
+  });
+
+  it("refuses a list read whose client has gone with the signal's reason, and answers the next", async () => {
+    storage = await open();
+    await withOrganisations(storage);
+    await storage.insertUsers([user(1), user(2)]);
+    const request = { limit: 10, sort: 'email' as const, direction: 'asc' as const, filter: { terms: [], inactiveBefore: T0 } };
+    const gone = new AbortController();
+    gone.abort(new Error('client gone'));
+    await expect(storage.listUserPage('kommun-a', request, { signal: gone.signal })).rejects.toThrow('client gone');
+    await expect(storage.countUsers('kommun-a', request.filter, undefined, { signal: gone.signal })).rejects.toThrow(
+      'client gone',
+    );
+    expect((await storage.listUserPage('kommun-a', request)).users.map((u) => u.id)).toEqual(['u-kommun-a-1', 'u-kommun-a-2']);
+    expect(await storage.countUsers('kommun-a', request.filter)).toEqual({ count: 2, more: false });
   });
 
   it('lets two instances migrate one new database at the same time', async () => {
@@ -747,6 +763,73 @@ describe.each(ENGINES)('storage on %s', (engine) => {
         expect(many).toMatch(/users_page_email/);
       },
     );
+  });
+});
+
+describe("the SQLite reader's queue", () => {
+  let dbs: EngineDatabases;
+  beforeAll(async () => {
+    dbs = await engineDatabases('sqlite');
+  });
+  afterAll(async () => {
+    await dbs.dispose();
+  });
+
+  it('drops a queued read whose signal aborts: it never reaches the worker, its caller gets the reason, the next read answers', async () => {
+    const storage = await openStorage(await dbs.fresh());
+    // What the reader's worker is handed, and a gate that holds it back (the worker itself is real).
+    const posted: unknown[][] = [];
+    let held: (() => void)[] | null = null;
+    const postMessage = Worker.prototype.postMessage;
+    const spy = vi.spyOn(Worker.prototype, 'postMessage').mockImplementation(function (this: Worker, ...args) {
+      const message = args[0] as { sql?: unknown; parameters?: unknown[] };
+      if (typeof message.sql === 'string') posted.push(message.parameters ?? []);
+      const send = () => postMessage.apply(this, args);
+      if (held) held.push(send);
+      else send();
+    });
+    const turns = async (n: number) => {
+      for (let i = 0; i < n; i += 1) await sleep(0);
+    };
+    try {
+      await withOrganisations(storage);
+      await storage.insertUsers([user(1), user(2)]);
+      const filter = { terms: [], inactiveBefore: T0 };
+      const request = { limit: 10, sort: 'email' as const, direction: 'asc' as const, filter };
+      const queued = {
+        ...request,
+        filter: { ...filter, terms: [{ text: 'zzqueued', permissions: [], never: false, inactive: false }] },
+      };
+      // The worker is up and idle (its first read loads the driver).
+      expect(await storage.countUsers('kommun-a', filter)).toEqual({ count: 2, more: false });
+      held = [];
+      const before = posted.length;
+      // The worker is busy with the first read (held back) while the second waits behind it.
+      const first = storage.listUserPage('kommun-a', request);
+      await turns(5);
+      expect(posted.length).toBe(before + 1);
+      const gone = new AbortController();
+      const second = storage.listUserPage('kommun-a', queued, { signal: gone.signal }).then(
+        () => 'answered',
+        (error: unknown) => error,
+      );
+      await turns(5);
+      const next = storage.countUsers('kommun-a', filter);
+      await turns(5);
+      gone.abort(new Error('client gone'));
+      expect(await second).toEqual(new Error('client gone'));
+      const release = held;
+      held = null;
+      release.forEach((send) => send());
+      expect((await first).users.map((u) => u.id)).toEqual(['u-kommun-a-1', 'u-kommun-a-2']);
+      expect(await next).toEqual({ count: 2, more: false });
+      expect(posted.slice(before).some((parameters) => JSON.stringify(parameters).includes('zzqueued'))).toBe(false);
+      expect(posted.slice(before).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      spy.mockRestore();
+      held?.forEach((send) => send());
+      await storage.close();
+    }
   });
 });
 

@@ -236,24 +236,32 @@ export interface StorageTx {
   insertOutbox(message: OutboxMessageInput): Promise<void>;
 }
 
+/** A list read's options: `signal` aborts when nobody waits for the answer any more (the client left). */
+export interface ReadOptions {
+  signal?: AbortSignal;
+}
+
 export interface Storage extends StorageTx {
   /**
    * One keyset page of the organisation's users (or those of any of several organisations) that
    * pass the filter, in (sort column, id) order,
-   * with `next` set when more follow. Read where it cannot hold the server's event loop.
+   * with `next` set when more follow. Read where it cannot hold the server's event loop; a read
+   * still waiting when `signal` aborts is dropped and fails with its reason.
    */
   listUserPage(
     organisationId: string | readonly string[],
     request: UserPageRequest,
+    options?: ReadOptions,
   ): Promise<{ users: UserRecord[]; next: UserPageRequest['after'] | null }>;
   /**
    * How many of the organisation's users pass the filter: exactly, or with `cap` at most `cap`
-   * (then `more` says whether others pass too).
+   * (then `more` says whether others pass too). `signal` as for listUserPage.
    */
   countUsers(
     organisationId: string | readonly string[],
     filter: UserListFilter,
     cap?: number,
+    options?: ReadOptions,
   ): Promise<{ count: number; more: boolean }>;
 
   /**
