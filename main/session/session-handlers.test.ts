@@ -75,7 +75,7 @@ describe('sessionHandlers: the first answers asked at login', () => {
     emit(loggedIn());
     expect(calls).toEqual([
       ['organisation', 'session-token'],
-      ['listUserPage', 'session-token', firstPage],
+      ['listUserPage', 'session-token', firstPage, expect.any(AbortSignal)],
     ]);
     expect(await handlers['admin:get-organisation'](undefined)).toEqual({ answer: 1 });
     expect(await handlers['admin:list-user-page']({ limit: 100, search: '', direction: 'asc', sort: 'surname' })).toEqual({

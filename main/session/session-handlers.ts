@@ -1,5 +1,5 @@
 import { FIRST_USER_PAGE } from '../../common/api/user-list';
-import type { Organisation, UserPage } from '../../common/api/schemas';
+import type { Organisation, UserListQuery, UserPage } from '../../common/api/schemas';
 import { IPC_CHANNELS } from '../../common/ipc/contract';
 import type { IpcHandlers } from '../ipc/ipc-router';
 import { AppFailure } from '../errors/app-failure';
@@ -27,12 +27,17 @@ export function sessionHandlers(
   const admin = session.withBackend.bind(session);
   const early = createEarlyAnswers();
   const latest = createLatestQuery(() => new AppFailure('internal', { reason: 'superseded' }));
+  // A page of the list, aborted once a page of another query is asked (the first page asked at login too).
+  const listPage = (query: UserListQuery) =>
+    latest.run(requestKey('admin:list-user-page', { ...query, cursor: undefined, limit: undefined }), (signal) =>
+      admin((api, token) => api.listUserPage(token, query, signal)),
+    );
   const firstPage = IPC_CHANNELS['admin:list-user-page'].request.parse(FIRST_USER_PAGE);
   session.onState((state) => {
     early.clear();
     if (state.status !== 'logged-in' || !state.organisationChosen) return;
     early.start('admin:get-organisation', () => admin((api, token) => api.organisation(token)));
-    early.start(requestKey('admin:list-user-page', firstPage), () => admin((api, token) => api.listUserPage(token, firstPage)));
+    early.start(requestKey('admin:list-user-page', firstPage), () => listPage(firstPage));
   });
   const changing = <T>(change: () => Promise<T>): Promise<T> => {
     early.clear();
@@ -45,11 +50,7 @@ export function sessionHandlers(
     'session:choose-organisation': ({ organisationId }) => session.chooseOrganisation(organisationId),
     'admin:get-organisation': () =>
       early.take<Organisation>('admin:get-organisation') ?? admin((api, token) => api.organisation(token)),
-    'admin:list-user-page': (query) =>
-      early.take<UserPage>(requestKey('admin:list-user-page', query)) ??
-      latest.run(requestKey('admin:list-user-page', { ...query, cursor: undefined, limit: undefined }), (signal) =>
-        admin((api, token) => api.listUserPage(token, query, signal)),
-      ),
+    'admin:list-user-page': (query) => early.take<UserPage>(requestKey('admin:list-user-page', query)) ?? listPage(query),
     'admin:get-user': ({ id }) => admin((api, token) => api.getUser(token, id)),
     'admin:create-user': ({ user }) => changing(() => admin((api, token) => api.createUser(token, user))),
     'admin:update-user': ({ id, version, patch }) =>

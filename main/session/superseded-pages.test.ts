@@ -4,6 +4,7 @@ import type { BackendTransport } from '../backend/backend-transport';
 import { AppFailure } from '../errors/app-failure';
 import type { UserPage } from '../../common/api/schemas';
 import { FIRST_USER_PAGE } from '../../common/api/user-list';
+import type { SessionState } from '../../common/session/session-state';
 import type { SessionService } from './session-service';
 import { sessionHandlers } from './session-handlers';
 
@@ -37,11 +38,16 @@ function setup() {
     },
   };
   const backend = new BackendClient({ baseUrl: 'http://backend.invalid', transport: fakeTransport });
+  const listeners: ((state: SessionState) => void)[] = [];
   const session = {
     withBackend: <T>(call: (api: BackendClient, token: string) => Promise<T>) => call(backend, 'session-token'),
-    onState: () => () => undefined,
+    onState: (listener: (state: SessionState) => void) => {
+      listeners.push(listener);
+      return () => undefined;
+    },
   } as Pick<SessionService, 'withBackend' | 'onState'> as SessionService;
-  return { handlers: sessionHandlers(session), asked };
+  const emit = (state: SessionState) => listeners.forEach((listener) => listener(state));
+  return { handlers: sessionHandlers(session), asked, emit };
 }
 
 const page: UserPage = { users: [], nextCursor: null, matched: 0, total: 0 };
@@ -78,5 +84,25 @@ describe('sessionHandlers: a superseded list page', () => {
     asked[2]!.answer({ ...page, matched: null, total: null });
     expect(await first).toEqual({ value: page });
     expect(await second).toEqual({ value: { ...page, matched: null, total: null } });
+  });
+
+  it('aborts the first page asked at login once the administrator searches before it answered', async () => {
+    const { handlers, asked, emit } = setup();
+    emit({
+      status: 'logged-in',
+      administrator: {} as Extract<SessionState, { status: 'logged-in' }>['administrator'],
+      expiresAt: '2030-01-01T00:00:00.000Z',
+      organisations: [],
+      organisationChosen: true,
+    });
+    // The organisation and the first page, asked by main at login.
+    await asks(asked, 2);
+    const firstPage = asked.find((a) => a.url.pathname.endsWith('/users'))!;
+    const search = settle(Promise.resolve(handlers['admin:list-user-page']({ ...FIRST_USER_PAGE, search: 'karin' })));
+    await asks(asked, 3);
+    expect(firstPage.signal.aborted).toBe(true);
+    expect(asked[2]!.signal.aborted).toBe(false);
+    asked[2]!.answer(page);
+    expect(await search).toEqual({ value: page });
   });
 });
