@@ -171,6 +171,8 @@ export const IPC_CHANNELS = {
         ending: endingFilterSchema,
         scope: z.enum(['organisation', 'all']).optional(),
         organisation: z.string().min(1).max(64).optional(),
+        /** 'export': a page of "Exportera lista (CSV)", which a newer search in the grid never aborts. */
+        purpose: z.literal('export').optional(),
       })
       .strict(),
     response: userPageSchema,

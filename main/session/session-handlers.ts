@@ -20,6 +20,8 @@ type SessionChannel = Extract<keyof IpcHandlers, `session:${string}` | `admin:${
  *
  * A list page asked for another search, filter or sort aborts the pages still in flight for the
  * one before (LatestQuery): they answer 'superseded', which the renderer drops without a word.
+ * The pages of a CSV export (purpose 'export') are outside that rule: typing in "Sök" while the
+ * list is exported never cuts the file short.
  */
 export function sessionHandlers(
   session: Pick<SessionService, 'state' | 'login' | 'logout' | 'chooseOrganisation' | 'withBackend' | 'onState'>,
@@ -50,7 +52,11 @@ export function sessionHandlers(
     'session:choose-organisation': ({ organisationId }) => session.chooseOrganisation(organisationId),
     'admin:get-organisation': () =>
       early.take<Organisation>('admin:get-organisation') ?? admin((api, token) => api.organisation(token)),
-    'admin:list-user-page': (query) => early.take<UserPage>(requestKey('admin:list-user-page', query)) ?? listPage(query),
+    'admin:list-user-page': ({ purpose, ...query }) =>
+      // An export's pages run to the end whatever the grid asks meanwhile (never superseded).
+      purpose === 'export'
+        ? admin((api, token) => api.listUserPage(token, query))
+        : (early.take<UserPage>(requestKey('admin:list-user-page', query)) ?? listPage(query)),
     'admin:get-user': ({ id }) => admin((api, token) => api.getUser(token, id)),
     'admin:create-user': ({ user }) => changing(() => admin((api, token) => api.createUser(token, user))),
     'admin:update-user': ({ id, version, patch }) =>

@@ -105,4 +105,20 @@ describe('sessionHandlers: a superseded list page', () => {
     asked[2]!.answer(page);
     expect(await search).toEqual({ value: page });
   });
+
+  it('never aborts the pages of a CSV export, and sends the backend no purpose', async () => {
+    const { handlers, asked } = setup();
+    const list = handlers['admin:list-user-page'];
+    const exporting = settle(Promise.resolve(list({ ...FIRST_USER_PAGE, search: 'ka', cursor: 'c1000', purpose: 'export' })));
+    await asks(asked, 1);
+    const search = settle(Promise.resolve(list({ ...FIRST_USER_PAGE, search: 'kar' })));
+    await asks(asked, 2);
+
+    expect(asked.map((a) => a.signal.aborted)).toEqual([false, false]);
+    expect(asked.map((a) => a.url.searchParams.has('purpose'))).toEqual([false, false]);
+    asked[0]!.answer(page);
+    asked[1]!.answer(page);
+    expect(await exporting).toEqual({ value: page });
+    expect(await search).toEqual({ value: page });
+  });
 });

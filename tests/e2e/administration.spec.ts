@@ -118,6 +118,25 @@ test('the user list: search, sort, Filtrera e-tjänster then Filtrera behörighe
   }
 });
 
+test('Exportera lista (CSV) with the service gone: the list says so and no file is saved', async ({ app, lab, backend }) => {
+  const { page } = app;
+  await logIn(page, lab);
+  let downloads = 0;
+  page.on('download', () => (downloads += 1));
+  await backend.stop();
+  try {
+    await page.getByRole('button', { name: 'Exportera lista (CSV)' }).click();
+    await expect(page.getByTestId('export-error')).toHaveText(
+      'Listan exporterades inte, ingen fil sparades: Tjänsten gick inte att nå. Kontrollera nätverksanslutningen och försök igen om en stund.',
+      { timeout: 45_000 },
+    );
+    await expect(page.getByRole('button', { name: 'Exportera lista (CSV)' })).toBeEnabled();
+    expect(downloads).toBe(0);
+  } finally {
+    await backend.start();
+  }
+});
+
 test('Lägg till användare: every validation error, the server refusal on the HSA-id field, then Spara', async ({ app, lab }) => {
   const { page } = app;
   await logIn(page, lab);

@@ -7,6 +7,8 @@ import { ESERVICES } from '../../../common/api/catalogue';
 import type { Organisation, OrganisationChoice, User } from '../../../common/api/schemas';
 import { ENDING_SOON_DAYS } from '../../../common/api/permission-end';
 import { FIRST_USER_PAGE, USER_SORT_COLUMNS, type UserSortColumn } from '../../../common/api/user-list';
+import type { AppError } from '../../../common/errors/error-codes';
+import { errorMessageKey } from '../i18n/error-message';
 import type { AdministrationStore } from './administration-store';
 import { gridLocaleText, gridTheme, registerGridModules } from './grid-setup';
 import { DEFAULT_COLUMN, organisationName, userColumns } from './user-columns';
@@ -105,6 +107,8 @@ const UserListViewBody = forwardRef<UserListHandle, UserListViewProps>(function 
   const [sort, setSort] = useState(DEFAULT_SORT);
   const [counts, setCounts] = useState<UserCounts | null>(null);
   const [exporting, setExporting] = useState(false);
+  // Why the last export saved no file (null: it did, or none was tried).
+  const [exportError, setExportError] = useState<AppError | null>(null);
   const source = useRef<UserPageSource | null>(null);
   const changes = useStore(store, (s) => s.changes);
   const lastChange = useStore(store, (s) => s.lastChange);
@@ -227,6 +231,7 @@ const UserListViewBody = forwardRef<UserListHandle, UserListViewProps>(function 
   // into the Blob at once, so the page's users do not stay on the heap.
   const exportCsv = async () => {
     setExporting(true);
+    setExportError(null);
     try {
       const columns = columnDefs.map((c) => c.colId!);
       const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
@@ -235,14 +240,18 @@ const UserListViewBody = forwardRef<UserListHandle, UserListViewProps>(function 
         columns.map((c, i) => quote(String(columnDefs[i]!.headerName ?? c))).join(CSV_SEPARATOR),
         '\r\n',
       ]);
+      // purpose 'export': typing in "Sök" meanwhile never cuts the file short (main does not supersede these pages).
       const pages = createUserPageSource(
-        (request) => store.getState().fetchPage(request),
+        (request) => store.getState().fetchPage({ ...request, purpose: 'export' }),
         query,
         () => undefined,
       );
       for (let start = 0; ;) {
         const result = await pages.rows(start, start + 1000);
-        if (!result.ok) return;
+        if (!result.ok) {
+          setExportError(result.error);
+          return;
+        }
         const text = result.value.rows
           .map(
             (u) =>
@@ -389,6 +398,11 @@ const UserListViewBody = forwardRef<UserListHandle, UserListViewProps>(function 
           {t('admin.users.exportCsv')}
         </button>
       </div>
+      {exportError && (
+        <p role="alert" className="admin-alert admin-alert--error" data-testid="export-error">
+          {t('admin.users.exportFailed', { reason: t(errorMessageKey(exportError.code)) })}
+        </p>
+      )}
       <div className="admin-grid" role="region" aria-label={t('admin.users.gridLabel')}>
         <AgGridReact<User>
           theme={gridTheme}
