@@ -7,6 +7,7 @@ import { ENGINES, engineDatabases, type EngineDatabases } from '../../tests/serv
 import { auditQuery, type KyselyStorage } from './kysely-storage';
 import { openStorage } from './open-storage';
 import {
+  type CompiledQuery,
   DummyDriver,
   Kysely,
   PostgresAdapter,
@@ -70,6 +71,38 @@ describe.each(ENGINES)('storage on %s', (engine) => {
     const s = await openStorage(db ?? (await dbs.fresh()));
     opened.push(s);
     return s;
+  };
+  // A Kysely that only compiles, in this engine's SQL (for EXPLAIN of the storage's own statements).
+  const compiler = () =>
+    new Kysely<Database>({
+      dialect: {
+        createAdapter: () => (engine === 'postgres' ? new PostgresAdapter() : new SqliteAdapter()),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (k) => (engine === 'postgres' ? new PostgresIntrospector(k) : new SqliteIntrospector(k)),
+        createQueryCompiler: () => (engine === 'postgres' ? new PostgresQueryCompiler() : new SqliteQueryCompiler()),
+      },
+    });
+  // The engine's plan of a compiled statement, one line per step (PostgreSQL: sequential scans off,
+  // so an index that can serve is shown even on a small table).
+  const queryPlan = async (db: string, query: CompiledQuery): Promise<string> => {
+    if (engine === 'sqlite') {
+      const sqlite = new BetterSqlite3(db, { readonly: true });
+      try {
+        const rows = sqlite.prepare(`explain query plan ${query.sql}`).all(...query.parameters) as { detail: string }[];
+        return rows.map((r) => r.detail).join('\n');
+      } finally {
+        sqlite.close();
+      }
+    }
+    const client = new pg.Client(db);
+    await client.connect();
+    try {
+      await client.query('set enable_seqscan = off');
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain ${query.sql}`, [...query.parameters]);
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    } finally {
+      await client.end();
+    }
   };
 
   beforeAll(async () => {
@@ -319,35 +352,8 @@ describe.each(ENGINES)('storage on %s', (engine) => {
     // Without it the query scanned the organisation's log: 437 ms at a million audit rows.
     const db = await dbs.fresh();
     storage = await open(db);
-    const compiler = new Kysely<Database>({
-      dialect: {
-        createAdapter: () => (engine === 'postgres' ? new PostgresAdapter() : new SqliteAdapter()),
-        createDriver: () => new DummyDriver(),
-        createIntrospector: (k) => (engine === 'postgres' ? new PostgresIntrospector(k) : new SqliteIntrospector(k)),
-        createQueryCompiler: () => (engine === 'postgres' ? new PostgresQueryCompiler() : new SqliteQueryCompiler()),
-      },
-    });
-    const query = auditQuery(compiler, 'kommun-a', { limit: 50, targetId: 'u-1', before: 1000 }).compile();
-    let explained: string;
-    if (engine === 'sqlite') {
-      const sqlite = new BetterSqlite3(db, { readonly: true });
-      try {
-        const rows = sqlite.prepare(`explain query plan ${query.sql}`).all(...query.parameters) as { detail: string }[];
-        explained = rows.map((r) => r.detail).join('\n');
-      } finally {
-        sqlite.close();
-      }
-    } else {
-      const client = new pg.Client(db);
-      await client.connect();
-      try {
-        await client.query('set enable_seqscan = off');
-        const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain ${query.sql}`, [...query.parameters]);
-        explained = rows.map((r) => r['QUERY PLAN']).join('\n');
-      } finally {
-        await client.end();
-      }
-    }
+    const query = auditQuery(compiler(), 'kommun-a', { limit: 50, targetId: 'u-1', before: 1000 }).compile();
+    const explained = await queryPlan(db, query);
     expect(explained).toMatch(/audit_org_target/);
   });
 
@@ -477,57 +483,28 @@ describe.each(ENGINES)('storage on %s', (engine) => {
     it('answers a rare term from the trigram index, not by reading every user', async () => {
       const condition = filter('garbo');
       const plan = engine === 'postgres' ? ({ dialect: 'postgres' } as const) : { dialect: 'sqlite' as const, drives: 'garbo' };
-      const compiler = new Kysely<Database>({
-        dialect: {
-          createAdapter: () => (engine === 'postgres' ? new PostgresAdapter() : new SqliteAdapter()),
-          createDriver: () => new DummyDriver(),
-          createIntrospector: (db) => (engine === 'postgres' ? new PostgresIntrospector(db) : new SqliteIntrospector(db)),
-          createQueryCompiler: () => (engine === 'postgres' ? new PostgresQueryCompiler() : new SqliteQueryCompiler()),
-        },
-      });
-      const query = compiler
+      const sql = compiler();
+      const query = sql
         .selectFrom('users')
         .select('id')
         .where((eb) => userFilterCondition(eb, plan, 'kommun-a', condition))
         .compile();
-      let explained: string;
+      const explained = await queryPlan(lastDb, query);
       if (engine === 'sqlite') {
-        const sqlite = new BetterSqlite3(lastDb, { readonly: true });
-        try {
-          const rows = sqlite.prepare(`explain query plan ${query.sql}`).all(...query.parameters) as { detail: string }[];
-          explained = rows.map((r) => r.detail).join('\n');
-        } finally {
-          sqlite.close();
-        }
         expect(explained).toMatch(/VIRTUAL TABLE INDEX \d+:M/);
         // The whole page: driven by the rare term's few matches, then sorted, never by walking the
         // organisation's sort index and probing every user (a second at a million users).
-        const page = userPageQuery(compiler, plan, 'kommun-a', {
+        const page = userPageQuery(sql, plan, 'kommun-a', {
           limit: 100,
           sort: 'email',
           direction: 'asc',
           after: { values: ['a'], id: 'u' },
           filter: condition,
         }).compile();
-        const sqlite2 = new BetterSqlite3(lastDb, { readonly: true });
-        try {
-          const rows = sqlite2.prepare(`explain query plan ${page.sql}`).all(...page.parameters) as { detail: string }[];
-          const pagePlan = rows.map((r) => r.detail).join('\n');
-          expect(pagePlan).toMatch(/VIRTUAL TABLE INDEX \d+:M/);
-          expect(pagePlan).not.toMatch(/users_page_|users_org/);
-        } finally {
-          sqlite2.close();
-        }
+        const pagePlan = await queryPlan(lastDb, page);
+        expect(pagePlan).toMatch(/VIRTUAL TABLE INDEX \d+:M/);
+        expect(pagePlan).not.toMatch(/users_page_|users_org/);
       } else {
-        const client = new pg.Client(lastDb);
-        await client.connect();
-        try {
-          await client.query('set enable_seqscan = off');
-          const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain ${query.sql}`, [...query.parameters]);
-          explained = rows.map((r) => r['QUERY PLAN']).join('\n');
-        } finally {
-          await client.end();
-        }
         expect(explained).toMatch(/Bitmap Index Scan on users_search_trgm/);
       }
     });
