@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createEarlyAnswers, requestKey } from './early-answers';
+import { requestKey } from '../../common/ipc/request-key';
+import { createEarlyAnswers } from './early-answers';
 
 describe('early answers', () => {
   it('gives the answer asked under a key to the first take only', async () => {

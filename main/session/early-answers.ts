@@ -14,14 +14,6 @@ export interface EarlyAnswers {
   clear(): void;
 }
 
-/** A request's key: the same fields and values give the same key, whatever their order. */
-export function requestKey(channel: string, request: object): string {
-  const fields = Object.entries(request)
-    .filter(([, value]) => value !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `${channel} ${JSON.stringify(fields)}`;
-}
-
 export function createEarlyAnswers({ ttlMs = 5000, now = () => Date.now() } = {}): EarlyAnswers {
   const waiting = new Map<string, { answer: Promise<unknown>; askedAt: number }>();
   return {

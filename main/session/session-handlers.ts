@@ -3,7 +3,8 @@ import type { Organisation, UserListQuery, UserPage } from '../../common/api/sch
 import { IPC_CHANNELS } from '../../common/ipc/contract';
 import type { IpcHandlers } from '../ipc/ipc-router';
 import { AppFailure } from '../errors/app-failure';
-import { createEarlyAnswers, requestKey } from './early-answers';
+import { requestKey } from '../../common/ipc/request-key';
+import { createEarlyAnswers } from './early-answers';
 import { createLatestQuery } from './latest-query';
 import type { SessionService } from './session-service';
 

@@ -3,6 +3,7 @@ import type { NewUser, Organisation, User, UserPage, UserPatch } from '../../../
 import type { IpcRequest } from '../../../common/ipc/contract';
 import type { AppError, Result } from '../../../common/errors/error-codes';
 import type { AdministrationApi } from './administration-api';
+import { requestKey } from '../../../common/ipc/request-key';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'failed';
 
@@ -134,7 +135,6 @@ export function createAdministrationStore(api: StoreApiSlice) {
 
     // The page asked together with the organisation, until the grid's first request takes it.
     let prefetched: { key: string; answer: Promise<Result<UserPage>> } | null = null;
-    const requestKey = (request: UserPageRequest) => JSON.stringify(Object.entries(request).sort(([a], [b]) => (a < b ? -1 : 1)));
 
     const versionOf = (id: string): number | null => get().users.find((u) => u.id === id)?.version ?? null;
 
@@ -144,7 +144,9 @@ export function createAdministrationStore(api: StoreApiSlice) {
       async load(firstPage) {
         const since = generation;
         set({ status: 'loading', error: null });
-        prefetched = firstPage ? { key: requestKey(firstPage), answer: api.listUserPage(firstPage) } : null;
+        prefetched = firstPage
+          ? { key: requestKey('admin:list-user-page', firstPage), answer: api.listUserPage(firstPage) }
+          : null;
         const organisation = await api.getOrganisation();
         if (!current(since)) return;
         if (!organisation.ok) return set({ status: 'failed', error: organisation.error });
@@ -153,7 +155,7 @@ export function createAdministrationStore(api: StoreApiSlice) {
 
       async fetchPage(request) {
         const since = generation;
-        const early = prefetched?.key === requestKey(request) ? prefetched.answer : undefined;
+        const early = prefetched?.key === requestKey('admin:list-user-page', request) ? prefetched.answer : undefined;
         // Used once, and only by the first request: a later one may follow a change.
         prefetched = null;
         const result = await (early ?? api.listUserPage(request));
