@@ -19,6 +19,13 @@ const WALKED_SORT_INDEXES: [string, string[]][] = [
 ];
 
 /**
+ * The users' columns each row of SQLite's user_search_keys carries beside the user id (migration
+ * 0010): the organisation and the sort keys of the name, e-mail and HSA-id orders, under the
+ * users table's own names.
+ */
+export const SEARCH_KEY_COLUMNS = ['organisation_id', 'hsa_id', 'sort_given_name', 'sort_surname', 'sort_email'] as const;
+
+/**
  * Schema migrations, in code so they ship with the server, and the same for SQLite and PostgreSQL:
  * only the auto-increment key differs; everything else is portable SQL (text timestamps in ISO
  * 8601 UTC, which sort as text in both). Each migration runs in one transaction on both engines.
@@ -378,6 +385,45 @@ export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
             .columns(['organisation_id', ...columns, 'id', 'search_text'])
             .execute();
         }
+      },
+    },
+    // SQLite: each row of user_search_keys (one per FTS document) carries its user's organisation
+    // and the name, e-mail and HSA-id sort keys, kept by triggers, so that a page driven by a
+    // term's matches sorts them without reading each user's row by its text id: "karin." (20,000
+    // matches at a million users) sorted by e-mail cost 115 ms through the rows, 60 ms through
+    // the integer key. The table is rebuilt with the columns; the FTS rowids stay.
+    '0010-search-keys-carry-sort-keys': {
+      async up(db) {
+        if (dialect === 'postgres') return;
+        const doc = sql.raw(`new.search_text || char(10) || coalesce(substr(new.last_login_at, 1, 10), '')`);
+        for (const trigger of ['users_search_insert', 'users_search_update', 'users_search_delete']) {
+          await sql`drop trigger ${sql.id(trigger)}`.execute(db);
+        }
+        await sql`create table user_search_keys_v2 (n integer primary key, user_id text not null unique,
+          ${sql.raw(SEARCH_KEY_COLUMNS.map((c) => `${c} text not null`).join(', '))})`.execute(db);
+        await sql`insert into user_search_keys_v2 (n, user_id, ${sql.raw(SEARCH_KEY_COLUMNS.join(', '))})
+          select k.n, k.user_id, ${sql.raw(SEARCH_KEY_COLUMNS.map((c) => `u.${c}`).join(', '))}
+          from user_search_keys k join users u on u.id = k.user_id order by k.n`.execute(db);
+        await sql`drop table user_search_keys`.execute(db);
+        await sql`alter table user_search_keys_v2 rename to user_search_keys`.execute(db);
+        await sql`create trigger users_search_insert after insert on users begin
+          insert into user_search_keys (user_id, ${sql.raw(SEARCH_KEY_COLUMNS.join(', '))})
+            values (new.id, ${sql.raw(SEARCH_KEY_COLUMNS.map((c) => `new.${c}`).join(', '))});
+          insert into user_search (rowid, document)
+            values ((select n from user_search_keys where user_id = new.id), ${doc});
+        end`.execute(db);
+        await sql`create trigger users_search_update after update of search_text, last_login_at on users begin
+          update user_search set document = ${doc}
+            where rowid = (select n from user_search_keys where user_id = new.id);
+        end`.execute(db);
+        await sql`create trigger users_search_keys_update after update of ${sql.raw(SEARCH_KEY_COLUMNS.join(', '))} on users begin
+          update user_search_keys set ${sql.raw(SEARCH_KEY_COLUMNS.map((c) => `${c} = new.${c}`).join(', '))}
+            where user_id = new.id;
+        end`.execute(db);
+        await sql`create trigger users_search_delete after delete on users begin
+          delete from user_search where rowid = (select n from user_search_keys where user_id = old.id);
+          delete from user_search_keys where user_id = old.id;
+        end`.execute(db);
       },
     },
   };

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
   type CompiledQuery,
@@ -13,8 +14,8 @@ import {
 } from 'kysely';
 
 // The worker is plain CommonJS evaluated from this string, so it runs the same under tsx, the
-// esbuild bundle and vitest. It opens its own read-only connection (WAL lets it read while the
-// main connection writes) and answers one query at a time.
+// esbuild bundle and vitest. Each thread opens its own read-only connection (WAL lets it read
+// while the main connection writes) and answers one query at a time.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
@@ -61,49 +62,66 @@ interface Reply {
   error?: string;
 }
 
+/** One reader thread and the query it is running. */
+interface Reader {
+  worker: Worker;
+  running: Queued | null;
+  /** The thread failed or stopped: it gets no more queries. */
+  gone?: true;
+}
+
 /**
- * A read-only SQLite connection in a worker thread: long reads never hold the server's event loop.
- * The worker gets one query at a time; the others wait here, where an aborted one can leave.
+ * Read-only SQLite connections in worker threads: long reads never hold the server's event loop,
+ * and a page and its count (or two administrators' reads) run side by side, one per thread. Each
+ * thread gets one query at a time; the others wait here, where an aborted one can leave.
  */
 class WorkerConnection implements DatabaseConnection {
-  private readonly worker: Worker;
+  private readonly readers: Reader[];
   private readonly queue: Queued[] = [];
-  private running: Queued | null = null;
   private next = 1;
+  private failure: Error | null = null;
 
-  constructor(file: string) {
+  constructor(file: string, threads: number) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver } });
-    this.worker.unref();
-    this.worker.on('message', (reply: Reply) => {
-      const running = this.running;
-      if (!running || running.id !== reply.id) return;
-      this.running = null;
-      if (reply.error !== undefined) running.reject(new Error(reply.error));
-      else running.resolve(reply.rows ?? []);
-      this.pump();
+    this.readers = Array.from({ length: threads }, () => {
+      const reader: Reader = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver } }), running: null };
+      reader.worker.unref();
+      reader.worker.on('message', (reply: Reply) => {
+        const running = reader.running;
+        if (!running || running.id !== reply.id) return;
+        reader.running = null;
+        if (reply.error !== undefined) running.reject(new Error(reply.error));
+        else running.resolve(reply.rows ?? []);
+        this.pump();
+      });
+      reader.worker.on('error', (error) => this.fail(reader, error));
+      reader.worker.on('exit', () => this.fail(reader, new Error('the SQLite reader stopped')));
+      return reader;
     });
-    this.worker.on('error', (error) => this.failAll(error));
-    this.worker.on('exit', () => this.failAll(new Error('the SQLite reader stopped')));
   }
 
-  private failAll(error: Error): void {
-    const waiting = [...(this.running ? [this.running] : []), ...this.queue.splice(0)];
-    this.running = null;
+  /** A reader thread failed: its query, and (no thread being sure to answer them) every waiting one, fail. */
+  private fail(reader: Reader, error: Error): void {
+    const waiting = [...(reader.running ? [reader.running] : []), ...this.queue.splice(0)];
+    reader.running = null;
+    reader.gone = true;
+    this.failure = error;
     for (const query of waiting) query.reject(error);
   }
 
-  /** Hands the worker the next query when it is free; the worker is kept alive only while one waits. */
+  /** Hands each free thread the next query; a thread is kept alive only while it runs one. */
   private pump(): void {
-    if (this.running) return;
-    const query = this.queue.shift();
-    if (!query) {
-      this.worker.unref();
-      return;
+    for (const reader of this.readers) {
+      if (reader.running || reader.gone) continue;
+      const query = this.queue.shift();
+      if (!query) {
+        reader.worker.unref();
+        continue;
+      }
+      reader.running = query;
+      reader.worker.ref();
+      reader.worker.postMessage({ id: query.id, sql: query.sql, parameters: query.parameters });
     }
-    this.running = query;
-    this.worker.ref();
-    this.worker.postMessage({ id: query.id, sql: query.sql, parameters: query.parameters });
   }
 
   executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
@@ -111,6 +129,10 @@ class WorkerConnection implements DatabaseConnection {
     return new Promise<QueryResult<R>>((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
+        return;
+      }
+      if (this.readers.every((r) => r.gone)) {
+        reject(this.failure ?? new Error('the SQLite reader stopped'));
         return;
       }
       const onAbort = () => {
@@ -138,18 +160,21 @@ class WorkerConnection implements DatabaseConnection {
     throw new Error('The SQLite reader does not stream; read in keyset pages');
   }
 
-  close(): Promise<number> {
-    return this.worker.terminate();
+  async close(): Promise<void> {
+    await Promise.all(this.readers.map((r) => r.worker.terminate()));
   }
 }
 
 class WorkerDriver implements Driver {
   private connection: WorkerConnection | null = null;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly threads: number,
+  ) {}
 
   async init(): Promise<void> {
-    this.connection = new WorkerConnection(this.file);
+    this.connection = new WorkerConnection(this.file, this.threads);
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -173,11 +198,17 @@ class WorkerDriver implements Driver {
   }
 }
 
-/** A dialect whose (read-only) queries run on a worker thread over `file`. */
-export function sqliteReaderDialect(file: string): Dialect {
+/**
+ * Reader threads by default: two, one for a page and one for its count (on one thread they
+ * queued: a search's answer took their sum), or one on a single-core machine.
+ */
+const READER_THREADS = Math.min(2, availableParallelism());
+
+/** A dialect whose (read-only) queries run on `threads` worker threads over `file`. */
+export function sqliteReaderDialect(file: string, threads = READER_THREADS): Dialect {
   return {
     createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new WorkerDriver(file),
+    createDriver: () => new WorkerDriver(file, threads),
     createIntrospector: (db) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };
