@@ -677,8 +677,9 @@ describe.each(ENGINES)('storage on %s', (engine) => {
       'walks a lone term within a budget of rows and then sorts its matches from user_search_keys: the same pages',
       async () => {
         // The two ways a page of plain terms is found besides the plan's own, forced here (600 users
-        // are too few for the walk's budget to run out on its own): a budget of 10 rows never
-        // holds a page of 37 ("berg" is in half the rows), so each page falls back to the keyed sort.
+        // are too few for the walk's budget to run out on its own, or to split the keyed sort): a
+        // budget of 10 rows never holds a page of 37 ("berg" is in half the rows), so each page
+        // falls back to the keyed sort, whole or in parts of the FTS rowids.
         const file = await dbs.fresh();
         storage = await open(file);
         await withOrganisations(storage);
@@ -695,9 +696,12 @@ describe.each(ENGINES)('storage on %s', (engine) => {
               for (const texts of [['berg'], ['ann'], ['ek57'], ['berg', 'ann'], ['ann', '-05-1'], ['berg', 'qqq']]) {
                 const expected = all.filter((id) => texts.every((t) => documentOf(byId.get(id)!).includes(t)));
                 for (const strategy of [
-                  { kind: 'keyed', texts },
-                  { kind: 'walk-then-keyed', texts, budget: 10 },
-                  { kind: 'walk-then-keyed', texts, budget: 10_000 },
+                  { kind: 'keyed', texts, parts: 1 },
+                  { kind: 'keyed', texts, parts: 2 },
+                  { kind: 'keyed', texts, parts: 3 },
+                  { kind: 'walk-then-keyed', texts, budget: 10, parts: 1 },
+                  { kind: 'walk-then-keyed', texts, budget: 10, parts: 2 },
+                  { kind: 'walk-then-keyed', texts, budget: 10_000, parts: 1 },
                 ] as const) {
                   const found: string[] = [];
                   let after: { values: string[]; id: string } | undefined;
@@ -735,19 +739,40 @@ describe.each(ENGINES)('storage on %s', (engine) => {
           // and last login are not keyed, nor terms with a filter, nor a term too common to sort.
           const plan = { dialect: 'sqlite' as const, matches: { ann: 30_000 }, organisationUsers: 1_000_000 };
           const lone = { ...request, filter: { terms: [term('ann')], inactiveBefore: T0 } };
-          expect(pageStrategy(plan, 'kommun-a', lone)).toEqual({ kind: 'walk-then-keyed', texts: ['ann'], budget: 13_336 });
+          expect(pageStrategy(plan, 'kommun-a', lone)).toEqual({
+            kind: 'walk-then-keyed',
+            texts: ['ann'],
+            budget: 13_336,
+            parts: 2,
+          });
           expect(pageStrategy(plan, 'kommun-a', { ...lone, sort: 'lastLogin' })).toEqual({ kind: 'plan' });
           expect(pageStrategy(plan, 'kommun-a', { ...lone, filter: { ...lone.filter, eserviceId: 'x' } })).toEqual({
             kind: 'plan',
           });
           expect(pageStrategy({ ...plan, matches: { ann: 200_000 } }, 'kommun-a', lone)).toEqual({ kind: 'plan' });
           const both = { ...request, filter: { terms: [term('berg'), term('ann')], inactiveBefore: T0 } };
-          expect(pageStrategy({ ...plan, matches: { berg: 40_001, ann: 30_000 } }, 'kommun-a', both)).toEqual({
+          // Two terms: the walk's budget from the users holding both if they were independent (80,001
+          // × 60,000 / 1,000,000 = 4,800: "berg ann" by surname has its page after 61,500 rows at a
+          // million users, where the rarest term alone would have allowed 6,648); sorted at once when
+          // that guess is small beside the rarest term's matches.
+          expect(pageStrategy({ ...plan, matches: { berg: 80_001, ann: 60_000 } }, 'kommun-a', both)).toEqual({
             kind: 'walk-then-keyed',
             texts: ['berg', 'ann'],
-            budget: 13_336,
+            budget: 83_336,
+            parts: 2,
           });
-          expect(pageStrategy({ ...plan, drives: 'ann' }, 'kommun-a', both)).toEqual({ kind: 'keyed', texts: ['berg', 'ann'] });
+          expect(pageStrategy({ ...plan, matches: { berg: 40_001, ann: 30_000 } }, 'kommun-a', both)).toEqual({
+            kind: 'keyed',
+            texts: ['berg', 'ann'],
+            parts: 2,
+          });
+          expect(pageStrategy({ ...plan, drives: 'ann' }, 'kommun-a', both)).toEqual({
+            kind: 'keyed',
+            texts: ['berg', 'ann'],
+            parts: 2,
+          });
+          const rare = { ...plan, drives: 'ann', matches: { berg: 40_001, ann: 5_000 } };
+          expect(pageStrategy(rare, 'kommun-a', both)).toEqual({ kind: 'keyed', texts: ['berg', 'ann'], parts: 1 });
         } finally {
           await db.destroy();
         }
