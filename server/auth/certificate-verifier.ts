@@ -1,7 +1,14 @@
-// @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first.
-import 'reflect-metadata';
-import { constants, verify, X509Certificate as NodeCertificate, type KeyObject } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import { constants, verify, type KeyObject, type X509Certificate as NodeCertificate } from 'node:crypto';
+import {
+  BasicConstraints,
+  ExtendedKeyUsage,
+  id_ce_basicConstraints,
+  id_ce_extKeyUsage,
+  id_ce_keyUsage,
+  id_kp_clientAuth,
+  KeyUsage,
+  KeyUsageFlags,
+} from '@peculiar/asn1-x509';
 import {
   loginSignedData,
   SIGNATURE_ALGORITHMS,
@@ -9,10 +16,10 @@ import {
   type RoleContact,
   type SignatureAlgorithm,
 } from '../../common/api/index';
+import { ParsedCertificate } from './parsed-certificate';
 import type { CaCertificate, TrustStore } from './trust-store';
 
 const OID_SERIAL_NUMBER = '2.5.4.5';
-const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const MAX_CHAIN_LENGTH = 6;
 
 /** A certificate that failed to parse: a 400, not a login failure. */
@@ -31,21 +38,20 @@ export class LoginCheckError extends Error {
 }
 
 /** The card's authentication certificate, parsed once. */
-export interface LeafCertificate {
-  readonly node: NodeCertificate;
-  readonly parsed: x509.X509Certificate;
-}
+export type LeafCertificate = ParsedCertificate;
 
 /** Parses base64 DER; throws MalformedCertificateError for anything that is not an X.509 certificate. */
 export function parseLeafCertificate(base64Der: string): LeafCertificate {
-  const der = Buffer.from(base64Der, 'base64');
   try {
-    const node = new NodeCertificate(der);
-    const parsed = new x509.X509Certificate(der);
-    return { node, parsed };
+    return new ParsedCertificate(Buffer.from(base64Der, 'base64'));
   } catch {
     throw new MalformedCertificateError('Not an X.509 certificate');
   }
+}
+
+/** The keyUsage bits (KeyUsageFlags), or null when the certificate has no keyUsage extension. */
+function keyUsageOf(cert: ParsedCertificate): number | null {
+  return cert.extension(id_ce_keyUsage, KeyUsage)?.toNumber() ?? null;
 }
 
 function isSupportedAlgorithm(name: string): name is SignatureAlgorithm {
@@ -61,7 +67,6 @@ export function verifyLoginSignature(key: KeyObject, algorithm: string, data: Ui
     throw new LoginCheckError('algorithm-unsupported', `Algorithm ${algorithm.slice(0, 16)} is not supported`);
   }
   const keyType = key.asymmetricKeyType;
-  const curve = key.asymmetricKeyDetails?.namedCurve;
   let ok: boolean;
   switch (algorithm) {
     case 'RS256':
@@ -80,7 +85,8 @@ export function verifyLoginSignature(key: KeyObject, algorithm: string, data: Ui
     case 'ES256':
     case 'ES384': {
       const [wantCurve, hash, size] = algorithm === 'ES256' ? ['prime256v1', 'sha256', 64] : ['secp384r1', 'sha384', 96];
-      if (keyType !== 'ec' || curve !== wantCurve) {
+      // asymmetricKeyDetails is computed anew on each read: only EC keys need it.
+      if (keyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== wantCurve) {
         throw new LoginCheckError('algorithm-mismatch', `${algorithm} needs an EC key on ${wantCurve}`);
       }
       ok = signature.length === size && verify(hash, data, { key, dsaEncoding: 'ieee-p1363' }, signature);
@@ -90,16 +96,15 @@ export function verifyLoginSignature(key: KeyObject, algorithm: string, data: Ui
   if (!ok) throw new LoginCheckError('signature-invalid', 'The signature does not verify');
 }
 
-function checkValidity(cert: x509.X509Certificate, now: Date, what: string): void {
+function checkValidity(cert: ParsedCertificate, now: Date, what: string): void {
   if (now < cert.notBefore) throw new LoginCheckError('certificate-not-yet-valid', `${what} is not valid yet`);
   if (now > cert.notAfter) throw new LoginCheckError('certificate-expired', `${what} has expired`);
 }
 
 function canIssue(ca: CaCertificate): boolean {
-  const bc = ca.parsed.getExtension(x509.BasicConstraintsExtension);
-  if (!bc?.ca) return false;
-  const ku = ca.parsed.getExtension(x509.KeyUsagesExtension);
-  return !ku || (ku.usages & x509.KeyUsageFlags.keyCertSign) !== 0;
+  if (!ca.extension(id_ce_basicConstraints, BasicConstraints)?.cA) return false;
+  const ku = keyUsageOf(ca);
+  return ku === null || (ku & KeyUsageFlags.keyCertSign) !== 0;
 }
 
 function issuedBy(child: NodeCertificate, ca: CaCertificate): boolean {
@@ -130,7 +135,7 @@ export function verifyChain(leaf: LeafCertificate, trust: TrustStore, now: Date)
 
 function checkCaValidity(ca: CaCertificate, now: Date): void {
   // An expired CA makes the chain untrusted rather than the card "expired": the user cannot fix it.
-  if (now < ca.parsed.notBefore || now > ca.parsed.notAfter) {
+  if (now < ca.notBefore || now > ca.notAfter) {
     throw new LoginCheckError('certificate-untrusted', `CA ${ca.subject} is outside its validity period`);
   }
 }
@@ -140,22 +145,22 @@ function checkCaValidity(ca: CaCertificate, now: Date): void {
  * an extendedKeyUsage, where present, must include clientAuth.
  */
 export function checkAuthenticationUsage(leaf: LeafCertificate): void {
-  if (leaf.parsed.getExtension(x509.BasicConstraintsExtension)?.ca === true) {
+  if (leaf.extension(id_ce_basicConstraints, BasicConstraints)?.cA === true) {
     throw new LoginCheckError('certificate-key-usage', 'A CA certificate (basicConstraints CA:TRUE) cannot log in');
   }
-  const ku = leaf.parsed.getExtension(x509.KeyUsagesExtension);
-  if (!ku || (ku.usages & x509.KeyUsageFlags.digitalSignature) === 0) {
+  const ku = keyUsageOf(leaf);
+  if (ku === null || (ku & KeyUsageFlags.digitalSignature) === 0) {
     throw new LoginCheckError('certificate-key-usage', 'The certificate is not for authentication (keyUsage)');
   }
-  const eku = leaf.parsed.getExtension(x509.ExtendedKeyUsageExtension);
-  if (eku && !eku.usages.map(String).includes(OID_CLIENT_AUTH)) {
+  const eku = leaf.extension(id_ce_extKeyUsage, ExtendedKeyUsage);
+  if (eku && !eku.map(String).includes(id_kp_clientAuth)) {
     throw new LoginCheckError('certificate-key-usage', 'The certificate is not for client authentication (EKU)');
   }
 }
 
 /** The HSA-id SITHS puts in the subject's serialNumber attribute, upper-cased. */
 export function hsaIdOf(leaf: LeafCertificate): string {
-  const values = leaf.parsed.subjectName.getField(OID_SERIAL_NUMBER);
+  const values = leaf.subjectField(OID_SERIAL_NUMBER);
   const hsaId = values[0]?.trim().toUpperCase();
   if (!hsaId) throw new LoginCheckError('certificate-no-hsa-id', 'The certificate carries no HSA-id');
   return hsaId;
@@ -176,7 +181,7 @@ export function verifyLogin(input: {
   now: Date;
 }): { hsaId: string; issuer: CaCertificate } {
   verifyLoginSignature(input.leaf.node.publicKey, input.algorithm, loginSignedData(input.origin, input.nonce), input.signature);
-  checkValidity(input.leaf.parsed, input.now, 'The certificate');
+  checkValidity(input.leaf, input.now, 'The certificate');
   const issuer = verifyChain(input.leaf, input.trust, input.now);
   checkAuthenticationUsage(input.leaf);
   return { hsaId: hsaIdOf(input.leaf), issuer };

@@ -3,12 +3,16 @@ import 'reflect-metadata';
 import { X509Certificate as NodeCertificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as x509 from '@peculiar/x509';
+import { ParsedCertificate } from './parsed-certificate';
 
-/** A CA certificate in both parsed forms: Node's (fast signature checks) and @peculiar's (extensions). */
-export interface CaCertificate {
-  readonly node: NodeCertificate;
-  readonly parsed: x509.X509Certificate;
+/** A CA certificate, parsed once (see ParsedCertificate), with its subject for logs and messages. */
+export class CaCertificate extends ParsedCertificate {
   readonly subject: string;
+
+  constructor(pem: string) {
+    super(pem);
+    this.subject = new x509.Name(this.asn.tbsCertificate.subject).toString();
+  }
 }
 
 /**
@@ -23,8 +27,8 @@ export class TrustStore {
   readonly intermediates: CaCertificate[];
 
   constructor(anchorsPem: readonly string[], intermediatesPem: readonly string[] = []) {
-    this.anchors = anchorsPem.flatMap(splitPem).map(toCa);
-    this.intermediates = intermediatesPem.flatMap(splitPem).map(toCa);
+    this.anchors = anchorsPem.flatMap(splitPem).map((pem) => new CaCertificate(pem));
+    this.intermediates = intermediatesPem.flatMap(splitPem).map((pem) => new CaCertificate(pem));
   }
 
   /** Reads PEM files (each may hold several certificates). */
@@ -63,10 +67,4 @@ function splitPem(pem: string): string[] {
   const blocks = pem.match(PEM_BLOCK);
   if (!blocks) throw new Error('No PEM certificate found in trust configuration');
   return blocks;
-}
-
-function toCa(pem: string): CaCertificate {
-  const node = new NodeCertificate(pem);
-  const parsed = new x509.X509Certificate(pem);
-  return { node, parsed, subject: parsed.subject };
 }
