@@ -129,6 +129,7 @@ describe('verifyLogin', () => {
   });
 
   it('refuses a certificate not for authentication: keyUsage missing or without digitalSignature, EKU without clientAuth, CA:TRUE', async () => {
+    expect(await refusal({ extensions: [] })).toBe('certificate-key-usage');
     expect(await refusal({ extensions: [CLIENT_AUTH()] })).toBe('certificate-key-usage');
     const nonRepudiation = new x509.KeyUsagesExtension(x509.KeyUsageFlags.nonRepudiation, true);
     expect(await refusal({ extensions: [nonRepudiation] })).toBe('certificate-key-usage');

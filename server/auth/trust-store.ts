@@ -11,7 +11,7 @@ export class CaCertificate extends ParsedCertificate {
 
   constructor(pem: string) {
     super(pem);
-    this.subject = new x509.Name(this.asn.tbsCertificate.subject).toString();
+    this.subject = new x509.Name(this.subjectName()).toString();
   }
 }
 
