@@ -1,6 +1,6 @@
 import { X509Certificate as NodeCertificate } from 'node:crypto';
 import { AsnConvert, AsnObjectIdentifierConverter } from '@peculiar/asn1-schema';
-import { AttributeTypeAndValue, Extension, Name, Validity } from '@peculiar/asn1-x509';
+import { AttributeTypeAndValue, Name, Validity } from '@peculiar/asn1-x509';
 
 /** One DER element of a certificate: its tag byte and where it starts, its content starts and it ends. */
 interface DerElement {
@@ -12,6 +12,9 @@ interface DerElement {
 
 const SEQUENCE = 0x30;
 const SET = 0x31;
+const OBJECT_IDENTIFIER = 0x06;
+const BOOLEAN = 0x01;
+const OCTET_STRING = 0x04;
 const VERSION = 0xa0; // [0] EXPLICIT
 const EXTENSIONS = 0xa3; // [3] EXPLICIT
 
@@ -81,8 +84,8 @@ export class ParsedCertificate {
   readonly #subject: DerElement;
   /** The subject's AttributeTypeAndValue elements, in order. */
   readonly #attributes: DerElement[];
-  /** The Extension elements, in order. */
-  readonly #extensions: DerElement[];
+  /** Each Extension element (in order) with its extnValue's OCTET STRING. */
+  readonly #extensions: { element: DerElement; value: DerElement }[];
   readonly #fields = new Map<string, readonly string[]>();
   readonly #decoded = new Map<string, unknown>();
 
@@ -107,8 +110,19 @@ export class ParsedCertificate {
     this.notAfter = parsedValidity.notAfter.getTime();
     const extensions = fields.slice(first + 6).find((f) => f.tag === EXTENSIONS);
     const [extensionList] = extensions ? derElements(der, extensions.content, extensions.end) : [];
-    this.#extensions = extensionList ? children(der, extensionList) : [];
-    for (const extension of this.#extensions) children(der, extension);
+    this.#extensions = (extensionList ? children(der, extensionList) : []).map((element) => {
+      // Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
+      const parts = children(der, element);
+      const value = parts.at(-1);
+      const shape = parts.map((p) => p.tag).join();
+      if (
+        !value ||
+        (shape !== `${OBJECT_IDENTIFIER},${OCTET_STRING}` && shape !== `${OBJECT_IDENTIFIER},${BOOLEAN},${OCTET_STRING}`)
+      ) {
+        throw new Error('Malformed extension');
+      }
+      return { element, value };
+    });
     this.#attributes = children(der, subject).flatMap((rdn) => children(der, rdn, SET));
     for (const atv of this.#attributes) children(der, atv);
     this.#der = der;
@@ -137,10 +151,8 @@ export class ParsedCertificate {
   extension<T>(oid: string, type: new () => T): T | null {
     if (this.#decoded.has(oid)) return this.#decoded.get(oid) as T | null;
     const id = oidDer(oid);
-    const element = this.#extensions.find((e) => startsWithOid(this.#der, e, id));
-    const value = element
-      ? AsnConvert.parse(AsnConvert.parse(this.#der.subarray(element.start, element.end), Extension).extnValue, type)
-      : null;
+    const found = this.#extensions.find((e) => startsWithOid(this.#der, e.element, id));
+    const value = found ? AsnConvert.parse(this.#der.subarray(found.value.content, found.value.end), type) : null;
     this.#decoded.set(oid, value);
     return value;
   }
