@@ -324,14 +324,13 @@ async function main(): Promise<void> {
           );
         };
         await keystrokes('');
-        let t = 0;
 
         // Sort on e-mail (all distinct): click the header, wait until the first row's e-mail changes.
         const header = page.getByRole('columnheader', { name: 'E-post' });
-        const sorts: number[] = [];
-        for (let i = 0; i < SAMPLES; i++) {
+        /** Clicks the header and waits for the first row's e-mail to change: the time from the click. */
+        const resort = async () => {
           const before = await firstRow(page, 'email').textContent();
-          t = performance.now();
+          const clicked = performance.now();
           await header.click();
           await page.waitForFunction(
             (b) => {
@@ -341,8 +340,10 @@ async function main(): Promise<void> {
             before,
             { polling: 'raf', timeout: 60_000 },
           );
-          sorts.push(performance.now() - t);
-        }
+          return performance.now() - clicked;
+        };
+        const sorts: number[] = [];
+        for (let i = 0; i < SAMPLES; i++) sorts.push(await resort());
         figures.push({
           metric: `sort on e-mail → re-sorted rows at ${label}, p95 of ${SAMPLES}`,
           value: percentile(sorts, 95),
@@ -352,18 +353,7 @@ async function main(): Promise<void> {
         console.log(`${label}: sort on e-mail median ${median(sorts).toFixed(0)} ms, p95 ${percentile(sorts, 95).toFixed(0)} ms`);
 
         // Sorted by e-mail descending (clicked until the header says so), then keystrokes again.
-        for (let i = 0; i < 3 && (await header.getAttribute('aria-sort')) !== 'descending'; i++) {
-          const before = await firstRow(page, 'email').textContent();
-          await header.click();
-          await page.waitForFunction(
-            (b) => {
-              const cell = document.querySelector('.admin-grid .ag-row[row-index="0"] [col-id="email"]');
-              return cell !== null && cell.textContent !== '' && cell.textContent !== b;
-            },
-            before,
-            { polling: 'raf', timeout: 60_000 },
-          );
-        }
+        for (let i = 0; i < 3 && (await header.getAttribute('aria-sort')) !== 'descending'; i++) await resort();
         if ((await header.getAttribute('aria-sort')) !== 'descending')
           throw new Error('the E-post column would not sort descending');
         await keystrokes('sorted by e-mail descending');
