@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendClient } from '../backend/backend-client';
-import { AppFailure } from '../errors/app-failure';
 import { FIRST_USER_PAGE } from '../../common/api/user-list';
 import type { SessionState } from '../../common/session/session-state';
-import type { SessionService } from './session-service';
 import { sessionHandlers } from './session-handlers';
+import { createFakeSession } from '../../tests/fixtures/fake-session';
 
 // The admin handlers over a plain FAKE session: withBackend hands a recording backend the
 // session's token, or refuses as a session without a login does.
@@ -16,18 +15,7 @@ function setup(loggedIn: boolean) {
       (_target, method: string) =>
       async (...args: unknown[]) => (calls.push([method, ...args]), { answer: calls.length }),
   });
-  const listeners: ((state: SessionState) => void)[] = [];
-  const session = {
-    withBackend: async <T>(call: (api: BackendClient, token: string) => Promise<T>): Promise<T> => {
-      if (!loggedIn) throw new AppFailure('not-logged-in');
-      return call(backend, 'session-token');
-    },
-    onState: (listener: (state: SessionState) => void) => {
-      listeners.push(listener);
-      return () => undefined;
-    },
-  } as Pick<SessionService, 'withBackend' | 'onState'> as SessionService;
-  const emit = (state: SessionState) => listeners.forEach((listener) => listener(state));
+  const { session, emit } = createFakeSession(backend, () => loggedIn);
   return { handlers: sessionHandlers(session), calls, emit };
 }
 

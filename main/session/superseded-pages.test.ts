@@ -5,8 +5,8 @@ import { AppFailure } from '../errors/app-failure';
 import type { UserPage } from '../../common/api/schemas';
 import { FIRST_USER_PAGE } from '../../common/api/user-list';
 import type { SessionState } from '../../common/session/session-state';
-import type { SessionService } from './session-service';
 import { sessionHandlers } from './session-handlers';
+import { createFakeSession } from '../../tests/fixtures/fake-session';
 
 // The real BackendClient (axios, its fetch adapter) over a FAKE transport: a fetch that records
 // each request and its signal and answers only when the test says so (or fails when aborted, as a
@@ -38,15 +38,7 @@ function setup() {
     },
   };
   const backend = new BackendClient({ baseUrl: 'http://backend.invalid', transport: fakeTransport });
-  const listeners: ((state: SessionState) => void)[] = [];
-  const session = {
-    withBackend: <T>(call: (api: BackendClient, token: string) => Promise<T>) => call(backend, 'session-token'),
-    onState: (listener: (state: SessionState) => void) => {
-      listeners.push(listener);
-      return () => undefined;
-    },
-  } as Pick<SessionService, 'withBackend' | 'onState'> as SessionService;
-  const emit = (state: SessionState) => listeners.forEach((listener) => listener(state));
+  const { session, emit } = createFakeSession(backend);
   return { handlers: sessionHandlers(session), asked, emit };
 }
 

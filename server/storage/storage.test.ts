@@ -889,17 +889,25 @@ describe.each(ENGINES)('storage on %s', (engine) => {
   });
 });
 
-describe("the SQLite reader's queue", () => {
-  let dbs: EngineDatabases;
+/** Fresh SQLite database files for a describe block that runs on SQLite only, disposed after it. */
+function sqliteDatabases(): () => EngineDatabases {
+  let dbs: EngineDatabases | undefined;
   beforeAll(async () => {
     dbs = await engineDatabases('sqlite');
   });
   afterAll(async () => {
-    await dbs.dispose();
+    await dbs?.dispose();
   });
+  return () => {
+    if (!dbs) throw new Error('the SQLite databases are made in beforeAll');
+    return dbs;
+  };
+}
+describe("the SQLite reader's queue", () => {
+  const sqliteFiles = sqliteDatabases();
 
   it('drops a queued read whose signal aborts: it never reaches the worker, its caller gets the reason, the next read answers', async () => {
-    const storage = await openStorage(await dbs.fresh());
+    const storage = await openStorage(await sqliteFiles().fresh());
     // What the reader's worker is handed, and a gate that holds it back (the worker itself is real).
     const posted: unknown[][] = [];
     let held: (() => void)[] | null = null;
@@ -961,16 +969,10 @@ describe("the SQLite reader's queue", () => {
 });
 
 describe('SQLite shared by two processes', () => {
-  let dbs: EngineDatabases;
-  beforeAll(async () => {
-    dbs = await engineDatabases('sqlite');
-  });
-  afterAll(async () => {
-    await dbs.dispose();
-  });
+  const sqliteFiles = sqliteDatabases();
 
   it("waits for another process's write instead of failing with 'database is locked'", async () => {
-    const file = await dbs.fresh();
+    const file = await sqliteFiles().fresh();
     const storage = await openStorage(file);
     try {
       await withOrganisations(storage);
